@@ -1,0 +1,107 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[layer-auth] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'layer-auth'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'layer-auth'= {
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
+            cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
+            cand validate 'Check a token against every rule of the Layer token format, naming each failure'
+            cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'layer-auth;keygen'= {
+            cand --bits 'Key size in bits: 2048, 3072 or 4096'
+            cand --out 'Where to write the private key'
+            cand --format 'How to print the public key'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --force 'Replace --out if it exists (the old key is gone for good)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;sign'= {
+            cand --nonce 'The nonce the Layer service issued (POST /nonces), copied verbatim'
+            cand --user 'Your app''s id for the user (the token''s prn)'
+            cand --batch 'Sign one token per JSON line of FILE (or - for stdin)'
+            cand --ttl 'Token lifetime: 90s, 10m, 2h, 1d or seconds'
+            cand --typ 'Header typ: JWS (as Layer''s docs wrote it) or JWT (what the service used from 2015)'
+            cand --display-name 'display_name claim (at most 128 characters)'
+            cand --avatar-url 'avatar_url claim (at most 1024 characters)'
+            cand --first-name 'first_name claim (at most 128 characters)'
+            cand --last-name 'last_name claim (at most 128 characters)'
+            cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)'
+            cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
+            cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;validate'= {
+            cand --public-key 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set'
+            cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
+            cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
+            cand --user 'The user the token must be for (its prn)'
+            cand --nonce 'The nonce the token must carry (its nce)'
+            cand --leeway 'Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)'
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --json 'Print one JSON report per token on stdout (schema in SPEC §3) instead of text'
+            cand --skip-signature 'Count a token valid without verifying its signature (contents only)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;completions'= {
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;help'= {
+            cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
+            cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
+            cand validate 'Check a token against every rule of the Layer token format, naming each failure'
+            cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'layer-auth;help;keygen'= {
+        }
+        &'layer-auth;help;sign'= {
+        }
+        &'layer-auth;help;validate'= {
+        }
+        &'layer-auth;help;completions'= {
+        }
+        &'layer-auth;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,91 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_layer_auth_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_layer_auth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_layer_auth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_layer_auth_using_subcommand
+    set -l cmd (__fish_layer_auth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l bits -d 'Key size in bits: 2048, 3072 or 4096' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l out -d 'Where to write the private key' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l format -d 'How to print the public key' -r -f -a "pem\t'SPKI PEM (-----BEGIN PUBLIC KEY-----)'
+jwk\t'A JSON Web Key with kid = RFC 7638 thumbprint'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l force -d 'Replace --out if it exists (the old key is gone for good)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l nonce -d 'The nonce the Layer service issued (POST /nonces), copied verbatim' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l user -d 'Your app\'s id for the user (the token\'s prn)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l batch -d 'Sign one token per JSON line of FILE (or - for stdin)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l ttl -d 'Token lifetime: 90s, 10m, 2h, 1d or seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l typ -d 'Header typ: JWS (as Layer\'s docs wrote it) or JWT (what the service used from 2015)' -r -f -a "JWS\t'"JWS"'
+JWT\t'"JWT"'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l display-name -d 'display_name claim (at most 128 characters)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l avatar-url -d 'avatar_url claim (at most 1024 characters)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l first-name -d 'first_name claim (at most 128 characters)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l last-name -d 'last_name claim (at most 128 characters)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l claim -d 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\\n`-escaped newlines are fine)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l public-key -d 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key\'s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l user -d 'The user the token must be for (its prn)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l nonce -d 'The nonce the token must carry (its nce)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l leeway -d 'Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l json -d 'Print one JSON report per token on stdout (schema in SPEC §3) instead of text'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l skip-signature -d 'Count a token valid without verifying its signature (contents only)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

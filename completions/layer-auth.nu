@@ -1,0 +1,126 @@
+module completions {
+
+  def "nu-complete layer-auth color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Sign, validate and exercise Layer identity tokens (RS256 JWS over a service nonce)
+  export extern layer-auth [
+    --color: string@"nu-complete layer-auth color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete layer-auth keygen format" [] {
+    [ "pem" "jwk" ]
+  }
+
+  def "nu-complete layer-auth keygen color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Generate an RSA key pair: private key to a file (0600), public key to stdout
+  export extern "layer-auth keygen" [
+    --bits: string            # Key size in bits: 2048, 3072 or 4096
+    --out: path               # Where to write the private key
+    --force                   # Replace --out if it exists (the old key is gone for good)
+    --format: string@"nu-complete layer-auth keygen format" # How to print the public key
+    --color: string@"nu-complete layer-auth keygen color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete layer-auth sign typ" [] {
+    [ "JWS" "JWT" ]
+  }
+
+  def "nu-complete layer-auth sign color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Sign an identity token for a user over a nonce (or many, with --batch)
+  export extern "layer-auth sign" [
+    --nonce: string           # The nonce the Layer service issued (POST /nonces), copied verbatim
+    --user: string            # Your app's id for the user (the token's prn)
+    --batch: path             # Sign one token per JSON line of FILE (or - for stdin)
+    --ttl: string             # Token lifetime: 90s, 10m, 2h, 1d or seconds
+    --typ: string@"nu-complete layer-auth sign typ" # Header typ: JWS (as Layer's docs wrote it) or JWT (what the service used from 2015)
+    --display-name: string    # display_name claim (at most 128 characters)
+    --avatar-url: string      # avatar_url claim (at most 1024 characters)
+    --first-name: string      # first_name claim (at most 128 characters)
+    --last-name: string       # last_name claim (at most 128 characters)
+    --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)
+    --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
+    --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
+    --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
+    --color: string@"nu-complete layer-auth sign color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete layer-auth validate color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Check a token against every rule of the Layer token format, naming each failure
+  export extern "layer-auth validate" [
+    --public-key: path        # Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set
+    --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
+    --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
+    --user: string            # The user the token must be for (its prn)
+    --nonce: string           # The nonce the token must carry (its nce)
+    --leeway: string          # Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
+    --json                    # Print one JSON report per token on stdout (schema in SPEC §3) instead of text
+    --skip-signature          # Count a token valid without verifying its signature (contents only)
+    --color: string@"nu-complete layer-auth validate color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    token?: string            # The token, or - to read one token per line from stdin
+  ]
+
+  def "nu-complete layer-auth completions shell" [] {
+    [ "bash" "zsh" "fish" "elvish" "powershell" "nushell" ]
+  }
+
+  def "nu-complete layer-auth completions color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Print shell completions (bash, zsh, fish, elvish, powershell, nushell)
+  export extern "layer-auth completions" [
+    --color: string@"nu-complete layer-auth completions color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    shell: string@"nu-complete layer-auth completions shell" # The shell to complete for
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "layer-auth help" [
+  ]
+
+  # Generate an RSA key pair: private key to a file (0600), public key to stdout
+  export extern "layer-auth help keygen" [
+  ]
+
+  # Sign an identity token for a user over a nonce (or many, with --batch)
+  export extern "layer-auth help sign" [
+  ]
+
+  # Check a token against every rule of the Layer token format, naming each failure
+  export extern "layer-auth help validate" [
+  ]
+
+  # Print shell completions (bash, zsh, fish, elvish, powershell, nushell)
+  export extern "layer-auth help completions" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "layer-auth help help" [
+  ]
+
+}
+
+export use completions *

@@ -1,0 +1,165 @@
+//! Argument groups several subcommands share (key, ids, clock), their value parsers, and the
+//! one place that reads key files and `LAYER_PRIVATE_KEY`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use chrono::{DateTime, TimeDelta, Utc};
+use clap::Args;
+use layer_auth::keys::{SigningKey, VerifyingKey, WeakKeys};
+use layer_auth::output::Paint;
+use layer_auth::time;
+
+use crate::term;
+
+/// The environment variable that holds a private key PEM itself (CI secrets).
+pub const PRIVATE_KEY_ENV: &str = "LAYER_PRIVATE_KEY";
+
+/// Where the private key comes from.
+#[derive(Debug, Clone, Args)]
+pub struct KeyArgs {
+    /// Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the
+    /// LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine).
+    #[arg(long, env = "LAYER_PRIVATE_KEY_PATH", value_name = "PATH")]
+    pub key: Option<PathBuf>,
+
+    /// Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024).
+    #[arg(long)]
+    pub allow_weak_key: bool,
+}
+
+impl KeyArgs {
+    /// Reads and parses the private key once.
+    pub fn load(&self, paint: Paint) -> anyhow::Result<SigningKey> {
+        let weak = if self.allow_weak_key {
+            WeakKeys::Allow
+        } else {
+            WeakKeys::Refuse
+        };
+        let (bytes, source) = private_key_source(self.key.as_deref(), paint)?;
+        let bytes = zeroize::Zeroizing::new(bytes);
+        let key = SigningKey::from_bytes(&bytes, weak)
+            .with_context(|| format!("reading the private key in {source}"))?;
+        if key.is_legacy() {
+            term::warn(
+                paint,
+                &format!(
+                    "signing with a {}-bit legacy key (--allow-weak-key); generate a 2048-bit key soon",
+                    key.public_key().bits()
+                ),
+            );
+        }
+        Ok(key)
+    }
+}
+
+/// The private key's bytes and a name for them, from `path` or `LAYER_PRIVATE_KEY`.
+pub fn private_key_source(path: Option<&Path>, paint: Paint) -> anyhow::Result<(Vec<u8>, String)> {
+    if let Some(path) = path {
+        warn_if_readable_by_others(path, paint);
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the private key file {}", path.display()))?;
+        return Ok((bytes, path.display().to_string()));
+    }
+    match std::env::var(PRIVATE_KEY_ENV) {
+        Ok(pem) if !pem.trim().is_empty() => Ok((pem.into_bytes(), PRIVATE_KEY_ENV.to_owned())),
+        _ => bail!(
+            "no private key: pass --key PATH, or set LAYER_PRIVATE_KEY_PATH (a file) or \
+             LAYER_PRIVATE_KEY (the PEM itself); `layer-auth keygen --out key.pem` makes one"
+        ),
+    }
+}
+
+/// Like `ssh`: a private key others can read gets a warning (not a refusal, so CI secrets
+/// written under a loose umask still work).
+fn warn_if_readable_by_others(path: &Path, paint: Paint) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if meta.is_file() && mode & 0o077 != 0 {
+                term::warn(
+                    paint,
+                    &format!(
+                        "{} is readable by others (mode {mode:03o}); protect it: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Reads every public key in `path` (PEM, DER, JWK or JWKS), warning about legacy keys.
+pub fn load_public_keys(path: &Path, paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the public key file {}", path.display()))?;
+    let keys = VerifyingKey::read_all(&bytes)
+        .with_context(|| format!("reading the public key in {}", path.display()))?;
+    for key in keys
+        .iter()
+        .filter(|k| k.public_key().bits() < layer_auth::keys::MIN_STRONG_BITS)
+    {
+        term::warn(
+            paint,
+            &format!(
+                "{}: {} is a legacy key; accepted for validation, but generate a 2048-bit key and \
+                 register it",
+                path.display(),
+                key.describe()
+            ),
+        );
+    }
+    Ok(keys)
+}
+
+/// The Provider ID and Key ID the backend was given.
+#[derive(Debug, Clone, Args)]
+pub struct IdArgs {
+    /// Provider ID (layer:///providers/<uuid>), from the Layer dashboard.
+    #[arg(long, env = "LAYER_PROVIDER_ID", value_name = "ID")]
+    pub provider_id: Option<String>,
+
+    /// Key ID the public key is registered under (layer:///keys/<uuid>).
+    #[arg(long, env = "LAYER_KEY_ID", value_name = "ID")]
+    pub key_id: Option<String>,
+}
+
+/// `--now`: the clock, for reproducible runs.
+#[derive(Debug, Clone, Args)]
+pub struct ClockArgs {
+    /// Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds.
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl ClockArgs {
+    /// `--now`, or the system clock (the only place the binary reads it).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+/// clap value parser for durations (`90s`, `10m`, `2h`, `1d`, plain seconds).
+pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    time::parse_duration(text).map_err(|e| e.to_string())
+}
+
+/// clap value parser for instants (RFC 3339 or epoch seconds).
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    time::parse_instant(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_parsers_explain_what_they_expect() {
+        assert_eq!(parse_duration("2h").unwrap().num_seconds(), 7200);
+        assert!(parse_duration("-1s").unwrap_err().contains("out of range"));
+        assert!(parse_instant("noon").unwrap_err().contains("RFC 3339"));
+    }
+}

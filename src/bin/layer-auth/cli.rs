@@ -1,0 +1,62 @@
+//! The command-line definition: one clap tree that also feeds `--help`, the completions and
+//! the man page.
+
+use clap::{Parser, ValueEnum};
+
+use crate::cmd::Command;
+
+/// Sign, validate and exercise Layer identity tokens (RS256 JWS over a service nonce).
+///
+/// stdout carries only data (a PEM, a token, JSON); messages go to stderr. Exit status: 0
+/// done or valid, 1 token invalid (or some batch line failed), 2 usage or input error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "layer-auth",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour messages on stderr (stdout is never coloured): auto colours a terminal
+    /// unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a stream only when it is a terminal and the environment allows it.
+    Auto,
+    /// Always colour stderr, whatever the environment says.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_help_ends_with_examples() {
+        let mut cli = Cli::command();
+        for sub in cli.get_subcommands_mut() {
+            let help = sub.render_long_help().to_string();
+            assert!(
+                help.contains("Examples:"),
+                "{} --help has no examples",
+                sub.get_name()
+            );
+        }
+    }
+}

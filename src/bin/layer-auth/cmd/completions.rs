@@ -1,0 +1,134 @@
+//! `layer-auth completions`: shell completions from the same clap tree as `--help`. The
+//! generated files and the man page are committed under `completions/`; a test keeps them
+//! current (`UPDATE_COMPLETIONS=1 cargo test` rewrites them).
+
+use std::io::Write as _;
+
+use clap::{Args, CommandFactory as _, ValueEnum};
+use clap_complete::Shell as Builtin;
+
+use super::Outcome;
+use crate::cli::Cli;
+use crate::term;
+
+const EXAMPLES: &str = "Examples:
+  layer-auth completions bash > ~/.local/share/bash-completion/completions/layer-auth
+  layer-auth completions zsh > \"${fpath[1]}/_layer-auth\"
+  layer-auth completions fish > ~/.config/fish/completions/layer-auth.fish";
+
+/// Print shell completions for layer-auth on stdout.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells we generate completions for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+    Nushell,
+}
+
+impl Shell {
+    #[cfg(test)]
+    const ALL: [Self; 6] = [
+        Self::Bash,
+        Self::Zsh,
+        Self::Fish,
+        Self::Elvish,
+        Self::Powershell,
+        Self::Nushell,
+    ];
+
+    /// The completion script.
+    fn generate(self) -> Vec<u8> {
+        let mut command = Cli::command();
+        let mut out = Vec::new();
+        let name = "layer-auth";
+        match self {
+            Self::Bash => clap_complete::generate(Builtin::Bash, &mut command, name, &mut out),
+            Self::Zsh => clap_complete::generate(Builtin::Zsh, &mut command, name, &mut out),
+            Self::Fish => clap_complete::generate(Builtin::Fish, &mut command, name, &mut out),
+            Self::Elvish => clap_complete::generate(Builtin::Elvish, &mut command, name, &mut out),
+            Self::Powershell => {
+                clap_complete::generate(Builtin::PowerShell, &mut command, name, &mut out);
+            }
+            Self::Nushell => {
+                clap_complete::generate(
+                    clap_complete_nushell::Nushell,
+                    &mut command,
+                    name,
+                    &mut out,
+                );
+            }
+        }
+        out
+    }
+
+    /// The file name under `completions/`.
+    #[cfg(test)]
+    fn file_name(self) -> &'static str {
+        match self {
+            Self::Bash => "layer-auth.bash",
+            Self::Zsh => "_layer-auth",
+            Self::Fish => "layer-auth.fish",
+            Self::Elvish => "layer-auth.elv",
+            Self::Powershell => "_layer-auth.ps1",
+            Self::Nushell => "layer-auth.nu",
+        }
+    }
+}
+
+pub fn run(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
+    let mut out = term::stdout();
+    out.write_all(&args.shell.generate())?;
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+/// The man page, `layer-auth.1`.
+#[cfg(test)]
+fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Each committed file equals what the binary generates now; UPDATE_COMPLETIONS=1 rewrites.
+    #[test]
+    fn committed_completions_and_man_page_are_current() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+        let mut expected: Vec<(String, Vec<u8>)> = Shell::ALL
+            .iter()
+            .map(|s| (s.file_name().to_owned(), s.generate()))
+            .collect();
+        expected.push(("layer-auth.1".to_owned(), man_page().unwrap()));
+        let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
+        let mut stale = Vec::new();
+        for (name, content) in expected {
+            let path = dir.join(&name);
+            if update {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &content).unwrap();
+            } else if std::fs::read(&path).ok().as_deref() != Some(content.as_slice()) {
+                stale.push(name);
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale in completions/: {stale:?}; run UPDATE_COMPLETIONS=1 cargo test"
+        );
+    }
+}

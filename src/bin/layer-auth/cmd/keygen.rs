@@ -1,0 +1,127 @@
+//! `layer-auth keygen`: a new RSA key; the private half written safely, the public half
+//! printed.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use layer_auth::keys::{GENERATE_BITS, MIN_STRONG_BITS, SigningKey};
+use layer_auth::output::Paint;
+
+use super::Outcome;
+use crate::term;
+
+const EXAMPLES: &str = "Examples:
+  layer-auth keygen --out layer-key.pem > layer-key.pub.pem
+  layer-auth keygen --bits 4096 --out prod.pem --format jwk > prod.jwk.json
+  layer-auth keygen --out layer-key.pem --force      # replace an existing key";
+
+/// Generate an RSA key pair for signing identity tokens.
+///
+/// Writes the private key as PKCS#8 PEM to --out with mode 0600, atomically, and never over
+/// an existing file without --force. Prints the public key on stdout (SPKI PEM, or a JWK
+/// whose kid is the RFC 7638 thumbprint) for you to register in the Layer dashboard.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct KeygenArgs {
+    /// Key size in bits: 2048, 3072 or 4096.
+    #[arg(long, default_value_t = MIN_STRONG_BITS, value_name = "N")]
+    pub bits: usize,
+
+    /// Where to write the private key.
+    #[arg(long, default_value = "layer-private-key.pem", value_name = "PATH")]
+    pub out: PathBuf,
+
+    /// Replace --out if it exists (the old key is gone for good).
+    #[arg(long)]
+    pub force: bool,
+
+    /// How to print the public key.
+    #[arg(long, value_enum, default_value_t = PublicFormat::Pem)]
+    pub format: PublicFormat,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PublicFormat {
+    /// SPKI PEM (-----BEGIN PUBLIC KEY-----).
+    Pem,
+    /// A JSON Web Key with kid = RFC 7638 thumbprint.
+    Jwk,
+}
+
+pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    if !GENERATE_BITS.contains(&args.bits) {
+        bail!(
+            "--bits {}: choose 2048 (the default), 3072 or 4096{}",
+            args.bits,
+            if args.bits < MIN_STRONG_BITS {
+                "; keys under 2048 bits are too weak"
+            } else {
+                ""
+            }
+        );
+    }
+    if !args.force && args.out.exists() {
+        bail!(
+            "{} already exists; keeping it. Choose another --out, or pass --force to replace it \
+             (the old key is then lost)",
+            args.out.display()
+        );
+    }
+    let key = SigningKey::generate(args.bits)?;
+    let public = key.public_key();
+    let printed = match args.format {
+        PublicFormat::Pem => public.to_spki_pem()?,
+        PublicFormat::Jwk => serde_json::to_string_pretty(&public.to_jwk(None))? + "\n",
+    };
+    write_private(&args.out, key.to_pkcs8_pem()?.as_bytes(), args.force)?;
+    let mut out = term::stdout();
+    out.write_all(printed.as_bytes())?;
+    out.flush()?;
+    term::say(&format!(
+        "{} wrote a {}-bit RSA private key to {} (PKCS#8 PEM, mode 0600)\n  thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key printed above in the Layer dashboard, then\n        layer-auth sign --key {} --provider-id … --key-id … --nonce … --user …",
+        paint.good("✓"),
+        args.bits,
+        args.out.display(),
+        public.thumbprint(),
+        args.out.display(),
+    ));
+    Ok(Outcome::Done)
+}
+
+/// Writes `pem` to `path` with mode 0600: a temporary file in the same directory, synced,
+/// then renamed into place (refusing to replace unless `force`), so a reader never sees a
+/// partial key and a failed write leaves nothing behind.
+fn write_private(path: &Path, pem: &[u8], force: bool) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".layer-auth-key-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    let mut file = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    file.write_all(pem)
+        .and_then(|()| file.as_file().sync_all())
+        .context("writing the private key")?;
+    let persisted = if force {
+        file.persist(path)
+    } else {
+        file.persist_noclobber(path)
+    };
+    persisted.map_err(|e| e.error).with_context(|| {
+        format!(
+            "cannot write {} (if it exists, --force replaces it)",
+            path.display()
+        )
+    })?;
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! `layer-auth sign`: one token for one user and nonce, or one per JSON line with --batch.
+
+use std::io::{BufReader, Write as _};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use layer_auth::keys::SigningKey;
+use layer_auth::output::Paint;
+use layer_auth::token::{self, TokenRequest, Typ};
+use serde_json::{Map, Value};
+
+use super::Outcome;
+use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
+use crate::{batch, term};
+
+const EXAMPLES: &str = "Examples:
+  export LAYER_PRIVATE_KEY_PATH=layer-key.pem LAYER_PROVIDER_ID=layer:///providers/<uuid> LAYER_KEY_ID=layer:///keys/<uuid>
+  layer-auth sign --nonce \"$NONCE\" --user alice --display-name 'Alice Liddell'
+  layer-auth sign --nonce n1 --user 42 --ttl 2m --claim 'metadata={\"team\":\"blue\"}'
+  printf '{\"nonce\":\"n1\",\"user\":\"alice\"}\\n{\"nonce\":\"n2\",\"user\":\"bob\"}\\n' | layer-auth sign --batch -";
+
+/// Sign a Layer identity token.
+///
+/// Prints exactly one token and a newline on stdout. The key is read from --key,
+/// LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY (never from the command line itself).
+/// With --batch, reads JSON lines {"nonce": …, "user": …, …optional claims} and prints one
+/// token per line, in order, on every core; a bad line leaves an empty line in its place,
+/// is named on stderr, and makes the exit status 1.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct SignArgs {
+    /// The nonce the Layer service issued (POST /nonces), copied verbatim.
+    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    pub nonce: Option<String>,
+
+    /// Your app's id for the user (the token's prn).
+    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    pub user: Option<String>,
+
+    /// Sign one token per JSON line of FILE (or - for stdin).
+    #[arg(long, value_name = "FILE|-")]
+    pub batch: Option<PathBuf>,
+
+    /// Token lifetime: 90s, 10m, 2h, 1d or seconds.
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub ttl: chrono::TimeDelta,
+
+    /// Header typ: JWS (as Layer's docs wrote it) or JWT (what the service used from 2015).
+    #[arg(long, value_enum, default_value_t = TypArg::Jws)]
+    pub typ: TypArg,
+
+    /// display_name claim (at most 128 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+
+    /// avatar_url claim (at most 1024 characters).
+    #[arg(long, value_name = "URL")]
+    pub avatar_url: Option<String>,
+
+    /// first_name claim (at most 128 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub first_name: Option<String>,
+
+    /// last_name claim (at most 128 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub last_name: Option<String>,
+
+    /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string.
+    /// Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens.
+    #[arg(long = "claim", value_name = "NAME=JSON", value_parser = parse_claim)]
+    pub claims: Vec<(String, Value)>,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub ids: IdArgs,
+
+    #[command(flatten)]
+    pub clock: ClockArgs,
+}
+
+/// `--typ`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypArg {
+    /// "JWS".
+    #[value(name = "JWS", alias = "jws")]
+    Jws,
+    /// "JWT".
+    #[value(name = "JWT", alias = "jwt")]
+    Jwt,
+}
+
+fn parse_claim(text: &str) -> Result<(String, Value), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}` is not NAME=JSON (e.g. --claim 'metadata={{\"team\":\"blue\"}}')")
+    })?;
+    if name.is_empty() {
+        return Err(format!("`{text}` has no claim name before `=`"));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+    Ok((name.to_owned(), value))
+}
+
+/// What every token of the run shares: ids, times, flags' claims, and the parsed key.
+struct Signer {
+    template: TokenRequest,
+    key: SigningKey,
+}
+
+impl Signer {
+    fn new(args: &SignArgs, paint: Paint) -> anyhow::Result<Self> {
+        let provider_id = required(
+            &args.ids.provider_id,
+            "provider id",
+            "--provider-id",
+            "LAYER_PROVIDER_ID",
+            "layer:///providers/<uuid>",
+        )?;
+        let key_id = required(
+            &args.ids.key_id,
+            "key id",
+            "--key-id",
+            "LAYER_KEY_ID",
+            "layer:///keys/<uuid>",
+        )?;
+        if args.ttl <= chrono::TimeDelta::zero() {
+            bail!("--ttl must be more than 0s");
+        }
+        let mut extra = Map::new();
+        for (name, value) in [
+            ("display_name", &args.display_name),
+            ("first_name", &args.first_name),
+            ("last_name", &args.last_name),
+            ("avatar_url", &args.avatar_url),
+        ] {
+            if let Some(value) = value {
+                extra.insert(name.into(), value.clone().into());
+            }
+        }
+        for (name, value) in &args.claims {
+            if token::REQUIRED_CLAIMS.contains(&name.as_str()) {
+                term::warn(
+                    paint,
+                    &format!("--claim {name} replaces the standard {name} claim"),
+                );
+            }
+            extra.insert(name.clone(), value.clone());
+        }
+        let issued_at = args.clock.now().timestamp();
+        let ttl = args.ttl.num_seconds();
+        let template = TokenRequest {
+            key_id,
+            typ: match args.typ {
+                TypArg::Jws => Typ::Jws,
+                TypArg::Jwt => Typ::Jwt,
+            },
+            provider_id,
+            user: String::new(),
+            nonce: String::new(),
+            issued_at,
+            expires_at: issued_at.saturating_add(ttl),
+            extra,
+        };
+        let key = args.key.load(paint)?;
+        Ok(Self { template, key })
+    }
+
+    fn sign(&self, nonce: &str, user: &str, claims: Map<String, Value>) -> anyhow::Result<String> {
+        let mut request = self.template.clone();
+        request.nonce = nonce.to_owned();
+        request.user = user.to_owned();
+        request.extra.extend(claims);
+        Ok(token::sign(&request, &self.key)?)
+    }
+
+    /// One batch line: `{"nonce": …, "user": …, …claims}`.
+    fn sign_line(&self, line: &[u8]) -> Result<String, String> {
+        let text = std::str::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
+        if text.trim().is_empty() {
+            return Err("empty line; expected {\"nonce\": …, \"user\": …}".into());
+        }
+        let mut object = match token::json::parse_object(text.as_bytes()) {
+            Ok(object) => object,
+            Err(error) => return Err(format!("the line {error}")),
+        };
+        let mut take = |name: &str| match object.remove(name) {
+            Some(Value::String(s)) => Ok(s),
+            Some(other) => Err(format!(
+                "\"{name}\" is {}; it must be a string",
+                token::kind(&other)
+            )),
+            None => Err(format!(
+                "no \"{name}\"; each line needs {{\"nonce\": …, \"user\": …}}"
+            )),
+        };
+        let (nonce, user) = (take("nonce")?, take("user")?);
+        self.sign(&nonce, &user, object)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+fn required(
+    value: &Option<String>,
+    what: &str,
+    flag: &str,
+    env: &str,
+    form: &str,
+) -> anyhow::Result<String> {
+    match value {
+        Some(value) => Ok(value.clone()),
+        None => bail!("no {what}: pass {flag} {form} or set {env} (the Layer dashboard shows it)"),
+    }
+}
+
+pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    let signer = Signer::new(args, paint)?;
+    let Some(batch) = &args.batch else {
+        let (nonce, user) = (
+            args.nonce.as_deref().unwrap_or(""),
+            args.user.as_deref().unwrap_or(""),
+        );
+        let token = signer.sign(nonce, user, Map::new())?;
+        let mut out = term::stdout();
+        writeln!(out, "{token}")?;
+        out.flush()?;
+        return Ok(Outcome::Done);
+    };
+    let input: Box<dyn std::io::BufRead> = if batch.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(batch)
+            .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
+        Box::new(BufReader::new(file))
+    };
+    let mut out = term::stdout();
+    let mut failed = 0usize;
+    batch::for_each_line(
+        input,
+        |line| signer.sign_line(line),
+        |line_no, result| {
+            match result {
+                Ok(token) => writeln!(out, "{token}")?,
+                Err(reason) => {
+                    failed += 1;
+                    writeln!(out)?;
+                    term::say(&format!("{} line {line_no}: {reason}", paint.bad("error:")));
+                }
+            }
+            Ok(())
+        },
+    )?;
+    out.flush()?;
+    if failed > 0 {
+        term::say(&format!(
+            "{failed} line(s) could not be signed; their output lines are empty"
+        ));
+        return Ok(Outcome::Invalid);
+    }
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,159 @@
+//! `layer-auth validate`: every check of the token format, one token or a stream of them.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+use layer_auth::checks::{self, Expect, Policy, Report};
+use layer_auth::keys::{KeySet, VerifyingKey};
+use layer_auth::output::{Paint, render_report};
+
+use super::Outcome;
+use crate::args::{ClockArgs, IdArgs, load_public_keys, parse_duration, private_key_source};
+use crate::{batch, term};
+
+const EXAMPLES: &str = "Examples:
+  layer-auth validate \"$TOKEN\" --public-key layer-key.pub.pem --nonce \"$NONCE\" --user alice
+  layer-auth validate \"$TOKEN\" --public-key jwks.json --leeway 30s --json | jq .checks
+  cat tokens.txt | layer-auth validate --public-key layer-key.pub.pem --json > reports.jsonl";
+
+/// Validate identity tokens, naming every check with the service's eit_* reason.
+///
+/// Decodes the header and claims, runs each rule of the Layer token format (✓ pass, ✗ fail,
+/// – skipped) and prints a verdict. A token is valid only when no check fails and its
+/// signature was verified with a --public-key (unless --skip-signature). The report goes to
+/// stderr; with --json, one JSON object per token goes to stdout. With - (or piped stdin and
+/// no TOKEN) every non-empty line is a token, validated on every core, in order. Exit status:
+/// 0 all valid, 1 any invalid, 2 bad input (unreadable key, bad flag).
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ValidateArgs {
+    /// The token, or - to read one token per line from stdin.
+    #[arg(value_name = "TOKEN|-")]
+    pub token: Option<String>,
+
+    /// Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK
+    /// or JWKS; several form a key set chosen by kid. Default: the public half of
+    /// LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set.
+    #[arg(long, value_name = "PATH")]
+    pub public_key: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub ids: IdArgs,
+
+    /// The user the token must be for (its prn).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// The nonce the token must carry (its nce).
+    #[arg(long, value_name = "NONCE")]
+    pub nonce: Option<String>,
+
+    /// Clock skew forgiven on iat and exp: 30s, 2m, … (default: none).
+    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub leeway: chrono::TimeDelta,
+
+    #[command(flatten)]
+    pub clock: ClockArgs,
+
+    /// Print one JSON report per token on stdout (schema in SPEC §3) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Count a token valid without verifying its signature (contents only).
+    #[arg(long)]
+    pub skip_signature: bool,
+}
+
+pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    let keys = KeySet::new(load_keys(args, paint)?);
+    let policy = Policy {
+        now: args.clock.now(),
+        leeway: args.leeway,
+        keys: &keys,
+        expect: Expect {
+            nonce: args.nonce.clone(),
+            user: args.user.clone(),
+            provider_id: args.ids.provider_id.clone(),
+            key_id: args.ids.key_id.clone(),
+        },
+        skip_signature: args.skip_signature,
+    };
+    let mut out = term::stdout();
+    let mut show = |report: &Report, line: Option<usize>| -> anyhow::Result<()> {
+        if args.json {
+            serde_json::to_writer(&mut out, report)?;
+            writeln!(out)?;
+        } else {
+            let mut err = std::io::stderr().lock();
+            if let Some(line) = line {
+                writeln!(err, "{}", paint.bold(&format!("── line {line} ──")))?;
+            }
+            render_report(report, policy.now, paint, &mut err)?;
+        }
+        Ok(())
+    };
+    let mut invalid = 0usize;
+    match args.token.as_deref() {
+        Some(token) if token != "-" => {
+            let report = checks::validate(token, &policy);
+            invalid += usize::from(!report.valid);
+            show(&report, None)?;
+        }
+        _ => {
+            let stdin = std::io::stdin();
+            if args.token.is_none() && stdin.is_terminal() {
+                bail!(
+                    "no token: pass one as an argument, or pipe tokens (one per line) into stdin"
+                );
+            }
+            let mut seen = 0usize;
+            batch::for_each_line(
+                stdin.lock(),
+                |line| {
+                    let text = String::from_utf8_lossy(line);
+                    (!text.trim().is_empty()).then(|| checks::validate(&text, &policy))
+                },
+                |line_no, report| {
+                    let Some(report) = report else { return Ok(()) };
+                    seen += 1;
+                    invalid += usize::from(!report.valid);
+                    show(&report, Some(line_no))
+                },
+            )?;
+            if seen == 0 {
+                bail!("no token on stdin: expected one token per line");
+            }
+            if seen > 1 && !args.json {
+                term::say(&format!("{} of {seen} tokens valid", seen - invalid));
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if invalid == 0 {
+        Outcome::Done
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// `--public-key` files, or the public half of the private key in the environment.
+fn load_keys(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
+    if !args.public_key.is_empty() {
+        let mut keys = Vec::new();
+        for path in &args.public_key {
+            keys.extend(load_public_keys(path, paint)?);
+        }
+        return Ok(keys);
+    }
+    let from_env = std::env::var_os("LAYER_PRIVATE_KEY_PATH").map(PathBuf::from);
+    if from_env.is_none() && std::env::var_os(crate::args::PRIVATE_KEY_ENV).is_none() {
+        return Ok(Vec::new());
+    }
+    let (bytes, source) = private_key_source(from_env.as_deref(), paint)?;
+    let bytes = zeroize::Zeroizing::new(bytes);
+    let keys = VerifyingKey::read_all(&bytes)
+        .map_err(|e| anyhow::anyhow!("reading the public half of the key in {source}: {e}"))?;
+    Ok(keys)
+}

@@ -1,0 +1,27 @@
+//! `layer-auth`: parse the command line, set up the terminal, run the command, pick the exit
+//! code (0 done or valid, 1 invalid or failed, 2 usage or input error; SPEC §3).
+
+mod args;
+mod batch;
+mod cli;
+mod cmd;
+mod term;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    term::install_panic_hook();
+    let cli = cli::Cli::parse();
+    let paint = term::init(cli.color);
+    match cmd::run(cli.command, paint) {
+        Ok(cmd::Outcome::Done) => ExitCode::SUCCESS,
+        Ok(cmd::Outcome::Invalid) => ExitCode::from(1),
+        Err(error) if term::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            term::print_error(&error, paint);
+            ExitCode::from(2)
+        }
+    }
+}

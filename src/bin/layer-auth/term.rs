@@ -1,0 +1,141 @@
+//! The terminal edge: colour per stream (SPEC §3), the data stream, error lines, the panic
+//! hook, and a quiet end on a closed pipe.
+
+use std::io::{self, IsTerminal as _, Write};
+
+use layer_auth::output::Paint;
+
+use crate::cli::ColorChoice;
+
+/// What the environment says about colour for one stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColorEnv {
+    pub is_terminal: bool,
+    pub term: Option<String>,
+    pub no_color: Option<String>,
+    pub clicolor_force: Option<String>,
+}
+
+/// SPEC §3's rule for one stream: an explicit choice wins; a non-empty `NO_COLOR` beats
+/// `CLICOLOR_FORCE=1`, which beats the terminal test; `TERM=dumb` is no colour.
+pub fn decide(choice: ColorChoice, env: &ColorEnv) -> bool {
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set(&env.no_color) => false,
+        ColorChoice::Auto
+            if env
+                .clicolor_force
+                .as_deref()
+                .is_some_and(|v| v != "0" && !v.is_empty()) =>
+        {
+            true
+        }
+        ColorChoice::Auto => env.is_terminal && env.term.as_deref() != Some("dumb"),
+    }
+}
+
+/// Decides colour for stderr (stdout carries only data and is never coloured) and returns
+/// the [`Paint`] every renderer of human text uses.
+pub fn init(choice: ColorChoice) -> Paint {
+    let env = ColorEnv {
+        is_terminal: io::stderr().is_terminal(),
+        term: std::env::var("TERM").ok(),
+        no_color: std::env::var("NO_COLOR").ok(),
+        clicolor_force: std::env::var("CLICOLOR_FORCE").ok(),
+    };
+    let on = decide(choice, &env);
+    // `colored` decides from stdout alone; we decide per stream and tell it to obey `Paint`.
+    colored::control::set_override(on);
+    Paint::new(on)
+}
+
+/// The data stream: stdout, locked, buffered unless it is a terminal.
+pub fn stdout() -> Box<dyn Write> {
+    let out = io::stdout();
+    if out.is_terminal() {
+        Box::new(out.lock())
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, out.lock()))
+    }
+}
+
+/// A line for people on stderr; a failed write to stderr is not worth dying over.
+pub fn say(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// `warning: …` on stderr.
+pub fn warn(paint: Paint, text: &str) {
+    say(&format!("{} {text}", paint.warn("warning:")));
+}
+
+/// One `error: …` line on stderr, the whole cause chain joined by `: `.
+pub fn print_error(error: &anyhow::Error, paint: Paint) {
+    say(&format!("{} {error:#}", paint.bad("error:")));
+}
+
+/// Whether the error is stdout closed under us (`layer-auth … | head -1`).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Turns any panic into one line asking for a report, and exit status 2 (never 101).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        say(&format!(
+            "error: internal error{place}: this is a bug in layer-auth; please report it with \
+             the command you ran (no key material is included in this message)"
+        ));
+        std::process::exit(2);
+    }));
+    if std::env::var_os("LAYER_AUTH_DEBUG_PANIC").is_some() {
+        // Lets the test suite prove that a bug ends in one line and exit status 2.
+        #[allow(clippy::panic, reason = "deliberate, to test the panic hook")]
+        {
+            panic!("LAYER_AUTH_DEBUG_PANIC is set");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(tty: bool, term: Option<&str>, no_color: Option<&str>, force: Option<&str>) -> ColorEnv {
+        ColorEnv {
+            is_terminal: tty,
+            term: term.map(Into::into),
+            no_color: no_color.map(Into::into),
+            clicolor_force: force.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn colour_follows_spec_section_3() {
+        use ColorChoice::*;
+        let table = [
+            (Auto, env(true, Some("xterm"), None, None), true),
+            (Auto, env(false, Some("xterm"), None, None), false),
+            (Auto, env(true, Some("dumb"), None, None), false),
+            (Auto, env(true, Some("xterm"), Some("1"), None), false),
+            (Auto, env(true, Some("xterm"), Some(""), None), true),
+            (Auto, env(false, None, None, Some("1")), true),
+            (Auto, env(false, None, None, Some("0")), false),
+            (Auto, env(false, None, Some("1"), Some("1")), false),
+            (Always, env(false, Some("dumb"), Some("1"), None), true),
+            (Never, env(true, Some("xterm"), None, Some("1")), false),
+        ];
+        for (choice, env, expected) in table {
+            assert_eq!(decide(choice, &env), expected, "{choice:?} {env:?}");
+        }
+    }
+}

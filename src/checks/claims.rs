@@ -1,0 +1,363 @@
+//! The claims: the five required ones present and well typed, optional ones within limits,
+//! and the token's lifetime against the clock the caller passed in.
+
+use serde_json::{Map, Value};
+
+use super::header::id_form_note;
+use super::{Check, CheckId, Context};
+use crate::time::human;
+use crate::token::{
+    PROFILE_CLAIMS, PROVIDER_ID_PREFIX, REQUIRED_CLAIMS, kind, metadata_problem, profile_problem,
+};
+
+/// Epoch seconds past this are not seconds: 10^11 s is the year 5138.
+const MAX_PLAUSIBLE_SECONDS: i64 = 100_000_000_000;
+
+fn claims_or_skip<'a>(
+    cx: &'a Context<'_, '_>,
+    id: CheckId,
+) -> Result<&'a Map<String, Value>, Check> {
+    cx.claims()
+        .ok_or_else(|| Check::skip(id, "not checked: the claims could not be decoded"))
+}
+
+/// Reads integer seconds since the epoch, or says in plain words what the value is instead.
+///
+/// # Errors
+/// The problem, phrased to follow "`iat` ".
+pub(super) fn epoch_seconds(value: &Value) -> Result<i64, String> {
+    if let Some(n) = value.as_i64() {
+        return match n {
+            n if n < 0 => Err(format!(
+                "is {n}, before 1970; Layer needs seconds since the epoch"
+            )),
+            n if n >= MAX_PLAUSIBLE_SECONDS * 10 => Err(format!(
+                "is {n}, which is milliseconds; Layer needs seconds: {} (divide by 1000)",
+                n / 1000
+            )),
+            n if n >= MAX_PLAUSIBLE_SECONDS => Err(format!(
+                "is {n}, far past the year 5000: Layer needs seconds since the epoch"
+            )),
+            n => Ok(n),
+        };
+    }
+    Err(match value {
+        Value::String(s) if s.trim().parse::<i64>().is_ok() => format!(
+            "is the string {}; Layer needs an integer: {} without quotes",
+            Value::from(s.as_str()),
+            s.trim()
+        ),
+        Value::Number(n) if n.is_f64() => format!(
+            "is the float {n}; Layer needs whole seconds as an integer ({})",
+            n.as_f64().map_or(0, |f| f.trunc() as i64)
+        ),
+        Value::Number(n) => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
+        other => format!(
+            "is {}; Layer needs integer seconds since the epoch",
+            kind(other)
+        ),
+    })
+}
+
+/// `iss`, `prn`, `iat`, `exp` and `nce` are all there.
+pub(super) fn not_found(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::ClaimNotFound;
+    let claims = match claims_or_skip(cx, id) {
+        Ok(claims) => claims,
+        Err(skip) => return skip,
+    };
+    let missing: Vec<&str> = REQUIRED_CLAIMS
+        .into_iter()
+        .filter(|c| !claims.contains_key(*c))
+        .collect();
+    if missing.is_empty() {
+        return Check::pass(id, "iss, prn, iat, exp and nce are present");
+    }
+    Check::fail(
+        id,
+        format!(
+            "missing {}: a Layer token carries iss, prn, iat, exp and nce",
+            missing.join(", ")
+        ),
+    )
+}
+
+/// `iss`, `prn`, `nce` are strings; `iat`, `exp` integer seconds since the epoch.
+pub(super) fn wrong_type(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::ClaimWrongType;
+    let claims = match claims_or_skip(cx, id) {
+        Ok(claims) => claims,
+        Err(skip) => return skip,
+    };
+    let mut problems = Vec::new();
+    for name in ["iss", "prn", "nce"] {
+        match claims.get(name) {
+            Some(Value::Number(n)) if name == "prn" => problems.push(format!(
+                "prn is the number {n}; Layer needs the user id as a string: \"{n}\""
+            )),
+            Some(v) if !v.is_string() => {
+                problems.push(format!("{name} is {}; it must be a string", kind(v)));
+            }
+            _ => {}
+        }
+    }
+    for name in ["iat", "exp"] {
+        if let Some(Err(problem)) = claims.get(name).map(epoch_seconds) {
+            problems.push(format!("{name} {problem}"));
+        }
+    }
+    Check::from_problems(
+        id,
+        problems,
+        "iss, prn, nce are strings; iat, exp integer seconds",
+    )
+}
+
+/// `iss`, `prn`, `nce` are not empty; notes on the form of `iss`.
+pub(super) fn values(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::ClaimValues;
+    if let Err(skip) = claims_or_skip(cx, id) {
+        return skip;
+    }
+    let problems: Vec<String> = ["iss", "prn", "nce"]
+        .into_iter()
+        .filter(|name| cx.claim_str(name).is_some_and(|v| v.trim().is_empty()))
+        .map(|name| match name {
+            "prn" => "prn is empty: it must be the app's id for the user".to_owned(),
+            "nce" => "nce is empty: copy the nonce the service issued, verbatim".to_owned(),
+            _ => "iss is empty: it must be your Provider ID (layer:///providers/<uuid>)".to_owned(),
+        })
+        .collect();
+    let note = cx
+        .claim_str("iss")
+        .and_then(|iss| id_form_note("iss", iss, PROVIDER_ID_PREFIX));
+    let ok = match note {
+        Some(note) => format!("iss, prn and nce are not empty; {note}"),
+        None => "iss, prn and nce are not empty".to_owned(),
+    };
+    Check::from_problems(id, problems, ok)
+}
+
+/// Profile claims are strings within their lengths; `metadata` is ≤16 string values.
+pub(super) fn optional(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::OptionalClaims;
+    let claims = match claims_or_skip(cx, id) {
+        Ok(claims) => claims,
+        Err(skip) => return skip,
+    };
+    let mut problems = Vec::new();
+    for (name, max) in PROFILE_CLAIMS {
+        if let Some(problem) = claims.get(name).and_then(|v| profile_problem(v, max)) {
+            problems.push(format!("{name} {problem}"));
+        }
+    }
+    if let Some(problem) = claims.get("metadata").and_then(metadata_problem) {
+        problems.push(format!("metadata {problem}"));
+    }
+    let known = |name: &str| {
+        REQUIRED_CLAIMS.contains(&name)
+            || name == "metadata"
+            || PROFILE_CLAIMS.iter().any(|(claim, _)| *claim == name)
+    };
+    let present: Vec<&str> = claims
+        .keys()
+        .map(String::as_str)
+        .filter(|n| known(n) && !REQUIRED_CLAIMS.contains(n))
+        .collect();
+    let extra: Vec<&str> = claims
+        .keys()
+        .map(String::as_str)
+        .filter(|n| !known(n))
+        .collect();
+    let mut ok = if present.is_empty() {
+        "no profile claims".to_owned()
+    } else {
+        format!("{} within limits", present.join(", "))
+    };
+    if !extra.is_empty() {
+        ok.push_str(&format!(
+            "; other claims (shown, not used by Layer): {}",
+            extra.join(", ")
+        ));
+    }
+    Check::from_problems(id, problems, ok)
+}
+
+/// `exp` comes after `iat`.
+pub(super) fn exp_after_iat(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::ExpAfterIat;
+    let (Some(iat), Some(exp)) = (cx.epoch("iat"), cx.epoch("exp")) else {
+        return Check::skip(
+            id,
+            "not checked: no usable iat and exp (see the claim checks)",
+        );
+    };
+    if exp > iat {
+        Check::pass(id, format!("lifetime {}", human(exp - iat)))
+    } else {
+        Check::fail(
+            id,
+            format!(
+                "exp is {} before iat: set exp = iat + the lifetime you want",
+                human(iat - exp)
+            ),
+        )
+    }
+}
+
+/// `iat` is not in the future, give or take the leeway.
+pub(super) fn not_before(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::NotBefore;
+    let Some(iat) = cx.epoch("iat") else {
+        return Check::skip(id, "not checked: no usable iat (see the claim checks)");
+    };
+    let ahead = iat - cx.policy.now.timestamp();
+    if ahead <= 0 {
+        Check::pass(id, format!("issued {} ago", human(-ahead)))
+    } else if ahead <= cx.policy.leeway.num_seconds() {
+        Check::pass(
+            id,
+            format!("issued {} in the future, within --leeway", human(ahead)),
+        )
+    } else {
+        Check::fail(
+            id,
+            format!(
+                "iat is {} in the future: the signer's clock is ahead, or it wrote local time \
+                 instead of UTC epoch seconds (allow clock skew with --leeway)",
+                human(ahead)
+            ),
+        )
+    }
+}
+
+/// `exp` lies ahead of now, give or take the leeway.
+pub(super) fn expiry(cx: &Context<'_, '_>) -> Check {
+    let id = CheckId::Expired;
+    let Some(exp) = cx.epoch("exp") else {
+        return Check::skip(id, "not checked: no usable exp (see the claim checks)");
+    };
+    let late = cx.policy.now.timestamp() - exp;
+    if late < 0 {
+        Check::pass(id, format!("expires in {}", human(-late)))
+    } else if late <= cx.policy.leeway.num_seconds() {
+        Check::pass(id, format!("expired {} ago, within --leeway", human(late)))
+    } else {
+        Check::fail(
+            id,
+            format!(
+                "expired {} ago: sign a new token with a fresh nonce",
+                human(late)
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Status;
+    use super::super::tests::{HEADER, outcome, raw_token, report};
+    use super::*;
+
+    fn claims(changes: &str) -> String {
+        let base = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;
+        let mut map: Map<String, Value> = serde_json::from_str(base).unwrap();
+        let changes: Map<String, Value> = serde_json::from_str(changes).unwrap();
+        for (k, v) in changes {
+            if v.is_null() {
+                map.remove(&k);
+            } else {
+                map.insert(k, v);
+            }
+        }
+        Value::Object(map).to_string()
+    }
+
+    fn check(changes: &str, id: CheckId) -> (Status, String) {
+        outcome(&report(&raw_token(HEADER, &claims(changes))), id)
+    }
+
+    #[test]
+    fn epoch_pitfalls_get_their_own_words() {
+        let (status, message) = check(r#"{"iat":"1700000000"}"#, CheckId::ClaimWrongType);
+        assert_eq!(status, Status::Fail);
+        assert_eq!(
+            message,
+            "iat is the string \"1700000000\"; Layer needs an integer: 1700000000 without quotes"
+        );
+        let message = check(r#"{"exp":1700000600.5}"#, CheckId::ClaimWrongType).1;
+        assert!(
+            message.contains("exp is the float 1700000600.5"),
+            "{message}"
+        );
+        let message = check(
+            r#"{"iat":1700000000000,"exp":1700000600000}"#,
+            CheckId::ClaimWrongType,
+        )
+        .1;
+        assert!(
+            message.contains("iat is 1700000000000, which is milliseconds"),
+            "{message}"
+        );
+        assert!(
+            message.contains("exp is 1700000600000, which is milliseconds"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn missing_and_mistyped_required_claims() {
+        let (status, message) = check(r#"{"nce":null}"#, CheckId::ClaimNotFound);
+        assert_eq!(status, Status::Fail);
+        assert!(message.starts_with("missing nce"), "{message}");
+        let message = check(r#"{"prn":42}"#, CheckId::ClaimWrongType).1;
+        assert!(message.contains("prn is the number 42"), "{message}");
+    }
+
+    #[test]
+    fn empty_prn_fails_claim_values() {
+        let (status, message) = check(r#"{"prn":""}"#, CheckId::ClaimValues);
+        assert_eq!(status, Status::Fail);
+        assert!(message.contains("prn is empty"), "{message}");
+    }
+
+    #[test]
+    fn optional_claims_are_limited_and_extras_shown() {
+        let long = format!(r#"{{"display_name":"{}"}}"#, "x".repeat(129));
+        assert_eq!(check(&long, CheckId::OptionalClaims).0, Status::Fail);
+        assert_eq!(
+            check(r#"{"metadata":{"n":1}}"#, CheckId::OptionalClaims).0,
+            Status::Fail
+        );
+        let (status, message) = check(
+            r#"{"first_name":"Al","metadata":{"a":"b"},"x":1}"#,
+            CheckId::OptionalClaims,
+        );
+        assert_eq!(status, Status::Pass);
+        assert!(
+            message.contains("first_name, metadata within limits"),
+            "{message}"
+        );
+        assert!(message.contains("not used by Layer): x"), "{message}");
+    }
+
+    #[test]
+    fn lifetime_expiry_and_future_iat_against_now() {
+        assert_eq!(
+            check("{}", CheckId::Expired),
+            (Status::Pass, "expires in 5m".to_owned())
+        );
+        let (status, message) = check(r#"{"iat":1699990000,"exp":1699990600}"#, CheckId::Expired);
+        assert_eq!(status, Status::Fail);
+        assert!(message.starts_with("expired 2h 41m ago"), "{message}");
+        let (status, message) = check(r#"{"iat":1700003900,"exp":1700004500}"#, CheckId::NotBefore);
+        assert_eq!(status, Status::Fail);
+        assert!(message.starts_with("iat is 1h in the future"), "{message}");
+        let (status, _) = check(r#"{"exp":1699999000}"#, CheckId::ExpAfterIat);
+        assert_eq!(status, Status::Fail);
+        assert_eq!(
+            check(r#"{"iat":"x"}"#, CheckId::ExpAfterIat).0,
+            Status::Skip
+        );
+    }
+}

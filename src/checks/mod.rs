@@ -1,0 +1,484 @@
+//! Validation of an identity token: every rule of SPEC §1–§2 as a small function returning a
+//! [`Check`], run in the order of [`check_ids`]. An invalid token is a [`Report`], not an error.
+//!
+//! Rules that lack their input (no key, no `--nonce`, an undecodable part) record
+//! [`Status::Skip`] and say why. The token is valid when no rule fails and the signature was
+//! verified (or the caller chose [`Policy::skip_signature`]).
+
+mod binding;
+mod claims;
+mod header;
+mod structure;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::keys::KeySet;
+use crate::token::{self, Decoded};
+
+/// Tokens longer than this are refused before decoding; real ones are under 2 KiB.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
+/// The rule a [`Check`] reports on. Serialized as the service's `eit_*` reason where one fits
+/// (SPEC §2), plain snake_case otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckId {
+    /// The token is at most [`MAX_TOKEN_BYTES`].
+    TokenSize,
+    /// Three `.`-separated parts.
+    PartCount,
+    /// Each part is unpadded base64url.
+    Base64url,
+    /// Header and claims are JSON objects without duplicate members.
+    Json,
+    /// `typ`, `alg`, `cty`, `kid` are present.
+    HeaderParamNotFound,
+    /// … and strings.
+    HeaderParamWrongType,
+    /// … with the values Layer accepts.
+    HeaderParamWrongValue,
+    /// `iss`, `prn`, `iat`, `exp`, `nce` are present.
+    ClaimNotFound,
+    /// … strings and integer epoch seconds.
+    ClaimWrongType,
+    /// … and not empty.
+    ClaimValues,
+    /// Profile claims and `metadata` within SPEC §1's limits.
+    OptionalClaims,
+    /// `exp` after `iat`.
+    ExpAfterIat,
+    /// `iat` not in the future.
+    NotBefore,
+    /// `exp` not in the past.
+    Expired,
+    /// `nce` is the nonce expected.
+    Nonce,
+    /// `prn` is the user expected.
+    User,
+    /// `iss` is the provider expected.
+    Provider,
+    /// `kid` is the key id expected.
+    KeyId,
+    /// A key to verify with was found.
+    KeyNotFound,
+    /// The RS256 signature verifies.
+    Signature,
+}
+
+impl CheckId {
+    /// The id as reports and `--json` show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TokenSize => "token_size",
+            Self::PartCount => "eit_wrong_jws_part_count",
+            Self::Base64url => "eit_malformed_base64url",
+            Self::Json => "eit_malformed_json",
+            Self::HeaderParamNotFound => "eit_header_param_not_found",
+            Self::HeaderParamWrongType => "eit_header_param_wrong_type",
+            Self::HeaderParamWrongValue => "eit_header_param_wrong_value",
+            Self::ClaimNotFound => "eit_claim_not_found",
+            Self::ClaimWrongType => "eit_claim_wrong_type",
+            Self::ClaimValues => "claim_values",
+            Self::OptionalClaims => "optional_claims",
+            Self::ExpAfterIat => "exp_after_iat",
+            Self::NotBefore => "eit_not_before",
+            Self::Expired => "eit_expired",
+            Self::Nonce => "eit_nonce_not_found",
+            Self::User => "user_matches",
+            Self::Provider => "eit_provider_not_found",
+            Self::KeyId => "key_id_matches",
+            Self::KeyNotFound => "eit_key_not_found",
+            Self::Signature => "eit_signature_verification_failed",
+        }
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A rule's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The rule holds.
+    Pass,
+    /// The rule is broken: the token is invalid.
+    Fail,
+    /// The rule could not be applied (missing input); the message says why.
+    Skip,
+}
+
+/// One rule's verdict, as shown in the report and in `--json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which rule.
+    pub id: CheckId,
+    /// Its verdict.
+    pub status: Status,
+    /// What was found; on failure, what to do.
+    pub message: String,
+}
+
+impl Check {
+    /// A passing check.
+    pub fn pass(id: CheckId, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Pass,
+            message: message.into(),
+        }
+    }
+    /// A failing check.
+    pub fn fail(id: CheckId, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Fail,
+            message: message.into(),
+        }
+    }
+    /// A skipped check.
+    pub fn skip(id: CheckId, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Skip,
+            message: message.into(),
+        }
+    }
+    /// Pass when `problems` is empty, else fail listing them.
+    fn from_problems(id: CheckId, problems: Vec<String>, ok: impl Into<String>) -> Self {
+        if problems.is_empty() {
+            Self::pass(id, ok)
+        } else {
+            Self::fail(id, problems.join("; "))
+        }
+    }
+}
+
+/// What the caller expects of the token beyond SPEC §1 (each `None` skips its check).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expect {
+    /// The nonce the service issued (`nce`).
+    pub nonce: Option<String>,
+    /// The user the client asked for (`prn`).
+    pub user: Option<String>,
+    /// The Provider ID (`iss`).
+    pub provider_id: Option<String>,
+    /// The Key ID (`kid`).
+    pub key_id: Option<String>,
+}
+
+/// Everything validation depends on besides the token. Time comes in; nothing reads a clock.
+#[derive(Debug)]
+pub struct Policy<'k> {
+    /// The instant to judge `iat` and `exp` against.
+    pub now: DateTime<Utc>,
+    /// Clock skew forgiven on `iat` and `exp`.
+    pub leeway: TimeDelta,
+    /// Public keys to verify with.
+    pub keys: &'k KeySet,
+    /// Expected values.
+    pub expect: Expect,
+    /// Count a token valid without a verified signature (contents only).
+    pub skip_signature: bool,
+}
+
+/// The outcome of validating one token.
+///
+/// JSON form (one object per token, SPEC §3):
+/// `{"valid": bool, "header": {…}|null, "claims": {…}|null,
+///   "checks": [{"id": "eit_…", "status": "pass"|"fail"|"skip", "message": "…"}, …]}`
+/// with one entry per rule of [`check_ids`], always in that order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// No check failed and the signature was verified (or skipping it was asked for).
+    pub valid: bool,
+    /// The decoded header, when it is a JSON object.
+    pub header: Option<Map<String, Value>>,
+    /// The decoded claims, when they are a JSON object.
+    pub claims: Option<Map<String, Value>>,
+    /// Every rule's verdict, in [`check_ids`] order.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// The checks that failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.status == Status::Fail)
+    }
+
+    /// The check for `id`.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+/// A rule: reads the token as decoded and the policy, returns its verdict.
+type Rule = fn(&Context<'_, '_>) -> Check;
+
+/// Every rule, in report order.
+const RULES: [(CheckId, Rule); 20] = [
+    (CheckId::TokenSize, structure::size),
+    (CheckId::PartCount, structure::part_count),
+    (CheckId::Base64url, structure::base64url),
+    (CheckId::Json, structure::json),
+    (CheckId::HeaderParamNotFound, header::not_found),
+    (CheckId::HeaderParamWrongType, header::wrong_type),
+    (CheckId::HeaderParamWrongValue, header::wrong_value),
+    (CheckId::ClaimNotFound, claims::not_found),
+    (CheckId::ClaimWrongType, claims::wrong_type),
+    (CheckId::ClaimValues, claims::values),
+    (CheckId::OptionalClaims, claims::optional),
+    (CheckId::ExpAfterIat, claims::exp_after_iat),
+    (CheckId::NotBefore, claims::not_before),
+    (CheckId::Expired, claims::expiry),
+    (CheckId::Nonce, binding::nonce),
+    (CheckId::User, binding::user),
+    (CheckId::Provider, binding::provider),
+    (CheckId::KeyId, binding::key_id),
+    (CheckId::KeyNotFound, binding::key),
+    (CheckId::Signature, binding::signature),
+];
+
+/// The id of every rule, in the order reports list them.
+pub fn check_ids() -> impl Iterator<Item = CheckId> {
+    RULES.iter().map(|(id, _)| *id)
+}
+
+/// Validates one token (surrounding whitespace ignored) against `policy`.
+///
+/// ```
+/// use layer_auth::checks::{Expect, Policy, validate};
+/// use layer_auth::keys::{KeySet, SigningKey, VerifyingKey};
+/// use layer_auth::token::{TokenRequest, Typ, sign};
+///
+/// let key = SigningKey::generate(2048)?;
+/// let request = TokenRequest {
+///     key_id: "layer:///keys/5f0c3a9e-0000-4000-8000-000000000001".into(),
+///     typ: Typ::Jws,
+///     provider_id: "layer:///providers/5f0c3a9e-0000-4000-8000-000000000002".into(),
+///     user: "alice".into(),
+///     nonce: "nonce-1".into(),
+///     issued_at: 1_700_000_000,
+///     expires_at: 1_700_000_600,
+///     extra: Default::default(),
+/// };
+/// let token = sign(&request, &key)?;
+///
+/// let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
+/// let policy = Policy {
+///     now: chrono::DateTime::from_timestamp(1_700_000_060, 0).unwrap(),
+///     leeway: chrono::TimeDelta::zero(),
+///     keys: &keys,
+///     expect: Expect { nonce: Some("nonce-1".into()), user: Some("alice".into()), ..Expect::default() },
+///     skip_signature: false,
+/// };
+/// let report = validate(&token, &policy);
+/// assert!(report.valid, "{report:?}");
+///
+/// let late = Policy { now: chrono::DateTime::from_timestamp(1_700_009_000, 0).unwrap(), ..policy };
+/// let report = validate(&token, &late);
+/// assert!(!report.valid);
+/// assert_eq!(report.failures().next().unwrap().id.as_str(), "eit_expired");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate(token: &str, policy: &Policy<'_>) -> Report {
+    let context = Context::new(token.trim(), policy);
+    let checks: Vec<Check> = RULES.iter().map(|(_, rule)| rule(&context)).collect();
+    let verified = checks
+        .iter()
+        .any(|c| c.id == CheckId::Signature && c.status == Status::Pass);
+    let valid =
+        checks.iter().all(|c| c.status != Status::Fail) && (verified || policy.skip_signature);
+    Report {
+        valid,
+        header: context.header().cloned(),
+        claims: context.claims().cloned(),
+        checks,
+    }
+}
+
+/// The token as far as it could be decoded, and the policy: what every rule reads.
+pub(crate) struct Context<'t, 'p> {
+    raw: &'t str,
+    decoded: Option<Decoded<'t>>,
+    policy: &'p Policy<'p>,
+}
+
+/// Why a rule that needs decoded parts has none.
+const NOT_DECODED: &str = "not checked: the token could not be taken apart (see above)";
+
+impl<'t, 'p> Context<'t, 'p> {
+    fn new(raw: &'t str, policy: &'p Policy<'p>) -> Self {
+        let decoded = if raw.len() > MAX_TOKEN_BYTES {
+            None
+        } else {
+            token::decode(raw).ok()
+        };
+        Self {
+            raw,
+            decoded,
+            policy,
+        }
+    }
+
+    fn header(&self) -> Option<&Map<String, Value>> {
+        self.decoded.as_ref()?.header.as_ref().ok()
+    }
+
+    fn claims(&self) -> Option<&Map<String, Value>> {
+        self.decoded.as_ref()?.claims.as_ref().ok()
+    }
+
+    /// A claim's value when it is a string.
+    fn claim_str(&self, name: &str) -> Option<&str> {
+        self.claims()?.get(name)?.as_str()
+    }
+
+    /// A claim's value when it is usable epoch seconds (see [`claims::epoch_seconds`]).
+    fn epoch(&self, name: &str) -> Option<i64> {
+        claims::epoch_seconds(self.claims()?.get(name)?).ok()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::keys::{SigningKey, VerifyingKey};
+    use crate::token::{TokenRequest, Typ, sign};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use std::sync::OnceLock;
+
+    pub(crate) const NOW: i64 = 1_700_000_300;
+
+    pub(crate) fn key() -> &'static SigningKey {
+        static KEY: OnceLock<SigningKey> = OnceLock::new();
+        KEY.get_or_init(|| SigningKey::generate(2048).unwrap())
+    }
+
+    pub(crate) fn keys() -> KeySet {
+        KeySet::new(vec![
+            VerifyingKey::new(key().public_key().clone(), None).unwrap(),
+        ])
+    }
+
+    pub(crate) fn request() -> TokenRequest {
+        TokenRequest {
+            key_id: "layer:///keys/11111111-2222-3333-4444-555555555555".into(),
+            typ: Typ::Jws,
+            provider_id: "layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into(),
+            user: "alice".into(),
+            nonce: "nonce-123".into(),
+            issued_at: 1_700_000_000,
+            expires_at: 1_700_000_600,
+            extra: Map::new(),
+        }
+    }
+
+    /// A token from raw header and claims JSON, signed with the test key.
+    pub(crate) fn raw_token(header: &str, claims: &str) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        let signature = key().sign(input.as_bytes()).unwrap();
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    pub(crate) const HEADER: &str = r#"{"typ":"JWS","alg":"RS256","cty":"layer-eit;v=1","kid":"layer:///keys/11111111-2222-3333-4444-555555555555"}"#;
+
+    /// Validates `token` at [`NOW`] with the test key and `expect`.
+    pub(crate) fn report_with(token: &str, expect: Expect) -> Report {
+        let keys = keys();
+        let policy = Policy {
+            now: DateTime::from_timestamp(NOW, 0).unwrap(),
+            leeway: TimeDelta::zero(),
+            keys: &keys,
+            expect,
+            skip_signature: false,
+        };
+        validate(token, &policy)
+    }
+
+    pub(crate) fn report(token: &str) -> Report {
+        report_with(token, Expect::default())
+    }
+
+    /// The status and message of one check.
+    pub(crate) fn outcome(report: &Report, id: CheckId) -> (Status, String) {
+        let check = report.check(id).unwrap();
+        (check.status, check.message.clone())
+    }
+
+    #[test]
+    fn a_good_token_passes_every_check_that_has_its_input() {
+        let token = sign(&request(), key()).unwrap();
+        let report = report(&token);
+        assert!(report.valid, "{report:#?}");
+        assert_eq!(report.checks.len(), RULES.len());
+        let skipped: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Skip)
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                CheckId::Nonce,
+                CheckId::User,
+                CheckId::Provider,
+                CheckId::KeyId
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_key_the_token_is_not_valid_unless_signature_is_skipped() {
+        let token = sign(&request(), key()).unwrap();
+        let empty = KeySet::default();
+        let mut policy = Policy {
+            now: DateTime::from_timestamp(NOW, 0).unwrap(),
+            leeway: TimeDelta::zero(),
+            keys: &empty,
+            expect: Expect::default(),
+            skip_signature: false,
+        };
+        let report = validate(&token, &policy);
+        assert!(!report.valid);
+        assert_eq!(report.failures().count(), 0);
+        assert_eq!(outcome(&report, CheckId::Signature).0, Status::Skip);
+        policy.skip_signature = true;
+        assert!(validate(&token, &policy).valid);
+    }
+
+    #[test]
+    fn ids_serialize_as_the_service_reasons() {
+        let check = Check::fail(CheckId::Expired, "x");
+        assert_eq!(
+            serde_json::to_value(&check).unwrap(),
+            serde_json::json!({"id": "eit_expired", "status": "fail", "message": "x"})
+        );
+        for (id, _) in RULES {
+            let text = id.as_str();
+            assert!(
+                text.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_appears_once_in_order() {
+        let report = report("garbage");
+        let ids: Vec<_> = report.checks.iter().map(|c| c.id).collect();
+        let expected: Vec<_> = RULES.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, expected);
+        assert!(!report.valid);
+    }
+}

@@ -1,0 +1,172 @@
+//! Durations (`90s`, `10m`, `2h`, `1d`, plain seconds) and instants (RFC 3339, epoch seconds)
+//! as the command line writes them, and the human form of a span ("9m 58s").
+//!
+//! Nothing here reads the clock: callers pass `now` in.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// A duration or instant that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// The text is not a duration.
+    #[error("`{0}` is not a duration: write 90s, 10m, 2h, 1d or plain seconds")]
+    BadDuration(String),
+    /// The duration is negative, zero where that makes no sense, or absurdly long.
+    #[error("`{0}` is out of range: durations run from 0s to 100 years")]
+    DurationOutOfRange(String),
+    /// The text is not an instant.
+    #[error("`{0}` is not a time: write RFC 3339 (2026-11-23T10:00:00Z) or epoch seconds")]
+    BadInstant(String),
+    /// The instant is outside the years 1970..=9999.
+    #[error("`{0}` is out of range: times run from 1970 to 9999")]
+    InstantOutOfRange(String),
+}
+
+/// The longest duration we accept: a hundred years keeps every sum far from overflow.
+const MAX_DURATION_SECS: i64 = 100 * 365 * 86_400;
+/// 9999-12-31T23:59:59Z, the last instant RFC 3339 can write.
+const MAX_EPOCH_SECS: i64 = 253_402_300_799;
+
+/// Reads a duration: `90s`, `10m`, `2h`, `1d`, combinations such as `1h 30m`, or plain
+/// seconds (`600`).
+///
+/// # Errors
+/// [`TimeError`] for text that is not a duration, or one longer than 100 years.
+///
+/// ```
+/// use layer_auth::time::parse_duration;
+/// assert_eq!(parse_duration("10m").unwrap().num_seconds(), 600);
+/// assert_eq!(parse_duration("90").unwrap().num_seconds(), 90);
+/// ```
+pub fn parse_duration(text: &str) -> Result<TimeDelta, TimeError> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err(TimeError::DurationOutOfRange(text.to_owned()));
+    }
+    let secs = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
+        trimmed.parse::<i64>().ok()
+    } else {
+        humantime::parse_duration(trimmed)
+            .map_err(|_| TimeError::BadDuration(text.to_owned()))?
+            .as_secs()
+            .try_into()
+            .ok()
+    };
+    match secs {
+        Some(s) if s <= MAX_DURATION_SECS => Ok(TimeDelta::seconds(s)),
+        _ => Err(TimeError::DurationOutOfRange(text.to_owned())),
+    }
+}
+
+/// Reads an instant: RFC 3339 (`2026-11-23T10:00:00Z`) or seconds since the Unix epoch.
+///
+/// # Errors
+/// [`TimeError`] for text that is neither, or a time outside 1970..=9999.
+///
+/// ```
+/// use layer_auth::time::parse_instant;
+/// let t = parse_instant("2023-11-14T22:13:20Z").unwrap();
+/// assert_eq!(t.timestamp(), 1_700_000_000);
+/// assert_eq!(parse_instant("1700000000").unwrap(), t);
+/// ```
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeError> {
+    let trimmed = text.trim();
+    let secs = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
+        trimmed.parse::<i64>().ok()
+    } else {
+        let parsed = DateTime::parse_from_rfc3339(trimmed)
+            .map_err(|_| TimeError::BadInstant(text.to_owned()))?;
+        Some(parsed.timestamp())
+    };
+    secs.filter(|s| (0..=MAX_EPOCH_SECS).contains(s))
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .ok_or_else(|| TimeError::InstantOutOfRange(text.to_owned()))
+}
+
+/// A span of seconds in the two largest units that matter: `9m 58s`, `2h`, `3d 4h`, `0s`.
+///
+/// ```
+/// use layer_auth::time::human;
+/// assert_eq!(human(598), "9m 58s");
+/// assert_eq!(human(7200), "2h");
+/// ```
+pub fn human(secs: i64) -> String {
+    let secs = secs.unsigned_abs();
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
+        return "0s".to_owned();
+    };
+    let (size, unit) = units[first];
+    let mut text = format!("{}{unit}", secs / size);
+    if let Some((next, next_unit)) = units.get(first + 1) {
+        let rest = (secs % size) / next;
+        if rest > 0 {
+            text.push_str(&format!(" {rest}{next_unit}"));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_every_documented_form() {
+        for (text, secs) in [
+            ("90s", 90),
+            ("10m", 600),
+            ("2h", 7200),
+            ("1d", 86_400),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_duration(text).unwrap().num_seconds(), secs, "{text}");
+        }
+        assert_eq!(parse_duration("1h 30m").unwrap().num_seconds(), 5400);
+    }
+
+    #[test]
+    fn durations_reject_nonsense_negative_and_overflow() {
+        assert!(matches!(
+            parse_duration("soon"),
+            Err(TimeError::BadDuration(_))
+        ));
+        assert!(matches!(parse_duration(""), Err(TimeError::BadDuration(_))));
+        assert!(matches!(
+            parse_duration("-5s"),
+            Err(TimeError::DurationOutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_duration("99999999999999999999"),
+            Err(TimeError::DurationOutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_duration("200years"),
+            Err(TimeError::DurationOutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn instants_read_rfc3339_with_offset_and_epoch() {
+        let t = parse_instant("2023-11-15T00:13:20+02:00").unwrap();
+        assert_eq!(t.timestamp(), 1_700_000_000);
+        assert!(matches!(
+            parse_instant("yesterday"),
+            Err(TimeError::BadInstant(_))
+        ));
+        assert!(matches!(
+            parse_instant("99999999999999"),
+            Err(TimeError::InstantOutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn human_shows_two_largest_units() {
+        assert_eq!(human(0), "0s");
+        assert_eq!(human(59), "59s");
+        assert_eq!(human(60), "1m");
+        assert_eq!(human(3_661), "1h 1m");
+        assert_eq!(human(-7_200), "2h");
+        assert_eq!(human(90_061), "1d 1h");
+    }
+}

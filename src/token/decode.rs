@@ -1,0 +1,136 @@
+//! Taking a compact JWS apart: three parts, strict base64url (naming padding and plain
+//! base64 as such), and strict JSON objects. Judging what is inside is `checks`' job.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use super::json::{self, JsonError};
+
+/// Why a part is not unpadded base64url.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Base64Error {
+    /// Ends in `=` padding.
+    #[error("ends in `=` padding; base64url in a JWS carries no padding (strip the `=`)")]
+    Padding,
+    /// Uses `+` or `/`: plain base64.
+    #[error(
+        "contains `{0}`: that is plain base64; a JWS uses base64url (`-` for `+`, `_` for `/`)"
+    )]
+    PlainBase64(char),
+    /// Some other character outside the base64url alphabet.
+    #[error("has {0:?} at offset {1}, outside the base64url alphabet")]
+    BadChar(char, usize),
+    /// Right alphabet, impossible length or stray trailing bits.
+    #[error("has a length or final character no encoder produces (truncated or altered?)")]
+    BadLength,
+}
+
+/// A part of a token that could not be decoded: its base64url or its JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartError {
+    /// The base64url layer.
+    #[error(transparent)]
+    Base64(#[from] Base64Error),
+    /// The JSON layer.
+    #[error(transparent)]
+    Json(#[from] JsonError),
+}
+
+/// A three-part token taken apart; each part keeps its own decoding result.
+#[derive(Debug, Clone)]
+pub struct Decoded<'t> {
+    /// `header.claims`, the bytes the signature covers.
+    pub signing_input: &'t str,
+    /// The JOSE header as a JSON object.
+    pub header: Result<Map<String, Value>, PartError>,
+    /// The claims as a JSON object.
+    pub claims: Result<Map<String, Value>, PartError>,
+    /// The raw signature bytes.
+    pub signature: Result<Vec<u8>, Base64Error>,
+}
+
+/// Splits `token` on `.`; `Err(n)` with the number of parts when it is not three.
+///
+/// # Errors
+/// The number of parts found, when it is not 3.
+///
+/// ```
+/// let d = layer_auth::token::decode("e30.e30.AAAA").unwrap();
+/// assert!(d.header.unwrap().is_empty());
+/// assert_eq!(layer_auth::token::decode("a.b").unwrap_err(), 2);
+/// ```
+pub fn decode(token: &str) -> Result<Decoded<'_>, usize> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(claims), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(token.split('.').count());
+    };
+    Ok(Decoded {
+        signing_input: &token[..header.len() + 1 + claims.len()],
+        header: object(header),
+        claims: object(claims),
+        signature: base64url(signature),
+    })
+}
+
+fn object(part: &str) -> Result<Map<String, Value>, PartError> {
+    Ok(json::parse_object(&base64url(part)?)?)
+}
+
+/// Decodes unpadded base64url, naming the usual mistakes.
+///
+/// # Errors
+/// [`Base64Error`] saying which mistake it is.
+pub fn base64url(part: &str) -> Result<Vec<u8>, Base64Error> {
+    if let Some((offset, c)) = part
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(match c {
+            '=' if part[offset..].bytes().all(|b| b == b'=') => Base64Error::Padding,
+            '+' | '/' => Base64Error::PlainBase64(c),
+            _ => Base64Error::BadChar(c, offset),
+        });
+    }
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| Base64Error::BadLength)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_parts_when_not_three() {
+        assert_eq!(decode("abc").unwrap_err(), 1);
+        assert_eq!(decode("a.b.c.d.e").unwrap_err(), 5);
+        assert_eq!(decode("").unwrap_err(), 1);
+    }
+
+    #[test]
+    fn names_padding_plain_base64_and_stray_characters() {
+        assert_eq!(base64url("e30="), Err(Base64Error::Padding));
+        assert_eq!(base64url("ab+c"), Err(Base64Error::PlainBase64('+')));
+        assert_eq!(base64url("ab/c"), Err(Base64Error::PlainBase64('/')));
+        assert_eq!(base64url("ab c"), Err(Base64Error::BadChar(' ', 2)));
+        assert_eq!(base64url("a=b"), Err(Base64Error::BadChar('=', 1)));
+        assert_eq!(base64url("a"), Err(Base64Error::BadLength));
+        assert_eq!(base64url("e31"), Err(Base64Error::BadLength));
+        assert_eq!(base64url("e30").unwrap(), b"{}");
+    }
+
+    #[test]
+    fn keeps_each_part_result_apart() {
+        let d = decode("e30.W10.").unwrap();
+        assert!(d.header.is_ok());
+        assert_eq!(
+            d.claims,
+            Err(PartError::Json(JsonError::NotObject("an array")))
+        );
+        assert_eq!(d.signature, Ok(vec![]));
+        assert_eq!(d.signing_input, "e30.W10");
+    }
+}

@@ -1,0 +1,309 @@
+//! The Layer identity token (SPEC §1): its header and claims, signing one, and taking one
+//! apart ([`decode`]). Signing checks its inputs so that we never mint a token that our own
+//! `validate` would refuse.
+
+mod decode;
+pub mod json;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use crate::keys::{KeyError, SigningKey};
+
+pub use decode::{Base64Error, Decoded, PartError, base64url, decode};
+
+/// The only algorithm Layer accepts.
+pub const ALG: &str = "RS256";
+/// The content type of a Layer External Identity Token, version 1.
+pub const CTY: &str = "layer-eit;v=1";
+/// Prefix of a Key ID in its current form.
+pub const KEY_ID_PREFIX: &str = "layer:///keys/";
+/// Prefix of a Provider ID in its current form.
+pub const PROVIDER_ID_PREFIX: &str = "layer:///providers/";
+/// Optional profile claims and their maximum length in characters (SPEC §1).
+pub const PROFILE_CLAIMS: [(&str, usize); 4] = [
+    ("display_name", 128),
+    ("first_name", 128),
+    ("last_name", 128),
+    ("avatar_url", 1024),
+];
+/// Most keys `metadata` may hold.
+pub const METADATA_MAX_KEYS: usize = 16;
+/// Claims every token carries, in the order we write them.
+pub const REQUIRED_CLAIMS: [&str; 5] = ["iss", "prn", "iat", "exp", "nce"];
+
+/// The `typ` header value: `JWS` as the seeds wrote it, `JWT` as the service used from 2015.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Typ {
+    /// `"JWS"`, the default.
+    #[default]
+    Jws,
+    /// `"JWT"`.
+    Jwt,
+}
+
+impl Typ {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Jws => "JWS",
+            Self::Jwt => "JWT",
+        }
+    }
+}
+
+/// Everything that goes into one token besides the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRequest {
+    /// `kid`: the Key ID the public half is registered under.
+    pub key_id: String,
+    /// `typ`.
+    pub typ: Typ,
+    /// `iss`: the Provider ID.
+    pub provider_id: String,
+    /// `prn`: the app's user id.
+    pub user: String,
+    /// `nce`: the nonce the service issued.
+    pub nonce: String,
+    /// `iat`, seconds since the epoch.
+    pub issued_at: i64,
+    /// `exp`, seconds since the epoch.
+    pub expires_at: i64,
+    /// Optional and extra claims (`display_name`, `metadata`, …). A standard claim named
+    /// here replaces the computed one: that is how test tokens with pitfalls are made.
+    pub extra: Map<String, Value>,
+}
+
+/// A token request that would make a token Layer refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// A required text is empty.
+    #[error("{0} is empty; Layer needs a non-empty {0}")]
+    Empty(&'static str),
+    /// `exp` not after `iat`.
+    #[error("the token would expire before it is issued: use a positive --ttl")]
+    NoLifetime,
+    /// An optional claim breaks SPEC §1's limits.
+    #[error("claim `{name}`: {problem}")]
+    Claim {
+        /// The claim.
+        name: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The key could not sign.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl TokenRequest {
+    /// The JOSE header, members in the order the seeds list them.
+    pub fn header(&self) -> Map<String, Value> {
+        let mut header = Map::new();
+        header.insert("typ".into(), self.typ.as_str().into());
+        header.insert("alg".into(), ALG.into());
+        header.insert("cty".into(), CTY.into());
+        header.insert("kid".into(), self.key_id.clone().into());
+        header
+    }
+
+    /// The claims: the required five, then the optional and extra ones.
+    pub fn claims(&self) -> Map<String, Value> {
+        let mut claims = Map::new();
+        claims.insert("iss".into(), self.provider_id.clone().into());
+        claims.insert("prn".into(), self.user.clone().into());
+        claims.insert("iat".into(), self.issued_at.into());
+        claims.insert("exp".into(), self.expires_at.into());
+        claims.insert("nce".into(), self.nonce.clone().into());
+        for (name, value) in &self.extra {
+            claims.insert(name.clone(), value.clone());
+        }
+        claims
+    }
+
+    /// Checks what SPEC §1 asks of the inputs: non-empty ids, a lifetime, profile limits.
+    ///
+    /// # Errors
+    /// [`SignError`] naming the first input Layer would refuse.
+    pub fn check(&self) -> Result<(), SignError> {
+        for (name, value) in [
+            ("the key id", &self.key_id),
+            ("the provider id", &self.provider_id),
+            ("the user id", &self.user),
+            ("the nonce", &self.nonce),
+        ] {
+            if value.is_empty() {
+                return Err(SignError::Empty(name));
+            }
+        }
+        if self.expires_at <= self.issued_at {
+            return Err(SignError::NoLifetime);
+        }
+        for (name, max) in PROFILE_CLAIMS {
+            if let Some(problem) = self.extra.get(name).and_then(|v| profile_problem(v, max)) {
+                return Err(SignError::Claim {
+                    name: name.into(),
+                    problem,
+                });
+            }
+        }
+        if let Some(problem) = self.extra.get("metadata").and_then(metadata_problem) {
+            return Err(SignError::Claim {
+                name: "metadata".into(),
+                problem,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong with a profile claim's value, if anything (a string of at most `max` chars).
+pub fn profile_problem(value: &Value, max: usize) -> Option<String> {
+    match value.as_str() {
+        None => Some(format!("must be a string, not {}", kind(value))),
+        Some(text) if text.chars().count() > max => Some(format!(
+            "is {} characters long; at most {max} are allowed",
+            text.chars().count()
+        )),
+        Some(_) => None,
+    }
+}
+
+/// What is wrong with `metadata`, if anything (an object of at most 16 string values).
+pub fn metadata_problem(value: &Value) -> Option<String> {
+    let Some(map) = value.as_object() else {
+        return Some(format!("must be an object of strings, not {}", kind(value)));
+    };
+    if map.len() > METADATA_MAX_KEYS {
+        return Some(format!(
+            "has {} keys; at most {METADATA_MAX_KEYS} are allowed",
+            map.len()
+        ));
+    }
+    map.iter().find(|(_, v)| !v.is_string()).map(|(key, v)| {
+        format!(
+            "value of `{key}` is {}; every metadata value must be a string",
+            kind(v)
+        )
+    })
+}
+
+/// A JSON value's kind with its text, for messages: `the number 12345`, `the string "x"`.
+pub fn kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {}", Value::String(short(s))),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        return text.to_owned();
+    }
+    text.chars().take(37).chain("...".chars()).collect()
+}
+
+/// Signs `request` with `key`: `base64url(header).base64url(claims).base64url(signature)`.
+///
+/// # Errors
+/// [`SignError`] if the request breaks SPEC §1 or the key cannot sign.
+///
+/// ```
+/// use layer_auth::keys::SigningKey;
+/// use layer_auth::token::{TokenRequest, Typ, sign};
+///
+/// let key = SigningKey::generate(2048)?;
+/// let request = TokenRequest {
+///     key_id: "layer:///keys/5f0c3a9e-0000-4000-8000-000000000001".into(),
+///     typ: Typ::Jws,
+///     provider_id: "layer:///providers/5f0c3a9e-0000-4000-8000-000000000002".into(),
+///     user: "alice".into(),
+///     nonce: "a-nonce-from-the-service".into(),
+///     issued_at: 1_700_000_000,
+///     expires_at: 1_700_000_600,
+///     extra: Default::default(),
+/// };
+/// let token = sign(&request, &key)?;
+/// assert_eq!(token.split('.').count(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign(request: &TokenRequest, key: &SigningKey) -> Result<String, SignError> {
+    request.check()?;
+    let header = Value::Object(request.header()).to_string();
+    let claims = Value::Object(request.claims()).to_string();
+    let mut token = String::with_capacity(header.len() * 2 + claims.len() * 2 + 350);
+    URL_SAFE_NO_PAD.encode_string(header, &mut token);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(claims, &mut token);
+    let signature = key.sign(token.as_bytes())?;
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn request() -> TokenRequest {
+        TokenRequest {
+            key_id: "layer:///keys/k".into(),
+            typ: Typ::Jws,
+            provider_id: "layer:///providers/p".into(),
+            user: "alice".into(),
+            nonce: "n".into(),
+            issued_at: 1_700_000_000,
+            expires_at: 1_700_000_600,
+            extra: Map::new(),
+        }
+    }
+
+    #[test]
+    fn claims_put_required_first_and_let_extra_replace() {
+        let mut r = request();
+        r.extra.insert("display_name".into(), "Alice".into());
+        r.extra.insert("iat".into(), "1700000000".into());
+        let claims = r.claims();
+        assert_eq!(
+            claims.keys().collect::<Vec<_>>(),
+            ["iss", "prn", "iat", "exp", "nce", "display_name"]
+        );
+        assert_eq!(claims["iat"], "1700000000");
+    }
+
+    #[test]
+    fn check_refuses_what_layer_refuses() {
+        let mut r = request();
+        r.user.clear();
+        assert!(matches!(r.check(), Err(SignError::Empty("the user id"))));
+        let mut r = request();
+        r.expires_at = r.issued_at;
+        assert!(matches!(r.check(), Err(SignError::NoLifetime)));
+        let mut r = request();
+        r.extra.insert("first_name".into(), "x".repeat(129).into());
+        assert!(matches!(r.check(), Err(SignError::Claim { .. })));
+        let mut r = request();
+        r.extra
+            .insert("metadata".into(), serde_json::json!({"a": 1}));
+        assert!(matches!(r.check(), Err(SignError::Claim { .. })));
+        assert!(request().check().is_ok());
+    }
+
+    #[test]
+    fn kind_names_values_for_messages() {
+        assert_eq!(kind(&Value::from(12345)), "the number 12345");
+        assert_eq!(
+            kind(&Value::from("1700000000")),
+            "the string \"1700000000\""
+        );
+        assert_eq!(
+            kind(&Value::from("x".repeat(50))).len(),
+            "the string \"\"".len() + 40
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! `layer-auth keygen`.
+
+use crate::util::{la, openssl};
+
+#[test]
+fn keygen_writes_pkcs8_0600_and_prints_the_matching_spki_that_openssl_reads() {
+    let dir = crate::util::tempdir();
+    let key = dir.path().join("k.pem");
+    let r = la(&["keygen", "--out", key.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.starts_with("-----BEGIN PUBLIC KEY-----\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("thumbprint (RFC 7638, SHA-256): "),
+        "{r:?}"
+    );
+    let pem = std::fs::read_to_string(&key).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+    assert!(!r.stdout.contains("PRIVATE") && !r.stderr.contains("PRIVATE KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // openssl derives the same public key from the private file as we printed.
+    let derived = openssl(&["pkey", "-in", key.to_str().unwrap(), "-pubout"]);
+    assert!(derived.status.success());
+    assert_eq!(String::from_utf8(derived.stdout).unwrap(), r.stdout);
+    let public = dir.path().join("k.pub");
+    std::fs::write(&public, &r.stdout).unwrap();
+    let text = openssl(&[
+        "pkey",
+        "-pubin",
+        "-in",
+        public.to_str().unwrap(),
+        "-text",
+        "-noout",
+    ]);
+    assert!(
+        String::from_utf8(text.stdout)
+            .unwrap()
+            .contains("Public-Key: (2048 bit)")
+    );
+    // No temporary file is left beside the key.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn keygen_refuses_to_overwrite_without_force_and_leaves_the_file_intact() {
+    let dir = crate::util::tempdir();
+    let key = dir.path().join("k.pem");
+    std::fs::write(&key, "precious").unwrap();
+    let r = la(&["keygen", "--out", key.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("already exists") && r.stderr.contains("--force"),
+        "{r:?}"
+    );
+    assert!(r.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), "precious");
+    let r = la(&["keygen", "--out", key.to_str().unwrap(), "--force"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
+}
+
+#[test]
+fn keygen_refuses_bits_under_2048_and_odd_sizes_with_exit_2() {
+    let dir = crate::util::tempdir();
+    let key = dir.path().join("k.pem");
+    for bits in ["1024", "2047", "5000"] {
+        let r = la(&["keygen", "--bits", bits, "--out", key.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{bits}: {r:?}");
+        assert!(r.stderr.contains("choose 2048"), "{r:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    }
+    assert!(!key.exists());
+    let r = la(&["keygen", "--bits", "lots", "--out", key.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+#[test]
+fn keygen_jwk_prints_rsa_jwk_whose_kid_is_the_rfc7638_thumbprint() {
+    let dir = crate::util::tempdir();
+    let key = dir.path().join("k.pem");
+    let r = la(&[
+        "keygen",
+        "--format",
+        "jwk",
+        "--bits",
+        "3072",
+        "--out",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_str(&r.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(value["kty"], "RSA");
+    assert_eq!(value["e"], "AQAB");
+    assert_eq!(value["alg"], "RS256");
+    let thumbprint = jwk
+        .thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256)
+        .unwrap();
+    assert_eq!(value["kid"], thumbprint.as_str());
+    assert!(r.stderr.contains(&thumbprint), "{r:?}");
+    let n = value["n"].as_str().unwrap();
+    assert_eq!(
+        n.len(),
+        512,
+        "3072-bit modulus is 384 bytes = 512 base64url chars"
+    );
+}

@@ -1,0 +1,5 @@
+//! The command line from the outside: one test binary, a file per subcommand.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod keygen;
+mod util;

@@ -19,6 +19,9 @@ _layer__auth() {
             layer__auth,completions)
                 cmd="layer__auth__subcmd__completions"
                 ;;
+            layer__auth,flow)
+                cmd="layer__auth__subcmd__flow"
+                ;;
             layer__auth,help)
                 cmd="layer__auth__subcmd__help"
                 ;;
@@ -33,6 +36,9 @@ _layer__auth() {
                 ;;
             layer__auth__subcmd__help,completions)
                 cmd="layer__auth__subcmd__help__subcmd__completions"
+                ;;
+            layer__auth__subcmd__help,flow)
+                cmd="layer__auth__subcmd__help__subcmd__flow"
                 ;;
             layer__auth__subcmd__help,help)
                 cmd="layer__auth__subcmd__help__subcmd__help"
@@ -53,7 +59,7 @@ _layer__auth() {
 
     case "${cmd}" in
         layer__auth)
-            opts="-h -V --color --help --version keygen sign validate completions help"
+            opts="-h -V --color --help --version keygen sign flow validate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -88,8 +94,66 @@ _layer__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        layer__subcmd__auth__subcmd__flow)
+            opts="-h -V --user --backend --form --public-key --challenge --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         layer__subcmd__auth__subcmd__help)
-            opts="keygen sign validate completions help"
+            opts="keygen sign flow validate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,6 +167,20 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__subcmd__auth__subcmd__help__subcmd__flow)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

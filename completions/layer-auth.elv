@@ -25,6 +25,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --version 'Print version'
             cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
             cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
+            cand flow 'Run the authentication sequence end to end (embedded by default) and show each step'
             cand validate 'Check a token against every rule of the Layer token format, naming each failure'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -62,6 +63,27 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'layer-auth;flow'= {
+            cand --user 'The user to authenticate (your app''s user id, the token''s prn)'
+            cand --backend 'Your backend''s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}'
+            cand --public-key 'Public key(s) the backend''s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key'
+            cand --timeout 'Give up on the backend after this long: 10s, 1m, …'
+            cand --ttl 'Lifetime of the tokens the embedded signer makes'
+            cand --leeway 'Clock skew forgiven when checking tokens'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)'
+            cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
+            cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --form 'Post user_id and nonce as form fields instead of JSON (with --backend)'
+            cand --challenge 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce'
+            cand --json 'Print one JSON report of the steps on stdout'
+            cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'layer-auth;validate'= {
             cand --public-key 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
@@ -88,6 +110,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         &'layer-auth;help'= {
             cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
             cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
+            cand flow 'Run the authentication sequence end to end (embedded by default) and show each step'
             cand validate 'Check a token against every rule of the Layer token format, naming each failure'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -95,6 +118,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         &'layer-auth;help;keygen'= {
         }
         &'layer-auth;help;sign'= {
+        }
+        &'layer-auth;help;flow'= {
         }
         &'layer-auth;help;validate'= {
         }

@@ -31,6 +31,7 @@ complete -c layer-auth -n "__fish_layer_auth_needs_command" -s h -l help -d 'Pri
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "flow" -d 'Run the authentication sequence end to end (embedded by default) and show each step'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -65,6 +66,25 @@ never\t'Never colour'"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user -d 'The user to authenticate (your app\'s user id, the token\'s prn)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l backend -d 'Your backend\'s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l public-key -d 'Public key(s) the backend\'s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, …' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l ttl -d 'Lifetime of the tokens the embedded signer makes' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l leeway -d 'Clock skew forgiven when checking tokens' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\\n`-escaped newlines are fine)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
+always\t'Always colour stderr, whatever the environment says'
+never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l form -d 'Post user_id and nonce as form fields instead of JSON (with --backend)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l challenge -d 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l json -d 'Print one JSON report of the steps on stdout'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l public-key -d 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key\'s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
@@ -84,8 +104,9 @@ always\t'Always colour stderr, whatever the environment says'
 never\t'Never colour'"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign validate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "flow" -d 'Run the authentication sequence end to end (embedded by default) and show each step'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -60,6 +60,31 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete layer-auth flow color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Run the authentication sequence end to end (embedded by default) and show each step
+  export extern "layer-auth flow" [
+    --user: string            # The user to authenticate (your app's user id, the token's prn)
+    --backend: string         # Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}
+    --form                    # Post user_id and nonce as form fields instead of JSON (with --backend)
+    --public-key: path        # Public key(s) the backend's tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key
+    --challenge               # Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce
+    --json                    # Print one JSON report of the steps on stdout
+    --timeout: string         # Give up on the backend after this long: 10s, 1m, …
+    --ttl: string             # Lifetime of the tokens the embedded signer makes
+    --leeway: string          # Clock skew forgiven when checking tokens
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)
+    --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
+    --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
+    --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
+    --color: string@"nu-complete layer-auth flow color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
   def "nu-complete layer-auth validate color" [] {
     [ "auto" "always" "never" ]
   }
@@ -107,6 +132,10 @@ module completions {
 
   # Sign an identity token for a user over a nonce (or many, with --batch)
   export extern "layer-auth help sign" [
+  ]
+
+  # Run the authentication sequence end to end (embedded by default) and show each step
+  export extern "layer-auth help flow" [
   ]
 
   # Check a token against every rule of the Layer token format, naming each failure

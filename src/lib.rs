@@ -58,7 +58,10 @@
 #![warn(missing_docs)]
 
 pub mod checks;
+pub mod flow;
+pub mod http;
 pub mod keys;
 pub mod output;
+pub mod service;
 pub mod time;
 pub mod token;

@@ -122,7 +122,9 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
             id,
             format!(
                 "no key has kid {}; the key set holds {}: register this key, or sign with one of those",
-                kid(cx).map_or("(none)".to_owned(), |k| Value::from(k).to_string()),
+                cx.header()
+                    .and_then(|h| h.get("kid"))
+                    .map_or("(none)".to_owned(), Value::to_string),
                 known.join(", ")
             ),
         ),

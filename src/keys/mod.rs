@@ -24,6 +24,9 @@ use zeroize::Zeroizing;
 
 pub use jwk::Jwk;
 
+/// Prefix of a Key ID in its current form (`layer:///keys/<uuid>`); a bare UUID, the
+/// pre-2015 form, names the same key.
+pub const KEY_ID_PREFIX: &str = "layer:///keys/";
 /// Smallest key `sign` uses without `--allow-weak-key`, and the smallest we generate.
 pub const MIN_STRONG_BITS: usize = 2048;
 /// Smallest legacy key we still verify (with a warning) or sign with on request.
@@ -340,6 +343,7 @@ fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
 }
 
 /// A public key parsed once for verification, with the `kid` a JWK gave it.
+#[derive(Clone)]
 pub struct VerifyingKey {
     public: PublicKey,
     kid: Option<String>,
@@ -449,7 +453,7 @@ impl fmt::Debug for VerifyingKey {
 /// The public keys a run trusts. One key is used whatever a token's `kid` says; with
 /// several, the token's `kid` picks among those that carry one (JWK/JWKS), and keys without a
 /// `kid` (PEM files) are all tried.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct KeySet {
     keys: Vec<VerifyingKey>,
 }
@@ -495,11 +499,10 @@ impl KeySet {
             [only] => return Candidates::Single(only),
             _ => {}
         }
-        if let Some(key) = self
-            .keys
-            .iter()
-            .find(|k| k.kid.is_some() && k.kid.as_deref() == kid)
-        {
+        let bare = |k: &str| k.strip_prefix(KEY_ID_PREFIX).unwrap_or(k).to_owned();
+        let wanted = kid.map(bare);
+        let named = |k: &&VerifyingKey| k.kid.is_some() && k.kid.as_deref().map(bare) == wanted;
+        if let Some(key) = self.keys.iter().find(named) {
             return Candidates::ByKid(key);
         }
         let unnamed: Vec<_> = self.keys.iter().filter(|k| k.kid.is_none()).collect();

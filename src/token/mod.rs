@@ -17,8 +17,7 @@ pub use decode::{Base64Error, Decoded, PartError, base64url, decode};
 pub const ALG: &str = "RS256";
 /// The content type of a Layer External Identity Token, version 1.
 pub const CTY: &str = "layer-eit;v=1";
-/// Prefix of a Key ID in its current form.
-pub const KEY_ID_PREFIX: &str = "layer:///keys/";
+pub use crate::keys::KEY_ID_PREFIX;
 /// Prefix of a Provider ID in its current form.
 pub const PROVIDER_ID_PREFIX: &str = "layer:///providers/";
 /// Optional profile claims and their maximum length in characters (SPEC §1).
@@ -79,7 +78,7 @@ pub struct TokenRequest {
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
     /// A required text is empty.
-    #[error("{0} is empty; Layer needs a non-empty {0}")]
+    #[error("the {0} is empty; Layer needs a non-empty {0}")]
     Empty(&'static str),
     /// `exp` not after `iat`.
     #[error("the token would expire before it is issued: use a positive --ttl")]
@@ -128,10 +127,10 @@ impl TokenRequest {
     /// [`SignError`] naming the first input Layer would refuse.
     pub fn check(&self) -> Result<(), SignError> {
         for (name, value) in [
-            ("the key id", &self.key_id),
-            ("the provider id", &self.provider_id),
-            ("the user id", &self.user),
-            ("the nonce", &self.nonce),
+            ("key id", &self.key_id),
+            ("provider id", &self.provider_id),
+            ("user id", &self.user),
+            ("nonce", &self.nonce),
         ] {
             if value.is_empty() {
                 return Err(SignError::Empty(name));
@@ -280,7 +279,7 @@ mod tests {
     fn check_refuses_what_layer_refuses() {
         let mut r = request();
         r.user.clear();
-        assert!(matches!(r.check(), Err(SignError::Empty("the user id"))));
+        assert!(matches!(r.check(), Err(SignError::Empty("user id"))));
         let mut r = request();
         r.expires_at = r.issued_at;
         assert!(matches!(r.check(), Err(SignError::NoLifetime)));

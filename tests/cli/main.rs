@@ -1,5 +1,8 @@
 //! The command line from the outside: one test binary, a file per subcommand.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod interop;
 mod keygen;
+mod sign;
 mod util;
+mod validate;

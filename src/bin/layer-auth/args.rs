@@ -20,8 +20,8 @@ pub const PRIVATE_KEY_ENV: &str = "LAYER_PRIVATE_KEY";
 pub struct KeyArgs {
     /// Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the
     /// LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine).
-    #[arg(long, env = "LAYER_PRIVATE_KEY_PATH", value_name = "PATH")]
-    pub key: Option<PathBuf>,
+    #[arg(long, env = "LAYER_PRIVATE_KEY_PATH", value_name = "PATH", value_parser = any_path)]
+    key: Option<PathBuf>,
 
     /// Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024).
     #[arg(long)]
@@ -29,6 +29,16 @@ pub struct KeyArgs {
 }
 
 impl KeyArgs {
+    /// `--key` or `LAYER_PRIVATE_KEY_PATH`; an empty one (an unset CI secret) counts as none.
+    pub fn path(&self) -> Option<&Path> {
+        self.key.as_deref().filter(|p| !p.as_os_str().is_empty())
+    }
+
+    /// Whether a private key is configured at all (a path, or the PEM in the environment).
+    pub fn is_configured(&self) -> bool {
+        self.path().is_some() || std::env::var_os(PRIVATE_KEY_ENV).is_some_and(|v| !v.is_empty())
+    }
+
     /// Reads and parses the private key once.
     pub fn load(&self, paint: Paint) -> anyhow::Result<SigningKey> {
         let weak = if self.allow_weak_key {
@@ -36,7 +46,7 @@ impl KeyArgs {
         } else {
             WeakKeys::Refuse
         };
-        let (bytes, source) = private_key_source(self.key.as_deref(), paint)?;
+        let (bytes, source) = private_key_source(self.path(), paint)?;
         let bytes = zeroize::Zeroizing::new(bytes);
         let key = SigningKey::from_bytes(&bytes, weak)
             .with_context(|| format!("reading the private key in {source}"))?;
@@ -105,8 +115,8 @@ pub fn load_public_keys(path: &Path, paint: Paint) -> anyhow::Result<Vec<Verifyi
         term::warn(
             paint,
             &format!(
-                "{}: {} is a legacy key; accepted for validation, but generate a 2048-bit key and \
-                 register it",
+                "{}: {} is under 2048 bits; accepted for validation, but generate a \
+                 2048-bit key and register it",
                 path.display(),
                 key.describe()
             ),
@@ -120,18 +130,30 @@ pub fn load_public_keys(path: &Path, paint: Paint) -> anyhow::Result<Vec<Verifyi
 pub struct IdArgs {
     /// Provider ID (layer:///providers/<uuid>), from the Layer dashboard.
     #[arg(long, env = "LAYER_PROVIDER_ID", value_name = "ID")]
-    pub provider_id: Option<String>,
+    provider_id: Option<String>,
 
     /// Key ID the public key is registered under (layer:///keys/<uuid>).
     #[arg(long, env = "LAYER_KEY_ID", value_name = "ID")]
-    pub key_id: Option<String>,
+    key_id: Option<String>,
+}
+
+impl IdArgs {
+    /// The Provider ID; empty (an unset CI secret) counts as none.
+    pub fn provider_id(&self) -> Option<String> {
+        self.provider_id.clone().filter(|v| !v.is_empty())
+    }
+
+    /// The Key ID; empty counts as none.
+    pub fn key_id(&self) -> Option<String> {
+        self.key_id.clone().filter(|v| !v.is_empty())
+    }
 }
 
 /// `--now`: the clock, for reproducible runs.
 #[derive(Debug, Clone, Args)]
 pub struct ClockArgs {
     /// Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds.
-    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    #[arg(long, value_name = "TIME", value_parser = parse_instant, allow_hyphen_values = true)]
     pub now: Option<DateTime<Utc>>,
 }
 
@@ -140,6 +162,11 @@ impl ClockArgs {
     pub fn now(&self) -> DateTime<Utc> {
         self.now.unwrap_or_else(Utc::now)
     }
+}
+
+/// clap value parser for paths that lets an empty value through (see [`KeyArgs::path`]).
+fn any_path(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text))
 }
 
 /// clap value parser for durations (`90s`, `10m`, `2h`, `1d`, plain seconds).

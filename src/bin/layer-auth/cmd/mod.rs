@@ -1,6 +1,7 @@
 //! The subcommands: each file owns its arguments, help and `run`.
 
 mod completions;
+mod flow;
 mod keygen;
 mod sign;
 mod validate;
@@ -23,6 +24,8 @@ pub enum Command {
     Keygen(keygen::KeygenArgs),
     /// Sign an identity token for a user over a nonce (or many, with --batch).
     Sign(sign::SignArgs),
+    /// Run the authentication sequence end to end (embedded by default) and show each step.
+    Flow(flow::FlowArgs),
     /// Check a token against every rule of the Layer token format, naming each failure.
     Validate(validate::ValidateArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell, nushell).
@@ -35,6 +38,7 @@ pub fn run(command: Command, paint: Paint) -> anyhow::Result<Outcome> {
         Command::Keygen(args) => keygen::run(&args, paint),
         Command::Sign(args) => sign::run(&args, paint),
         Command::Validate(args) => validate::run(&args, paint),
+        Command::Flow(args) => flow::run(&args, paint),
         Command::Completions(args) => completions::run(&args),
     }
 }

@@ -15,10 +15,10 @@ use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
 use crate::{batch, term};
 
 const EXAMPLES: &str = "Examples:
-  export LAYER_PRIVATE_KEY_PATH=layer-key.pem LAYER_PROVIDER_ID=layer:///providers/<uuid> LAYER_KEY_ID=layer:///keys/<uuid>
+  export LAYER_PRIVATE_KEY_PATH=layer-key.pem     # and LAYER_PROVIDER_ID, LAYER_KEY_ID
   layer-auth sign --nonce \"$NONCE\" --user alice --display-name 'Alice Liddell'
   layer-auth sign --nonce n1 --user 42 --ttl 2m --claim 'metadata={\"team\":\"blue\"}'
-  printf '{\"nonce\":\"n1\",\"user\":\"alice\"}\\n{\"nonce\":\"n2\",\"user\":\"bob\"}\\n' | layer-auth sign --batch -";
+  printf '{\"nonce\":\"n1\",\"user\":\"alice\"}\\n' | layer-auth sign --batch - > tokens.txt";
 
 /// Sign a Layer identity token.
 ///
@@ -43,7 +43,7 @@ pub struct SignArgs {
     pub batch: Option<PathBuf>,
 
     /// Token lifetime: 90s, 10m, 2h, 1d or seconds.
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "10m", value_parser = parse_duration, allow_hyphen_values = true, value_name = "DURATION")]
     pub ttl: chrono::TimeDelta,
 
     /// Header typ: JWS (as Layer's docs wrote it) or JWT (what the service used from 2015).
@@ -112,14 +112,14 @@ struct Signer {
 impl Signer {
     fn new(args: &SignArgs, paint: Paint) -> anyhow::Result<Self> {
         let provider_id = required(
-            &args.ids.provider_id,
+            &args.ids.provider_id(),
             "provider id",
             "--provider-id",
             "LAYER_PROVIDER_ID",
             "layer:///providers/<uuid>",
         )?;
         let key_id = required(
-            &args.ids.key_id,
+            &args.ids.key_id(),
             "key id",
             "--key-id",
             "LAYER_KEY_ID",

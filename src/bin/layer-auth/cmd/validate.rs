@@ -51,7 +51,7 @@ pub struct ValidateArgs {
     pub nonce: Option<String>,
 
     /// Clock skew forgiven on iat and exp: 30s, 2m, … (default: none).
-    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "0s", value_parser = parse_duration, allow_hyphen_values = true, value_name = "DURATION")]
     pub leeway: chrono::TimeDelta,
 
     #[command(flatten)]
@@ -75,8 +75,8 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         expect: Expect {
             nonce: args.nonce.clone(),
             user: args.user.clone(),
-            provider_id: args.ids.provider_id.clone(),
-            key_id: args.ids.key_id.clone(),
+            provider_id: args.ids.provider_id(),
+            key_id: args.ids.key_id(),
         },
         skip_signature: args.skip_signature,
     };
@@ -147,8 +147,9 @@ fn load_keys(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Vec<VerifyingK
         }
         return Ok(keys);
     }
-    let from_env = std::env::var_os("LAYER_PRIVATE_KEY_PATH").map(PathBuf::from);
-    if from_env.is_none() && std::env::var_os(crate::args::PRIVATE_KEY_ENV).is_none() {
+    let nonempty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let from_env = nonempty("LAYER_PRIVATE_KEY_PATH").map(PathBuf::from);
+    if from_env.is_none() && nonempty(crate::args::PRIVATE_KEY_ENV).is_none() {
         return Ok(Vec::new());
     }
     let (bytes, source) = private_key_source(from_env.as_deref(), paint)?;

@@ -1,0 +1,1206 @@
+//! `layer-auth validate`: every check named, exit 0/1/2, `--json` reports, key formats,
+//! stdin streams, colour and the panic hook (SPEC §1–§3).
+
+use std::io::{BufRead as _, Write as _};
+use std::process::Stdio;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, fixture, la, layer_auth, ran, token};
+
+/// One `--json` report (SPEC §3), read strictly: an unknown member is a failure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    valid: bool,
+    header: Option<Map<String, Value>>,
+    claims: Option<Map<String, Value>>,
+    checks: Vec<Check>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Check {
+    id: String,
+    status: String,
+    message: String,
+}
+
+impl Report {
+    /// The check with this id (there must be exactly one).
+    fn check(&self, id: &str) -> &Check {
+        let found: Vec<&Check> = self.checks.iter().filter(|c| c.id == id).collect();
+        assert_eq!(found.len(), 1, "one {id} check in {self:#?}");
+        found[0]
+    }
+
+    /// The status of the check with this id.
+    fn status(&self, id: &str) -> &str {
+        &self.check(id).status
+    }
+
+    /// The ids of the failing checks, in report order.
+    fn failing(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == "fail")
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+}
+
+/// Every rule, in the order every report lists them.
+const CHECK_IDS: [&str; 20] = [
+    "token_size",
+    "eit_wrong_jws_part_count",
+    "eit_malformed_base64url",
+    "eit_malformed_json",
+    "eit_header_param_not_found",
+    "eit_header_param_wrong_type",
+    "eit_header_param_wrong_value",
+    "eit_claim_not_found",
+    "eit_claim_wrong_type",
+    "claim_values",
+    "optional_claims",
+    "exp_after_iat",
+    "eit_not_before",
+    "eit_expired",
+    "eit_nonce_not_found",
+    "user_matches",
+    "eit_provider_not_found",
+    "key_id_matches",
+    "eit_key_not_found",
+    "eit_signature_verification_failed",
+];
+
+const SIGNATURE: &str = "eit_signature_verification_failed";
+
+/// `tests/fixtures/keys/NAME` as an argument.
+fn key(name: &str) -> String {
+    fixture(&format!("keys/{name}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The `--json` reports on stdout, one per line.
+fn parse_reports(r: &Ran) -> Vec<Report> {
+    r.stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| unreachable!("not a report ({e}): {line}\n{r:?}"))
+        })
+        .collect()
+}
+
+/// The single `--json` report on stdout.
+fn parse_report(r: &Ran) -> Report {
+    let mut all = parse_reports(r);
+    assert_eq!(all.len(), 1, "one report: {r:?}");
+    all.remove(0)
+}
+
+/// `validate TOKEN --public-key keys/rsa2048-spki.pem --now NOW --json EXTRA…`.
+fn validate_json(token: &str, extra: &[&str]) -> Ran {
+    let spki = key("rsa2048-spki.pem");
+    let mut args = vec![
+        "validate",
+        token,
+        "--public-key",
+        &spki,
+        "--now",
+        NOW,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    la(&args)
+}
+
+/// `validate --public-key keys/rsa2048-spki.pem --now NOW ARGS…` with `stdin` piped in.
+fn validate_stdin(args: &[&str], stdin: &[u8]) -> Ran {
+    ran(
+        layer_auth()
+            .args([
+                "validate",
+                "--public-key",
+                &key("rsa2048-spki.pem"),
+                "--now",
+                NOW,
+            ])
+            .args(args),
+        Some(stdin),
+    )
+}
+
+/// Every token file under `tests/fixtures/tokens/`, by name without `.jwt`.
+fn fixture_token_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixture("tokens"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter_map(|name| name.strip_suffix(".jwt").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts a run ended with an invalid token and a reason, not a crash.
+fn assert_invalid_without_panic(r: &Ran) {
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.stderr.contains("panicked"), "{r:?}");
+    assert!(!r.stderr.contains("internal error"), "{r:?}");
+}
+
+// ── every pitfall fixture ───────────────────────────────────────────────────────────────
+
+#[test]
+fn validate_names_exactly_the_failing_checks_of_every_fixture_token_and_exits_0_or_1() {
+    // (token, failing check ids, exit code, a detail the first failure's message names)
+    #[rustfmt::skip]
+    let table: &[(&str, &[&str], i32, &str)] = &[
+        ("valid",                 &[],                                          0, ""),
+        ("valid-typ-jwt",         &[],                                          0, ""),
+        ("valid-bare-uuid",       &[],                                          0, ""),
+        ("valid-optional-claims", &[],                                          0, ""),
+        // Signed with other keys than the one given.
+        ("valid-1024",            &[SIGNATURE],                                 1, "another key"),
+        ("valid-other-key",       &[SIGNATURE],                                 1, "another key"),
+        ("two-parts",             &["eit_wrong_jws_part_count"],                1, "2 parts"),
+        ("four-parts",            &["eit_wrong_jws_part_count"],                1, "4 parts"),
+        ("padded",                &["eit_malformed_base64url"],                 1, "`=`"),
+        ("plain-base64",          &["eit_malformed_base64url"],                 1, "`+`"),
+        ("header-not-object",     &["eit_malformed_json"],                      1, "array"),
+        ("claims-not-json",       &["eit_malformed_json"],                      1, "not JSON"),
+        ("duplicate-prn",         &["eit_malformed_json"],                      1, "\"prn\" twice"),
+        ("missing-kid",           &["eit_header_param_not_found"],              1, "kid"),
+        ("kid-number",            &["eit_header_param_wrong_type"],             1, "12345"),
+        ("alg-none",              &["eit_header_param_wrong_value", SIGNATURE], 1, "\"none\""),
+        ("alg-hs256",             &["eit_header_param_wrong_value", SIGNATURE], 1, "\"HS256\""),
+        ("alg-rs512",             &["eit_header_param_wrong_value", SIGNATURE], 1, "\"RS512\""),
+        ("wrong-cty",             &["eit_header_param_wrong_value"],            1, "layer-eit;v=2"),
+        ("missing-nce",           &["eit_claim_not_found"],                     1, "nce"),
+        ("iat-string",            &["eit_claim_wrong_type"],                    1, "string \"1700000000\""),
+        ("exp-float",             &["eit_claim_wrong_type"],                    1, "float"),
+        ("iat-millis",            &["eit_claim_wrong_type"],                    1, "milliseconds"),
+        ("prn-number",            &["eit_claim_wrong_type"],                    1, "prn"),
+        ("empty-prn",             &["claim_values"],                            1, "prn is empty"),
+        ("display-name-too-long", &["optional_claims"],                         1, "display_name"),
+        ("metadata-bad",          &["optional_claims"],                         1, "metadata"),
+        ("exp-before-iat",        &["exp_after_iat", "eit_expired"],            1, "before iat"),
+        ("iat-future",            &["eit_not_before"],                          1, "in the future"),
+        ("expired",               &["eit_expired"],                             1, "expired"),
+        ("bad-signature",         &[SIGNATURE],                                 1, "does not verify"),
+        ("signed-by-other-key",   &[SIGNATURE],                                 1, "does not verify"),
+    ];
+    let mut covered: Vec<String> = table.iter().map(|row| row.0.to_owned()).collect();
+    covered.sort();
+    assert_eq!(
+        covered,
+        fixture_token_names(),
+        "the table covers every fixture token"
+    );
+    for &(name, failing, code, detail) in table {
+        let r = validate_json(&token(name), &[]);
+        assert_eq!(r.code, code, "{name}: {r:?}");
+        let report = parse_report(&r);
+        assert_eq!(report.failing(), failing, "{name}: {report:#?}");
+        assert_eq!(report.valid, code == 0, "{name}: {report:#?}");
+        if let Some(first) = failing.first() {
+            let message = &report.check(first).message;
+            assert!(message.contains(detail), "{name}: {first}: {message}");
+        }
+    }
+}
+
+#[test]
+fn validate_json_lists_every_rule_once_in_the_same_order_for_every_token() {
+    for name in fixture_token_names() {
+        let r = validate_json(&token(&name), &[]);
+        let report = parse_report(&r);
+        let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, CHECK_IDS, "{name}");
+        for check in &report.checks {
+            assert!(
+                ["pass", "fail", "skip"].contains(&check.status.as_str()),
+                "{name}: {check:?}"
+            );
+            assert!(!check.message.is_empty(), "{name}: {check:?}");
+        }
+    }
+}
+
+#[test]
+fn validate_json_carries_the_decoded_header_and_claims_or_null_when_undecodable() {
+    let report = parse_report(&validate_json(&token("valid-optional-claims"), &[]));
+    let header = report.header.as_ref().unwrap();
+    assert_eq!(header["alg"], "RS256");
+    assert_eq!(header["kid"], KEY_ID);
+    let claims = report.claims.as_ref().unwrap();
+    assert_eq!(claims["iss"], PROVIDER_ID);
+    assert_eq!(claims["prn"], "alice");
+    assert_eq!(claims["iat"], 1_700_000_000);
+    assert_eq!(claims["metadata"]["team"], "blue");
+    assert_eq!(claims["extra_thing"], 42);
+    assert!(
+        report
+            .check("optional_claims")
+            .message
+            .contains("extra_thing"),
+        "unknown claims are shown as extras"
+    );
+
+    let report = parse_report(&validate_json(&token("two-parts"), &[]));
+    assert!(report.header.is_none() && report.claims.is_none());
+    let report = parse_report(&validate_json(&token("duplicate-prn"), &[]));
+    assert!(report.header.is_some() && report.claims.is_none());
+}
+
+#[test]
+fn validate_accepts_bare_uuid_ids_with_a_note() {
+    let r = validate_json(&token("valid-bare-uuid"), &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert!(
+        report
+            .check("eit_header_param_wrong_value")
+            .message
+            .contains("bare UUID"),
+        "{report:#?}"
+    );
+    assert!(
+        report.check("claim_values").message.contains("bare UUID"),
+        "{report:#?}"
+    );
+}
+
+// ── --leeway ─────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn validate_leeway_forgives_an_expiry_30s_ago_only_when_it_is_at_least_30s() {
+    let expired = token("expired"); // exp 1699990600
+    let spki = key("rsa2048-spki.pem");
+    let at = |leeway: Option<&str>| {
+        let mut args = vec![
+            "validate",
+            &expired,
+            "--public-key",
+            &spki,
+            "--now",
+            "1699990630",
+            "--json",
+        ];
+        if let Some(leeway) = leeway {
+            args.extend(["--leeway", leeway]);
+        }
+        la(&args)
+    };
+    let r = at(None);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+    let r = at(Some("29s"));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+    for leeway in ["60s", "60", "1m"] {
+        let r = at(Some(leeway));
+        assert_eq!(r.code, 0, "--leeway {leeway}: {r:?}");
+        let report = parse_report(&r);
+        assert!(report.valid);
+        assert_eq!(report.status("eit_expired"), "pass");
+        assert!(report.check("eit_expired").message.contains("leeway"));
+    }
+}
+
+#[test]
+fn validate_leeway_forgives_an_iat_an_hour_ahead_only_with_an_hour_of_leeway() {
+    let future = token("iat-future"); // iat NOW + 3600
+    let r = validate_json(&future, &["--leeway", "59m"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), ["eit_not_before"]);
+    let r = validate_json(&future, &["--leeway", "1h"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(parse_report(&r).status("eit_not_before"), "pass");
+}
+
+#[test]
+fn validate_refuses_a_bad_leeway_or_now_with_exit_2() {
+    for extra in [["--leeway", "soon"], ["--now", "noon"]] {
+        let r = validate_json(&token("valid"), &extra);
+        assert_eq!(r.code, 2, "{extra:?}: {r:?}");
+        assert!(r.stdout.is_empty(), "{r:?}");
+    }
+}
+
+#[test]
+fn validate_now_takes_rfc3339_as_well_as_epoch_seconds() {
+    let spki = key("rsa2048-spki.pem");
+    let valid = token("valid");
+    let r = la(&[
+        "validate",
+        &valid,
+        "--public-key",
+        &spki,
+        "--now",
+        "2023-11-14T22:18:20Z", // = NOW
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        parse_report(&r).check("eit_expired").message,
+        "expires in 5m"
+    );
+}
+
+// ── expected nonce, user, provider, key id ──────────────────────────────────────────────
+
+#[test]
+fn validate_passes_each_expected_value_that_matches_and_exits_0() {
+    let r = validate_json(
+        &token("valid"),
+        &[
+            "--nonce",
+            "nonce-123",
+            "--user",
+            "alice",
+            "--provider-id",
+            PROVIDER_ID,
+            "--key-id",
+            KEY_ID,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert!(report.valid);
+    for id in [
+        "eit_nonce_not_found",
+        "user_matches",
+        "eit_provider_not_found",
+        "key_id_matches",
+    ] {
+        assert_eq!(report.status(id), "pass", "{id}: {report:#?}");
+    }
+}
+
+#[test]
+fn validate_skips_each_expected_value_check_that_was_not_asked_for() {
+    let report = parse_report(&validate_json(&token("valid"), &[]));
+    for id in [
+        "eit_nonce_not_found",
+        "user_matches",
+        "eit_provider_not_found",
+        "key_id_matches",
+    ] {
+        assert_eq!(report.status(id), "skip", "{id}: {report:#?}");
+    }
+}
+
+#[test]
+fn validate_fails_only_the_check_of_the_one_expected_value_that_differs_and_exits_1() {
+    let table = [
+        ("--nonce", "nonce-999", "eit_nonce_not_found"),
+        ("--user", "mallory", "user_matches"),
+        (
+            "--provider-id",
+            "layer:///providers/00000000-0000-0000-0000-000000000000",
+            "eit_provider_not_found",
+        ),
+        (
+            "--key-id",
+            "layer:///keys/00000000-0000-0000-0000-000000000000",
+            "key_id_matches",
+        ),
+    ];
+    for (flag, value, id) in table {
+        let r = validate_json(&token("valid"), &[flag, value]);
+        assert_eq!(r.code, 1, "{flag}: {r:?}");
+        let report = parse_report(&r);
+        assert!(!report.valid);
+        assert_eq!(report.failing(), [id], "{flag}: {report:#?}");
+        let message = &report.check(id).message;
+        assert!(
+            message.contains(value) && message.contains(flag),
+            "{flag}: the message names what was wanted: {message}"
+        );
+    }
+}
+
+#[test]
+fn validate_takes_provider_and_key_id_from_the_environment_and_flags_win() {
+    let valid = token("valid");
+    let spki = key("rsa2048-spki.pem");
+    let args = [
+        "validate",
+        valid.as_str(),
+        "--public-key",
+        &spki,
+        "--now",
+        NOW,
+        "--json",
+    ];
+    let r = ran(
+        layer_auth()
+            .args(args)
+            .env("LAYER_PROVIDER_ID", PROVIDER_ID)
+            .env("LAYER_KEY_ID", KEY_ID),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert_eq!(report.status("eit_provider_not_found"), "pass");
+    assert_eq!(report.status("key_id_matches"), "pass");
+
+    for (var, id) in [
+        ("LAYER_PROVIDER_ID", "eit_provider_not_found"),
+        ("LAYER_KEY_ID", "key_id_matches"),
+    ] {
+        let r = ran(layer_auth().args(args).env(var, "layer:///x/other"), None);
+        assert_eq!(r.code, 1, "{var}: {r:?}");
+        assert_eq!(parse_report(&r).failing(), [id], "{var}");
+    }
+
+    // A flag beats the environment.
+    let r = ran(
+        layer_auth()
+            .args(args)
+            .args(["--provider-id", PROVIDER_ID])
+            .env("LAYER_PROVIDER_ID", "layer:///x/other"),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn validate_matches_a_bare_uuid_provider_id_against_its_full_form() {
+    let bare = PROVIDER_ID.strip_prefix("layer:///providers/").unwrap();
+    let r = validate_json(&token("valid"), &["--provider-id", bare]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(parse_report(&r).status("eit_provider_not_found"), "pass");
+}
+
+// ── keys ─────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn validate_verifies_the_valid_token_with_every_public_key_format() {
+    for file in [
+        "rsa2048-spki.pem",
+        "rsa2048-pkcs1-public.pem",
+        "rsa2048-pkcs8.pem",
+        "rsa2048-pkcs1.pem",
+        "rsa2048-pkcs8.der",
+        "rsa2048.jwk.json",
+        "jwks.json",
+    ] {
+        let r = la(&[
+            "validate",
+            &token("valid"),
+            "--public-key",
+            &key(file),
+            "--now",
+            NOW,
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{file}: {r:?}");
+        let report = parse_report(&r);
+        assert!(report.valid, "{file}");
+        assert_eq!(report.status("eit_key_not_found"), "pass", "{file}");
+        assert_eq!(report.status(SIGNATURE), "pass", "{file}");
+    }
+}
+
+#[test]
+fn validate_picks_the_key_by_kid_from_a_jwks_but_not_from_another_single_key() {
+    let other = token("valid-other-key");
+    let r = la(&[
+        "validate",
+        &other,
+        "--public-key",
+        &key("jwks.json"),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert!(
+        report
+            .check("eit_key_not_found")
+            .message
+            .contains("99999999-8888-7777-6666-555555555555"),
+        "{report:#?}"
+    );
+    assert_eq!(report.status(SIGNATURE), "pass");
+
+    let r = validate_json(&other, &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+}
+
+#[test]
+fn validate_fails_eit_key_not_found_when_no_key_in_the_set_has_the_tokens_kid() {
+    let r = la(&[
+        "validate",
+        &token("missing-kid"),
+        "--public-key",
+        &key("jwks.json"),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(
+        parse_report(&r).failing(),
+        ["eit_header_param_not_found", "eit_key_not_found", SIGNATURE]
+    );
+}
+
+#[test]
+fn validate_finds_the_jwks_key_for_a_bare_uuid_kid() {
+    let r = la(&[
+        "validate",
+        &token("valid-bare-uuid"),
+        "--public-key",
+        &key("jwks.json"),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert_eq!(report.status("eit_key_not_found"), "pass", "{report:#?}");
+    assert_eq!(report.status(SIGNATURE), "pass", "{report:#?}");
+}
+
+#[test]
+fn validate_with_two_public_keys_verifies_tokens_signed_by_either() {
+    let (mine, theirs) = (key("rsa2048-spki.pem"), key("other2048-spki.pem"));
+    for name in ["valid", "valid-other-key"] {
+        let r = la(&[
+            "validate",
+            &token(name),
+            "--public-key",
+            &mine,
+            "--public-key",
+            &theirs,
+            "--now",
+            NOW,
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        assert_eq!(parse_report(&r).status(SIGNATURE), "pass", "{name}");
+    }
+    // … but not one signed by neither.
+    let r = la(&[
+        "validate",
+        &token("valid-1024"),
+        "--public-key",
+        &mine,
+        "--public-key",
+        &theirs,
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+}
+
+#[test]
+fn validate_accepts_a_legacy_1024_bit_key_with_a_warning_on_stderr() {
+    let r = la(&[
+        "validate",
+        &token("valid-1024"),
+        "--public-key",
+        &key("rsa1024-spki.pem"),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(parse_report(&r).valid);
+    assert!(r.stderr.starts_with("warning:"), "{r:?}");
+    assert!(
+        r.stderr.contains("1024") && r.stderr.contains("legacy"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("2048"), "says how to move on: {r:?}");
+}
+
+#[test]
+fn validate_uses_the_public_half_of_layer_private_key_path_when_no_public_key_is_given() {
+    let valid = token("valid");
+    let args = ["validate", valid.as_str(), "--now", NOW, "--json"];
+    let r = ran(
+        layer_auth()
+            .args(args)
+            .env("LAYER_PRIVATE_KEY_PATH", key("rsa2048-pkcs1.pem")),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(parse_report(&r).status(SIGNATURE), "pass");
+    // It really is that key: another one does not verify the token.
+    let r = ran(
+        layer_auth()
+            .args(args)
+            .env("LAYER_PRIVATE_KEY_PATH", key("other2048-pkcs8.pem")),
+        None,
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+}
+
+#[test]
+fn validate_uses_the_public_half_of_an_escaped_layer_private_key() {
+    let escaped = std::fs::read_to_string(fixture("keys/rsa2048-pkcs1-escaped.txt")).unwrap();
+    let r = ran(
+        layer_auth()
+            .args(["validate", &token("valid"), "--now", NOW, "--json"])
+            .env("LAYER_PRIVATE_KEY", escaped),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(parse_report(&r).status(SIGNATURE), "pass");
+}
+
+#[test]
+fn validate_without_a_key_fails_nothing_but_is_not_valid_and_exits_1() {
+    let valid = token("valid");
+    let r = la(&["validate", &valid, "--now", NOW, "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let report = parse_report(&r);
+    assert!(!report.valid);
+    assert!(report.failing().is_empty(), "{report:#?}");
+    assert_eq!(report.status(SIGNATURE), "skip");
+    assert_eq!(report.status("eit_key_not_found"), "skip");
+
+    let r = la(&["validate", &valid, "--now", NOW]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    let verdict = r.stderr.lines().last().unwrap();
+    assert!(verdict.contains("not verified"), "{r:?}");
+    assert!(!verdict.contains("✓"), "{r:?}");
+}
+
+#[test]
+fn validate_skip_signature_counts_a_keyless_token_valid_and_exits_0() {
+    let r = la(&[
+        "validate",
+        &token("valid"),
+        "--now",
+        NOW,
+        "--json",
+        "--skip-signature",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert!(report.valid);
+    assert_eq!(report.status(SIGNATURE), "skip");
+    assert!(
+        report
+            .check(SIGNATURE)
+            .message
+            .contains("NOT authenticated")
+    );
+    // The contents are still checked.
+    let r = la(&[
+        "validate",
+        &token("expired"),
+        "--now",
+        NOW,
+        "--json",
+        "--skip-signature",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+}
+
+#[test]
+fn validate_refuses_an_unusable_public_key_with_one_line_and_exit_2() {
+    let dir = crate::util::tempdir();
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "this is not a key\n").unwrap();
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(
+        &cert,
+        "-----BEGIN CERTIFICATE-----\nMIIBsw==\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.pem");
+    let table = [
+        (missing.to_str().unwrap().to_owned(), "cannot read"),
+        (garbage.to_str().unwrap().to_owned(), "not a key"),
+        (key("ec-p256.pem"), "RSA"),
+        (cert.to_str().unwrap().to_owned(), "certificate"),
+        (key("rsa2048-pkcs8-encrypted.pem"), "encrypted"),
+    ];
+    for (path, reason) in table {
+        let r = la(&[
+            "validate",
+            &token("valid"),
+            "--public-key",
+            &path,
+            "--now",
+            NOW,
+            "--json",
+        ]);
+        assert_eq!(r.code, 2, "{path}: {r:?}");
+        assert!(r.stdout.is_empty(), "{path}: {r:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+        assert!(r.stderr.starts_with("error: "), "{r:?}");
+        assert!(
+            r.stderr.contains(&path) && r.stderr.contains(reason),
+            "{path}: {r:?}"
+        );
+    }
+}
+
+// ── stdin ────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn validate_dash_reads_one_token_per_line_and_reports_them_in_order() {
+    let input = format!(
+        "{}\n{}\n{}\n",
+        token("valid"),
+        token("expired"),
+        token("valid")
+    );
+    let r = validate_stdin(&["-", "--json"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let reports = parse_reports(&r);
+    let valid: Vec<bool> = reports.iter().map(|r| r.valid).collect();
+    assert_eq!(valid, [true, false, true]);
+    assert_eq!(reports[1].failing(), ["eit_expired"]);
+}
+
+#[test]
+fn validate_reads_piped_stdin_without_a_token_and_exits_0_when_all_are_valid() {
+    let input = format!("{}\n{}\n", token("valid"), token("valid-typ-jwt"));
+    let r = validate_stdin(&["--json"], input.as_bytes());
+    assert_eq!(r.code, 0, "{r:?}");
+    let reports = parse_reports(&r);
+    assert_eq!(reports.len(), 2);
+    assert!(reports.iter().all(|r| r.valid));
+    assert_eq!(reports[1].header.as_ref().unwrap()["typ"], "JWT");
+}
+
+#[test]
+fn validate_stdin_skips_blank_lines_and_tolerates_crlf() {
+    let input = format!(
+        "\n\n{}\r\n   \n\t\n{}\r\n\n",
+        token("valid"),
+        token("expired")
+    );
+    let r = validate_stdin(&["--json"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let valid: Vec<bool> = parse_reports(&r).iter().map(|r| r.valid).collect();
+    assert_eq!(valid, [true, false]);
+}
+
+#[test]
+fn validate_stdin_keeps_the_order_of_150_lines() {
+    let kinds = [
+        "valid",
+        "expired",
+        "two-parts",
+        "valid-typ-jwt",
+        "empty-prn",
+    ];
+    let names: Vec<&str> = (0..150)
+        .map(|i| kinds[(i * 7 + i / 5) % kinds.len()])
+        .collect();
+    let input: String = names.iter().map(|name| token(name) + "\n").collect();
+    let r = validate_stdin(&["--json"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let reports = parse_reports(&r);
+    assert_eq!(reports.len(), 150);
+    for (i, (name, report)) in names.iter().zip(&reports).enumerate() {
+        let expected: &[&str] = match *name {
+            "expired" => &["eit_expired"],
+            "two-parts" => &["eit_wrong_jws_part_count"],
+            "empty-prn" => &["claim_values"],
+            _ => &[],
+        };
+        assert_eq!(report.failing(), expected, "line {}: {name}", i + 1);
+        let typ = report.header.as_ref().map(|h| h["typ"].clone());
+        match *name {
+            "valid-typ-jwt" => assert_eq!(typ, Some("JWT".into()), "line {}", i + 1),
+            "two-parts" => assert_eq!(typ, None, "line {}", i + 1),
+            _ => assert_eq!(typ, Some("JWS".into()), "line {}", i + 1),
+        }
+    }
+}
+
+#[test]
+fn validate_stdin_in_human_form_heads_each_token_with_its_line_and_sums_up() {
+    let input = format!(
+        "{}\n\n{}\n{}\n",
+        token("valid"),
+        token("expired"),
+        token("valid")
+    );
+    let r = validate_stdin(&[], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    for line in ["── line 1 ──", "── line 3 ──", "── line 4 ──"] {
+        assert!(r.stderr.contains(line), "{line}: {r:?}");
+    }
+    assert!(!r.stderr.contains("── line 2 ──"), "{r:?}");
+    assert_eq!(
+        r.stderr.lines().last(),
+        Some("2 of 3 tokens valid"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn validate_without_a_token_and_with_empty_stdin_exits_2() {
+    for stdin in [None, Some(&b""[..]), Some(&b"\n  \n\n"[..])] {
+        let r = ran(
+            layer_auth().args([
+                "validate",
+                "--public-key",
+                &key("rsa2048-spki.pem"),
+                "--json",
+            ]),
+            stdin,
+        );
+        assert_eq!(r.code, 2, "{stdin:?}: {r:?}");
+        assert!(r.stdout.is_empty(), "{r:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+        assert!(r.stderr.contains("no token"), "{r:?}");
+    }
+}
+
+#[test]
+fn validate_json_ends_quietly_when_stdout_is_closed() {
+    let input = (token("valid") + "\n").repeat(400);
+    let mut child = layer_auth()
+        .args([
+            "validate",
+            "--public-key",
+            &key("rsa2048-spki.pem"),
+            "--now",
+            NOW,
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    // Like `| head -1`: read one report, then close the pipe (400 reports overflow it).
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(serde_json::from_str::<Report>(&first).unwrap().valid);
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+// ── robustness: a reason, never a panic ──────────────────────────────────────────────────
+
+#[test]
+fn validate_refuses_a_3mb_token_on_stdin_by_size() {
+    // An argument that long exceeds the OS limit for one argument, so it goes on stdin.
+    let valid = token("valid");
+    let parts: Vec<&str> = valid.split('.').collect();
+    let huge = format!("{}.{}.{}\n", parts[0], "A".repeat(3_000_000), parts[2]);
+    let r = validate_stdin(&["-", "--json"], huge.as_bytes());
+    assert_invalid_without_panic(&r);
+    let report = parse_report(&r);
+    assert_eq!(report.failing(), ["token_size"]);
+    assert!(report.check("token_size").message.contains("64 KiB"));
+}
+
+#[test]
+fn validate_reports_binary_garbage_on_stdin_as_invalid_tokens() {
+    // Deterministic pseudo-random bytes (xorshift), with NUL, invalid UTF-8 and newlines.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut bytes: Vec<u8> = (0..65_536)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[3]
+        })
+        .collect();
+    bytes.extend_from_slice(b"\n\0\0\xff\xfe.\xc3.\x80\n");
+    let r = validate_stdin(&["--json"], &bytes);
+    assert_invalid_without_panic(&r);
+    let reports = parse_reports(&r);
+    assert!(reports.len() > 10, "{} reports", reports.len());
+    for report in &reports {
+        assert!(!report.valid);
+        assert!(!report.failing().is_empty(), "{report:#?}");
+        assert_eq!(report.checks.len(), CHECK_IDS.len());
+    }
+}
+
+/// A token whose claims are `depth` nested `[`, with the valid token's header and signature.
+fn deep_token(depth: usize) -> String {
+    let valid = token("valid");
+    let parts: Vec<&str> = valid.split('.').collect();
+    format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode("[".repeat(depth)),
+        parts[2]
+    )
+}
+
+#[test]
+fn validate_reports_claims_of_100000_nested_brackets_as_invalid_without_crashing() {
+    // 133 KB of base64url: over the size limit (and too long for one argument on Linux).
+    let r = validate_stdin(&["--json"], (deep_token(100_000) + "\n").as_bytes());
+    assert_invalid_without_panic(&r);
+    assert_eq!(parse_report(&r).failing(), ["token_size"]);
+}
+
+#[test]
+fn validate_reports_claims_nested_deeper_than_the_parser_allows_as_malformed_json() {
+    // Under the size limit, so the JSON parser sees all 40000 levels.
+    let r = validate_json(&deep_token(40_000), &[]);
+    assert_invalid_without_panic(&r);
+    let report = parse_report(&r);
+    assert_eq!(report.failing(), ["eit_malformed_json", SIGNATURE]);
+    assert!(report.header.is_some() && report.claims.is_none());
+}
+
+#[test]
+fn validate_reports_an_empty_token_argument_as_invalid() {
+    let r = validate_json("", &[]);
+    assert_invalid_without_panic(&r);
+    let report = parse_report(&r);
+    assert_eq!(report.failing(), ["eit_wrong_jws_part_count"]);
+    assert!(
+        report
+            .check("eit_wrong_jws_part_count")
+            .message
+            .contains("empty")
+    );
+}
+
+#[test]
+fn validate_ignores_whitespace_around_a_token_argument() {
+    let r = validate_json(&format!("  {}\n", token("valid")), &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+// ── the human report ─────────────────────────────────────────────────────────────────────
+
+#[test]
+fn validate_human_report_goes_to_stderr_with_header_claims_every_check_and_a_verdict() {
+    let spki = key("rsa2048-spki.pem");
+    let r = la(&[
+        "validate",
+        &token("valid"),
+        "--public-key",
+        &spki,
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
+    for text in [
+        "header",
+        "claims",
+        "RS256",
+        KEY_ID,
+        PROVIDER_ID,
+        "\"alice\"",
+        "nonce-123",
+        "✓",
+        "–",
+    ] {
+        assert!(r.stderr.contains(text), "{text}: {r:?}");
+    }
+    for id in CHECK_IDS {
+        assert!(r.stderr.contains(id), "{id}: {r:?}");
+    }
+    assert!(!r.stderr.contains("✗"), "{r:?}");
+    let verdict = r.stderr.lines().last().unwrap();
+    assert!(verdict.starts_with("✓ valid: "), "{r:?}");
+    assert!(
+        verdict.contains("alice") && verdict.contains("expires in 5m"),
+        "{r:?}"
+    );
+
+    let r = la(&[
+        "validate",
+        &token("expired"),
+        "--public-key",
+        &spki,
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("✓") && r.stderr.contains("✗"), "{r:?}");
+    let verdict = r.stderr.lines().last().unwrap();
+    assert!(verdict.starts_with("✗ invalid: "), "{r:?}");
+    assert!(verdict.contains("eit_expired"), "{r:?}");
+}
+
+// ── colour ───────────────────────────────────────────────────────────────────────────────
+
+const ESC: &str = "\x1b[";
+
+/// Runs `validate` on a token verified with a legacy key (so even `--json` writes a warning on
+/// stderr) with `global` flags before the subcommand, `extra` after it, and `env`.
+fn coloured_run(global: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Ran {
+    let mut cmd = layer_auth();
+    cmd.args(global).args([
+        "validate",
+        &token("valid-1024"),
+        "--public-key",
+        &key("rsa1024-spki.pem"),
+        "--now",
+        NOW,
+    ]);
+    cmd.args(extra);
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    ran(&mut cmd, None)
+}
+
+#[test]
+fn validate_color_always_colours_stderr_but_never_stdout() {
+    for extra in [&[][..], &["--json"][..]] {
+        let r = coloured_run(&["--color", "always"], extra, &[]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(r.stderr.contains(ESC), "{extra:?}: {r:?}");
+        assert!(!r.stdout.contains('\x1b'), "{extra:?}: {r:?}");
+    }
+    // Also after the subcommand, and for a failing report.
+    let r = la(&[
+        "validate",
+        "--color",
+        "always",
+        &token("expired"),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains(ESC), "{r:?}");
+}
+
+#[test]
+fn validate_color_never_and_a_piped_stderr_are_uncoloured() {
+    let r = coloured_run(&["--color", "never"], &[], &[("CLICOLOR_FORCE", "1")]);
+    assert!(!r.stderr.contains('\x1b'), "{r:?}");
+    // auto (the default): stderr is a pipe here, so no colour even on a capable terminal type.
+    let r = coloured_run(&[], &[], &[("TERM", "xterm-256color")]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.is_empty());
+    assert!(!r.stderr.contains('\x1b'), "{r:?}");
+}
+
+#[test]
+fn validate_clicolor_force_colours_stderr_unless_no_color_is_set() {
+    let term = ("TERM", "xterm-256color");
+    let r = coloured_run(&[], &[], &[term, ("CLICOLOR_FORCE", "1")]);
+    assert!(r.stderr.contains(ESC), "{r:?}");
+    let r = coloured_run(&[], &["--json"], &[term, ("CLICOLOR_FORCE", "1")]);
+    assert!(r.stderr.contains(ESC), "{r:?}");
+    assert!(!r.stdout.contains('\x1b'), "{r:?}");
+    let r = coloured_run(
+        &[],
+        &[],
+        &[term, ("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
+    assert!(!r.stderr.contains('\x1b'), "{r:?}");
+    // An explicit --color always beats NO_COLOR.
+    let r = coloured_run(&["--color", "always"], &[], &[("NO_COLOR", "1")]);
+    assert!(r.stderr.contains(ESC), "{r:?}");
+}
+
+// ── panic hook, help, completions ────────────────────────────────────────────────────────
+
+#[test]
+fn a_panic_ends_in_one_internal_error_line_and_exit_2_never_101() {
+    let r = ran(
+        layer_auth()
+            .args(["validate", "x"])
+            .env("LAYER_AUTH_DEBUG_PANIC", "1"),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stderr.contains("internal error"), "{r:?}");
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("backtrace"));
+}
+
+/// The lines after the last `Examples:` heading of `SUB --help`.
+fn help_examples(sub: &str) -> Vec<String> {
+    let r = la(&[sub, "--help"]);
+    assert_eq!(r.code, 0, "{sub}: {r:?}");
+    assert!(r.stderr.is_empty(), "{sub}: {r:?}");
+    let (_, examples) = r.stdout.rsplit_once("\nExamples:\n").unwrap_or_default();
+    examples
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_help_exits_0_and_ends_with_examples() {
+    for sub in ["keygen", "sign", "validate", "completions"] {
+        let examples = help_examples(sub);
+        assert!(
+            (2..=6).contains(&examples.len()),
+            "{sub}: an Examples section of a few lines: {examples:#?}"
+        );
+        // Nothing after it but indented example lines (no further section).
+        assert!(
+            examples.iter().all(|line| line.starts_with("  ")),
+            "{sub}: {examples:#?}"
+        );
+        assert!(
+            examples.iter().any(|line| line.contains("layer-auth ")),
+            "{sub}: {examples:#?}"
+        );
+    }
+}
+
+#[test]
+fn every_help_example_line_is_a_whole_command() {
+    for sub in ["keygen", "sign", "validate", "completions"] {
+        for line in help_examples(sub) {
+            let line = line.trim_start();
+            assert!(
+                line.contains("layer-auth ") || line.starts_with("export "),
+                "{sub}: not a whole command (wrapped?): {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn completions_print_a_script_for_every_supported_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell", "nushell"] {
+        let r = la(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {r:?}");
+        assert!(r.stderr.is_empty(), "{shell}: {r:?}");
+        assert!(r.stdout.contains("validate"), "{shell}: {r:?}");
+        assert!(r.stdout.contains("public-key"), "{shell}: {r:?}");
+    }
+}
+
+#[test]
+fn completions_refuse_an_unknown_shell_with_exit_2() {
+    let r = la(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("tcsh"), "{r:?}");
+}

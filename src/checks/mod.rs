@@ -293,10 +293,14 @@ pub fn validate(token: &str, policy: &Policy<'_>) -> Report {
         .any(|c| c.id == CheckId::Signature && c.status == Status::Pass);
     let valid =
         checks.iter().all(|c| c.status != Status::Fail) && (verified || policy.skip_signature);
+    let (header, claims) = match context.decoded {
+        Some(decoded) => (decoded.header.ok(), decoded.claims.ok()),
+        None => (None, None),
+    };
     Report {
         valid,
-        header: context.header().cloned(),
-        claims: context.claims().cloned(),
+        header,
+        claims,
         checks,
     }
 }

@@ -12,23 +12,41 @@ use crate::service::{Entropy, Service, Session};
 use crate::time::human;
 use crate::token::{self, TokenRequest, Typ};
 
-/// A clock that starts where the caller says and only moves when told: shared (cloned)
-/// between the embedded service and signer.
-#[derive(Debug, Clone)]
-pub struct VirtualClock(Rc<Cell<DateTime<Utc>>>);
+/// The embedded world's clock: a time source the caller supplies (the system clock, or a
+/// fixed `--now`) plus an offset that only moves forward when told. Cloned, it is shared by
+/// the embedded service and signer; the library itself never reads a clock.
+#[derive(Clone)]
+pub struct VirtualClock {
+    source: Rc<dyn Fn() -> DateTime<Utc>>,
+    offset: Rc<Cell<TimeDelta>>,
+}
 
 impl VirtualClock {
-    /// A clock showing `start`.
-    pub fn new(start: DateTime<Utc>) -> Self {
-        Self(Rc::new(Cell::new(start)))
+    /// A clock reading `source`.
+    pub fn new(source: impl Fn() -> DateTime<Utc> + 'static) -> Self {
+        Self {
+            source: Rc::new(source),
+            offset: Rc::new(Cell::new(TimeDelta::zero())),
+        }
     }
     /// What it shows.
     pub fn now(&self) -> DateTime<Utc> {
-        self.0.get()
+        (self.source)() + self.offset.get()
     }
     /// Moves it forward.
     pub fn advance(&self, by: TimeDelta) {
-        self.0.set(self.0.get() + by);
+        self.offset.set(self.offset.get() + by);
+    }
+}
+
+impl std::fmt::Debug for VirtualClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "VirtualClock({}, offset {}s)",
+            self.now(),
+            self.offset.get().num_seconds()
+        )
     }
 }
 

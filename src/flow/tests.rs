@@ -54,7 +54,7 @@ fn kinds(steps: &[Step]) -> Vec<StepKind> {
 
 #[test]
 fn the_embedded_flow_runs_every_step_in_order() {
-    let clock = VirtualClock::new(start());
+    let clock = VirtualClock::new(start);
     let (mut signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", false, &mut signer, &mut service);
     assert!(ok, "{steps:#?}");
@@ -80,7 +80,7 @@ fn the_embedded_flow_runs_every_step_in_order() {
 
 #[test]
 fn the_challenge_reauthenticates_with_the_challenge_nonce() {
-    let clock = VirtualClock::new(start());
+    let clock = VirtualClock::new(start);
     let (mut signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", true, &mut signer, &mut service);
     assert!(ok, "{steps:#?}");
@@ -106,7 +106,10 @@ fn the_challenge_reauthenticates_with_the_challenge_nonce() {
             .detail
             .starts_with("401 authentication_required (code 4), nonce ")
     );
-    assert!(clock.now() > start() + TimeDelta::seconds(60));
+    assert!(
+        clock.now() > start() + TimeDelta::seconds(60),
+        "the clock moved past the session"
+    );
 }
 
 /// A source that signs for someone else: the flow must stop at validation.
@@ -123,7 +126,7 @@ impl TokenSource for Impostor<'_> {
 
 #[test]
 fn a_token_for_another_user_stops_the_flow_at_validation() {
-    let clock = VirtualClock::new(start());
+    let clock = VirtualClock::new(start);
     let (signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", false, &mut Impostor(signer), &mut service);
     assert!(!ok);

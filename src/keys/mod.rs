@@ -667,3 +667,13 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod build_tests {
+    /// `.cargo/config.toml` must keep aws-lc's CPU-jitter entropy source off: with it, every
+    /// process that signs pays ~35 ms at its first random draw (see that file).
+    #[test]
+    fn aws_lc_jitter_entropy_stays_disabled_in_the_build() {
+        assert_eq!(option_env!("AWS_LC_SYS_NO_JITTER_ENTROPY"), Some("1"));
+    }
+}

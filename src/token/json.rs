@@ -95,10 +95,15 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut members = Map::new();
         while let Some(name) = map.next_key::<String>()? {
             let Strict(value) = map.next_value()?;
-            if members.contains_key(&name) {
-                return Err(de::Error::custom(format!("{DUPLICATE}{name}\u{0}")));
+            match members.entry(name) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    let name = slot.key();
+                    return Err(de::Error::custom(format!("{DUPLICATE}{name}\u{0}")));
+                }
             }
-            members.insert(name, value);
         }
         Ok(Value::Object(members))
     }

@@ -88,6 +88,39 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// A progress counter on stderr for batch runs: shown only when stderr is a terminal, so
+/// pipes and CI logs stay clean.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A spinner counting lines, labelled `what` ("signed", "validated").
+    pub fn new(what: &str) -> Self {
+        if !io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        let template = format!("{{spinner}} {{pos}} lines {what} ({{per_sec}}, {{elapsed}})");
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+            bar.set_style(style);
+        }
+        Self(Some(bar))
+    }
+
+    /// One more line done.
+    pub fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    /// Clears the spinner.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Turns any panic into one line asking for a report, and exit status 2 (never 101).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {

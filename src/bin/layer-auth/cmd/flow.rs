@@ -87,6 +87,11 @@ pub struct FlowArgs {
     pub clock: ClockArgs,
 }
 
+/// Sessions of the embedded service last this long; the challenge moves its clock just past
+/// it. Short, so that a backend's tokens (stamped with real time) are still fresh afterwards:
+/// any token lifetime over ~31s survives the challenge.
+const SESSION_TTL: TimeDelta = TimeDelta::seconds(30);
+
 /// `--json` output: the steps with their times.
 #[derive(Serialize)]
 struct FlowReport<'a> {
@@ -125,13 +130,18 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
         None => (Some(key_id.clone()), Some(provider_id.clone())),
     };
     let (keys, setting) = trusted_keys(args, key.as_ref(), &key_id, paint)?;
-    let clock = VirtualClock::new(args.clock.now());
+    // The embedded world runs on real time (or a fixed --now), so a backend's tokens, stamped
+    // with real time, are judged fairly; the challenge only adds an offset.
+    let clock = match args.clock.now {
+        Some(fixed) => VirtualClock::new(move || fixed),
+        None => VirtualClock::new(chrono::Utc::now),
+    };
     let mut api = EmbeddedService {
         service: Service::new(ServiceConfig {
             app_id: format!("layer:///apps/staging/{}", uuid(&mut entropy)),
             keys: keys.clone(),
             provider_id: expect_provider_id.clone(),
-            session_ttl: TimeDelta::hours(1),
+            session_ttl: SESSION_TTL,
         }),
         clock: clock.clone(),
         entropy: Box::new(entropy),

@@ -227,8 +227,8 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
         out.flush()?;
         return Ok(Outcome::Done);
     };
-    let input: Box<dyn std::io::BufRead> = if batch.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
+    let input: Box<dyn std::io::BufRead + Send> = if batch.as_os_str() == "-" {
+        Box::new(BufReader::with_capacity(256 * 1024, std::io::stdin()))
     } else {
         let file = std::fs::File::open(batch)
             .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
@@ -236,10 +236,12 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
     };
     let mut out = term::stdout();
     let mut failed = 0usize;
+    let progress = term::Progress::new("signed");
     batch::for_each_line(
         input,
         |line| signer.sign_line(line),
         |line_no, result| {
+            progress.tick();
             match result {
                 Ok(token) => writeln!(out, "{token}")?,
                 Err(reason) => {
@@ -251,6 +253,7 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
             Ok(())
         },
     )?;
+    progress.finish();
     out.flush()?;
     if failed > 0 {
         term::say(&format!(

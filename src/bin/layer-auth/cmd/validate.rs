@@ -1,6 +1,6 @@
 //! `layer-auth validate`: every check of the token format, one token or a stream of them.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::{BufReader, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -80,48 +80,68 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         },
         skip_signature: args.skip_signature,
     };
-    let mut out = term::stdout();
-    let mut show = |report: &Report, line: Option<usize>| -> anyhow::Result<()> {
+    // Rendering is part of the work, so it runs on every core in batch mode.
+    let render = |report: &Report| -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(2048);
         if args.json {
-            serde_json::to_writer(&mut out, report)?;
-            writeln!(out)?;
+            serde_json::to_writer(&mut bytes, report)?;
+            bytes.push(b'\n');
+        } else {
+            render_report(report, policy.now, paint, &mut bytes)?;
+        }
+        Ok(bytes)
+    };
+    let judge = |token: &str| {
+        let report = checks::validate(token, &policy);
+        render(&report).map(|bytes| (report.valid, bytes))
+    };
+    let mut out = term::stdout();
+    let mut show = |bytes: &[u8], line: Option<usize>| -> anyhow::Result<()> {
+        if args.json {
+            out.write_all(bytes)?;
         } else {
             let mut err = std::io::stderr().lock();
             if let Some(line) = line {
                 writeln!(err, "{}", paint.bold(&format!("── line {line} ──")))?;
             }
-            render_report(report, policy.now, paint, &mut err)?;
+            err.write_all(bytes)?;
         }
         Ok(())
     };
     let mut invalid = 0usize;
     match args.token.as_deref() {
         Some(token) if token != "-" => {
-            let report = checks::validate(token, &policy);
-            invalid += usize::from(!report.valid);
-            show(&report, None)?;
+            let (valid, bytes) = judge(token)?;
+            invalid += usize::from(!valid);
+            show(&bytes, None)?;
         }
         _ => {
-            let stdin = std::io::stdin();
-            if args.token.is_none() && stdin.is_terminal() {
+            if args.token.is_none() && std::io::stdin().is_terminal() {
                 bail!(
                     "no token: pass one as an argument, or pipe tokens (one per line) into stdin"
                 );
             }
             let mut seen = 0usize;
+            let progress = term::Progress::new("validated");
             batch::for_each_line(
-                stdin.lock(),
+                BufReader::with_capacity(256 * 1024, std::io::stdin()),
                 |line| {
-                    let text = String::from_utf8_lossy(line);
-                    (!text.trim().is_empty()).then(|| checks::validate(&text, &policy))
+                    let text = match std::str::from_utf8(line) {
+                        Ok(text) => std::borrow::Cow::Borrowed(text),
+                        Err(_) => String::from_utf8_lossy(line),
+                    };
+                    (!text.trim().is_empty()).then(|| judge(&text))
                 },
-                |line_no, report| {
-                    let Some(report) = report else { return Ok(()) };
+                |line_no, judged| {
+                    progress.tick();
+                    let Some(judged) = judged else { return Ok(()) };
+                    let (valid, bytes) = judged?;
                     seen += 1;
-                    invalid += usize::from(!report.valid);
-                    show(&report, Some(line_no))
+                    invalid += usize::from(!valid);
+                    show(&bytes, Some(line_no))
                 },
             )?;
+            progress.finish();
             if seen == 0 {
                 bail!("no token on stdin: expected one token per line");
             }

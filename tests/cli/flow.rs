@@ -1,0 +1,922 @@
+//! `layer-auth flow`: the authentication sequence of SPEC §2 end to end, with the embedded
+//! service and signer, with the user's key, and against a real backend over HTTP (a small
+//! `std::net` server in this file that signs tokens with the fixture key, as a backend would).
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use layer_auth::keys::{SigningKey, WeakKeys};
+use layer_auth::token::{TokenRequest, Typ, sign};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::util::{KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, ran, tempdir};
+
+// ---- the `--json` report, read strictly ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowJson {
+    ok: bool,
+    user: String,
+    steps: Vec<StepJson>,
+    total_ms: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepJson {
+    step: String,
+    ok: bool,
+    detail: String,
+    elapsed_ms: f64,
+    #[serde(default)]
+    report: Option<ReportJson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportJson {
+    valid: bool,
+    header: Option<Map<String, Value>>,
+    claims: Option<Map<String, Value>>,
+    checks: Vec<CheckJson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckJson {
+    id: String,
+    status: String,
+    message: String,
+}
+
+impl FlowJson {
+    fn names(&self) -> Vec<&str> {
+        self.steps.iter().map(|s| s.step.as_str()).collect()
+    }
+
+    /// The first step named `name`.
+    fn step(&self, name: &str) -> &StepJson {
+        let found = self.steps.iter().find(|s| s.step == name);
+        assert!(found.is_some(), "no {name} step in {self:#?}");
+        found.unwrap()
+    }
+
+    /// The nonce `POST /nonces` issued, from the nonce_issued detail `nonce …`.
+    fn first_nonce(&self) -> String {
+        let detail = &self.step("nonce_issued").detail;
+        let nonce = detail.strip_prefix("nonce ");
+        assert!(nonce.is_some(), "detail {detail:?}");
+        nonce.unwrap().to_owned()
+    }
+
+    /// The nonce the challenge carried, from `… nonce N`.
+    fn challenge_nonce(&self) -> String {
+        let detail = &self.step("challenge_received").detail;
+        let nonce = detail.rsplit_once("nonce ");
+        assert!(nonce.is_some(), "detail {detail:?}");
+        nonce.unwrap().1.trim().to_owned()
+    }
+}
+
+/// The run ended with `code`, wrote one JSON object and a newline on stdout; parsed.
+fn flow_json(r: &Ran, code: i32) -> FlowJson {
+    assert_eq!(r.code, code, "{r:?}");
+    assert_eq!(r.stdout.lines().count(), 1, "one JSON line: {r:?}");
+    assert!(r.stdout.ends_with('\n'), "{r:?}");
+    serde_json::from_str(&r.stdout)
+        .map_err(|e| format!("{e}: {r:?}"))
+        .unwrap()
+}
+
+/// Exit 0, nothing on stdout, and a final `flow passed` line on stderr.
+fn passed(r: &Ran) {
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("flow passed"), "{r:?}");
+}
+
+/// Exit 1, nothing on stdout, the step `step` (with spaces) marked ✗ with `reason` on its
+/// line, and the verdict naming that step.
+fn failed_at(r: &Ran, step: &str, reason: &str) {
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains('✗') && l.contains(step) && !l.contains("flow failed"));
+    assert!(line.is_some(), "no ✗ {step} line: {r:?}");
+    let line = line.unwrap();
+    assert!(
+        line.contains(reason),
+        "{reason:?} on the {step} line: {r:?}"
+    );
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("flow failed") && last.contains(&format!("\"{step}\"")),
+        "verdict names {step}: {r:?}"
+    );
+    assert!(!r.stderr.contains("flow passed"), "{r:?}");
+    assert!(!r.stderr.contains("panicked"), "{r:?}");
+}
+
+/// The step lines of the human output (indented, marked ✓ or ✗), in order.
+fn step_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("  ✓") || l.starts_with("  ✗"))
+        .collect()
+}
+
+/// The fixture key `name`, copied into `dir` with mode 0600 (no permission warning).
+fn private_key(dir: &Path, name: &str) -> PathBuf {
+    let copy = dir.join(name);
+    std::fs::copy(fixture(&format!("keys/{name}")), &copy).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    copy
+}
+
+// ---- a real backend on 127.0.0.1 ----
+
+/// One request as the backend saw it.
+#[derive(Debug, Clone)]
+struct Request {
+    method: String,
+    path: String,
+    /// Names lower-cased.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `user_id` and `nonce`, from a JSON body or a form body.
+    fn fields(&self) -> (String, String) {
+        let is_form = self
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if is_form {
+            let form = form_fields(&self.body);
+            let get = |name: &str| {
+                form.iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            (get("user_id"), get("nonce"))
+        } else {
+            let body: Value = serde_json::from_str(&self.body).unwrap_or_default();
+            let get = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+            (get("user_id"), get("nonce"))
+        }
+    }
+}
+
+/// `a=b&c=d` with `+` and `%XX` decoded.
+fn form_fields(body: &str) -> Vec<(String, String)> {
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 3 <= bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                    match u8::from_str_radix(hex, 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// A backend listening on 127.0.0.1 in a thread of this process.
+struct Backend {
+    /// `http://127.0.0.1:PORT/authenticate`.
+    url: String,
+    seen: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Backend {
+    /// Stops accepting and returns every request seen, in order.
+    fn finish(self) -> Vec<Request> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.join().unwrap();
+        let seen = self.seen.lock().unwrap();
+        seen.clone()
+    }
+}
+
+/// Most connections one backend serves: a flow asks at most twice (the challenge).
+const MAX_CONNECTIONS: usize = 2;
+
+/// Serves up to [`MAX_CONNECTIONS`] requests, answering each with `handler`'s status and
+/// body (`Content-Length`, `Connection: close`), until [`Backend::finish`].
+fn backend(handler: impl Fn(&Request) -> (u16, String) + Send + 'static) -> Backend {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/authenticate",
+        listener.local_addr().unwrap().port()
+    );
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let (seen, stop) = (Arc::clone(&seen), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut served = 0;
+            while served < MAX_CONNECTIONS && !stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        served += 1;
+                        serve_one(stream, &handler, &seen);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => break,
+                }
+            }
+        })
+    };
+    Backend {
+        url,
+        seen,
+        stop,
+        thread,
+    }
+}
+
+fn serve_one(
+    stream: TcpStream,
+    handler: &impl Fn(&Request) -> (u16, String),
+    seen: &Mutex<Vec<Request>>,
+) {
+    stream.set_nonblocking(false).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let Some(request) = read_request(&stream) else {
+        return;
+    };
+    seen.lock().unwrap().push(request.clone());
+    let (status, body) = handler(&request);
+    let reason = match status {
+        200 => "OK",
+        500 => "Internal Server Error",
+        _ => "Status",
+    };
+    let content_type = if serde_json::from_str::<Value>(&body).is_ok() {
+        "application/json"
+    } else if body.starts_with('<') {
+        "text/html"
+    } else {
+        "text/plain"
+    };
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = stream;
+    let _ = stream.write_all(response.as_bytes());
+    let _ = stream.flush();
+}
+
+/// The request line, the headers and a `Content-Length` body.
+fn read_request(stream: &TcpStream) -> Option<Request> {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_owned();
+    let path = words.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// The system clock in epoch seconds, as a real backend stamps `iat`.
+fn unix_now() -> i64 {
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
+}
+
+/// How a test backend signs: the fixture key file, and the claims it puts in.
+#[derive(Clone)]
+struct Signer {
+    key: &'static str,
+    /// `prn`; `None` = the posted user_id.
+    user: Option<&'static str>,
+    /// `nce`; `None` = the posted nonce.
+    nonce: Option<&'static str>,
+    /// Added to the current time for `iat`.
+    iat_offset: i64,
+    ttl: i64,
+}
+
+impl Default for Signer {
+    fn default() -> Self {
+        Self {
+            key: "keys/rsa2048-pkcs8.pem",
+            user: None,
+            nonce: None,
+            iat_offset: 0,
+            ttl: 600,
+        }
+    }
+}
+
+impl Signer {
+    /// A token for the request's user_id and nonce (unless overridden).
+    fn token(&self, request: &Request) -> String {
+        let key =
+            SigningKey::from_bytes(&std::fs::read(fixture(self.key)).unwrap(), WeakKeys::Refuse)
+                .unwrap();
+        let (user, nonce) = request.fields();
+        let iat = unix_now() + self.iat_offset;
+        let token_request = TokenRequest {
+            key_id: KEY_ID.to_owned(),
+            typ: Typ::Jws,
+            provider_id: PROVIDER_ID.to_owned(),
+            user: self.user.map_or(user, str::to_owned),
+            nonce: self.nonce.map_or(nonce, str::to_owned),
+            issued_at: iat,
+            expires_at: iat + self.ttl,
+            extra: Map::new(),
+        };
+        sign(&token_request, &key).unwrap()
+    }
+}
+
+/// A backend answering 200 `{"identity_token": …}` signed by `signer`.
+fn signing_backend(signer: Signer) -> Backend {
+    backend(move |request| {
+        (
+            200,
+            json!({"identity_token": signer.token(request)}).to_string(),
+        )
+    })
+}
+
+/// `layer-auth flow --user alice --backend URL --public-key keys/rsa2048-spki.pem ARGS…`.
+fn flow_backend(url: &str, args: &[&str]) -> Ran {
+    let spki = fixture("keys/rsa2048-spki.pem");
+    ran(
+        layer_auth()
+            .args(["flow", "--user", "alice", "--backend", url, "--public-key"])
+            .arg(spki)
+            .args(args),
+        None,
+    )
+}
+
+const STEPS: [&str; 6] = [
+    "nonce_issued",
+    "token_obtained",
+    "token_validated",
+    "authenticated",
+    "replay_refused",
+    "deauthenticated",
+];
+
+const CHALLENGE_STEPS: [&str; 11] = [
+    "nonce_issued",
+    "token_obtained",
+    "token_validated",
+    "authenticated",
+    "replay_refused",
+    "session_expired",
+    "challenge_received",
+    "token_obtained",
+    "token_validated",
+    "reauthenticated",
+    "deauthenticated",
+];
+
+// ---- embedded service and signer ----
+
+#[test]
+fn flow_user_alice_embedded_exits_0_and_lists_six_steps_in_order_with_times_then_flow_passed() {
+    let r = la(&["flow", "--user", "alice"]);
+    passed(&r);
+    let lines = step_lines(&r.stderr);
+    let names = [
+        "nonce issued",
+        "token obtained",
+        "token validated",
+        "authenticated",
+        "replay refused",
+        "deauthenticated",
+    ];
+    assert_eq!(lines.len(), names.len(), "{r:?}");
+    for (line, name) in lines.iter().zip(names) {
+        assert!(line.starts_with("  ✓"), "{line}: {r:?}");
+        assert!(line.contains(name), "{name} in {line:?}: {r:?}");
+        assert!(line.contains(" ms"), "a time on {line:?}");
+    }
+    assert!(lines[3].contains("\"alice\""), "{r:?}");
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("flow passed") && last.contains("\"alice\""),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("challenge"), "{r:?}");
+}
+
+#[test]
+fn flow_json_prints_one_object_with_ok_user_the_six_steps_in_order_and_total_ms() {
+    let r = la(&["flow", "--user", "alice", "--json"]);
+    let report = flow_json(&r, 0);
+    assert!(report.ok);
+    assert_eq!(report.user, "alice");
+    assert_eq!(report.names(), STEPS);
+    for step in &report.steps {
+        assert!(step.ok, "{step:?}");
+        assert!(!step.detail.is_empty(), "{step:?}");
+        assert!(step.elapsed_ms >= 0.0, "{step:?}");
+        assert_eq!(
+            step.report.is_some(),
+            step.step == "token_validated",
+            "only validation steps carry a report: {step:?}"
+        );
+    }
+    let sum: f64 = report.steps.iter().map(|s| s.elapsed_ms).sum();
+    assert!(
+        report.total_ms >= sum,
+        "total {} < sum {sum}",
+        report.total_ms
+    );
+    let validated = report.step("token_validated").report.as_ref().unwrap();
+    assert!(validated.valid);
+    assert!(
+        validated.checks.iter().all(|c| c.status != "fail"),
+        "{validated:?}"
+    );
+    let claims = validated.claims.as_ref().unwrap();
+    assert_eq!(claims["prn"], json!("alice"));
+    assert_eq!(claims["nce"], json!(report.first_nonce()));
+    // The human steps still went to stderr.
+    assert!(r.stderr.contains("flow passed"), "{r:?}");
+}
+
+#[test]
+fn flow_challenge_json_expires_the_session_and_re_authenticates_over_a_new_challenge_nonce() {
+    let r = la(&["flow", "--user", "alice", "--challenge", "--json"]);
+    let report = flow_json(&r, 0);
+    assert!(report.ok, "{report:#?}");
+    assert_eq!(report.names(), CHALLENGE_STEPS);
+    assert!(report.steps.iter().all(|s| s.ok), "{report:#?}");
+    let challenge = &report.step("challenge_received").detail;
+    assert!(challenge.contains("authentication_required"), "{challenge}");
+    assert!(challenge.contains("code 4"), "{challenge}");
+    let first = report.first_nonce();
+    let second = report.challenge_nonce();
+    assert!(!second.is_empty());
+    assert_ne!(first, second, "the challenge brings a new nonce");
+    // The second token was signed over exactly the challenge nonce.
+    let reports: Vec<&ReportJson> = report
+        .steps
+        .iter()
+        .filter(|s| s.step == "token_validated")
+        .map(|s| s.report.as_ref().unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].claims.as_ref().unwrap()["nce"], json!(first));
+    assert_eq!(reports[1].claims.as_ref().unwrap()["nce"], json!(second));
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("re-authenticated after the challenge"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn flow_challenge_without_json_names_the_challenge_steps_on_stderr_and_nothing_on_stdout() {
+    let r = la(&["flow", "--user", "alice", "--challenge"]);
+    passed(&r);
+    let lines = step_lines(&r.stderr);
+    assert_eq!(lines.len(), CHALLENGE_STEPS.len(), "{r:?}");
+    for (line, name) in lines.iter().zip(CHALLENGE_STEPS) {
+        assert!(line.contains(&name.replace('_', " ")), "{name}: {r:?}");
+        assert!(line.contains(" ms"), "{line}");
+    }
+}
+
+#[test]
+fn flow_with_key_provider_id_and_key_id_signs_with_that_key_and_those_ids() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let mut cmd = layer_auth();
+    cmd.args(["flow", "--user", "alice", "--key"])
+        .arg(&key)
+        .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID]);
+    let r = ran(&mut cmd, None);
+    passed(&r);
+    assert!(!r.stderr.contains("warning"), "{r:?}");
+    assert!(r.stderr.contains("your key"), "{r:?}");
+
+    let r = ran(cmd.arg("--json"), None);
+    let report = flow_json(&r, 0);
+    let validated = report.step("token_validated").report.as_ref().unwrap();
+    assert!(validated.valid);
+    assert_eq!(
+        validated.claims.as_ref().unwrap()["iss"],
+        json!(PROVIDER_ID)
+    );
+    assert_eq!(validated.header.as_ref().unwrap()["kid"], json!(KEY_ID));
+}
+
+#[test]
+fn flow_reads_the_key_and_ids_from_layer_private_key_path_provider_id_and_key_id() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let mut cmd = layer_auth();
+    cmd.env("LAYER_PRIVATE_KEY_PATH", &key)
+        .env("LAYER_PROVIDER_ID", PROVIDER_ID)
+        .env("LAYER_KEY_ID", KEY_ID)
+        .args(["flow", "--user", "alice"]);
+    let r = ran(&mut cmd, None);
+    passed(&r);
+    assert!(r.stderr.contains("your key"), "{r:?}");
+
+    let r = ran(cmd.arg("--json"), None);
+    let report = flow_json(&r, 0);
+    assert_eq!(report.names(), STEPS);
+    let validated = report.step("token_validated").report.as_ref().unwrap();
+    assert!(validated.valid);
+    assert_eq!(
+        validated.claims.as_ref().unwrap()["iss"],
+        json!(PROVIDER_ID)
+    );
+    assert_eq!(validated.header.as_ref().unwrap()["kid"], json!(KEY_ID));
+}
+
+// ---- against a real backend ----
+
+#[test]
+fn flow_backend_posts_user_id_and_nonce_as_json_and_accepts_its_identity_token() {
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(&server.url, &["--json"]);
+    let report = flow_json(&r, 0);
+    assert!(report.ok, "{r:?}");
+    assert_eq!(report.names(), STEPS);
+    let obtained = &report.step("token_obtained").detail;
+    assert!(obtained.contains(&server.url), "{obtained}");
+    let url = server.url.clone();
+    let seen = server.finish();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    let request = &seen[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/authenticate", "{url}");
+    assert!(
+        request
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{request:?}"
+    );
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"user_id": "alice", "nonce": report.first_nonce()})
+    );
+    assert!(r.stderr.contains(&format!("backend {url}")), "{r:?}");
+}
+
+#[test]
+fn flow_backend_without_json_exits_0_with_nothing_on_stdout() {
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(&server.url, &[]);
+    passed(&r);
+    assert_eq!(step_lines(&r.stderr).len(), STEPS.len(), "{r:?}");
+    assert_eq!(server.finish().len(), 1);
+}
+
+#[test]
+fn flow_backend_answers_in_every_known_shape_are_accepted() {
+    type Shape = fn(&str) -> String;
+    let shapes: [(&str, Shape); 6] = [
+        ("identity_token", |t| {
+            json!({"identity_token": t}).to_string()
+        }),
+        ("layer_identity_token", |t| {
+            json!({"layer_identity_token": t}).to_string()
+        }),
+        ("identityToken", |t| json!({"identityToken": t}).to_string()),
+        ("token", |t| {
+            json!({"token": t, "expires_in": 600}).to_string()
+        }),
+        ("a JSON string", |t| json!(t).to_string()),
+        ("the bare token", |t| format!("{t}\n")),
+    ];
+    for (name, shape) in shapes {
+        let signer = Signer::default();
+        let server = backend(move |request| (200, shape(&signer.token(request))));
+        let r = flow_backend(&server.url, &[]);
+        assert_eq!(r.code, 0, "{name}: {r:?}");
+        assert!(r.stdout.is_empty(), "{name}: {r:?}");
+        assert!(r.stderr.contains("flow passed"), "{name}: {r:?}");
+        assert_eq!(server.finish().len(), 1, "{name}");
+    }
+}
+
+#[test]
+fn flow_backend_form_posts_user_id_and_nonce_form_encoded() {
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(&server.url, &["--form", "--json"]);
+    let report = flow_json(&r, 0);
+    assert!(report.ok, "{r:?}");
+    let seen = server.finish();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    let request = &seen[0];
+    assert!(
+        request
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded")),
+        "{request:?}"
+    );
+    assert_eq!(
+        request.body,
+        format!("user_id=alice&nonce={}", report.first_nonce())
+    );
+}
+
+#[test]
+fn flow_backend_form_encodes_a_user_id_with_spaces_and_symbols() {
+    let server = signing_backend(Signer::default());
+    let spki = fixture("keys/rsa2048-spki.pem");
+    let user = "alice smith&co=1";
+    let r = ran(
+        layer_auth()
+            .args(["flow", "--user", user, "--backend", &server.url, "--form"])
+            .arg("--public-key")
+            .arg(spki),
+        None,
+    );
+    passed(&r);
+    let seen = server.finish();
+    let form = form_fields(&seen[0].body);
+    assert_eq!(form[0], ("user_id".to_owned(), user.to_owned()), "{seen:?}");
+    assert!(!seen[0].body.contains(' '), "{seen:?}");
+}
+
+#[test]
+fn flow_backend_challenge_asks_the_backend_twice_the_second_time_over_the_challenge_nonce() {
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(&server.url, &["--challenge", "--json"]);
+    let report = flow_json(&r, 0);
+    assert!(report.ok, "{r:?}");
+    assert_eq!(report.names(), CHALLENGE_STEPS);
+    let seen = server.finish();
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    let nonces: Vec<String> = seen.iter().map(|r| r.fields().1).collect();
+    assert_eq!(nonces[0], report.first_nonce());
+    assert_eq!(nonces[1], report.challenge_nonce());
+    assert_ne!(nonces[0], nonces[1]);
+}
+
+#[test]
+fn flow_backend_that_answers_after_1_5s_with_a_fresh_token_passes() {
+    let signer = Signer::default();
+    let server = backend(move |request| {
+        std::thread::sleep(Duration::from_millis(1500));
+        (
+            200,
+            json!({"identity_token": signer.token(request)}).to_string(),
+        )
+    });
+    let r = flow_backend(&server.url, &["--timeout", "5s"]);
+    passed(&r);
+    assert_eq!(server.finish().len(), 1);
+}
+
+// ---- a backend whose tokens are wrong ----
+
+#[test]
+fn flow_backend_signing_with_another_key_fails_token_validated_naming_the_signature() {
+    let server = signing_backend(Signer {
+        key: "keys/other2048-pkcs8.pem",
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token validated", "eit_signature_verification_failed");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_signing_with_another_key_json_has_ok_false_and_the_failing_check() {
+    let server = signing_backend(Signer {
+        key: "keys/other2048-pkcs8.pem",
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &["--json"]);
+    let report = flow_json(&r, 1);
+    assert!(!report.ok);
+    assert_eq!(
+        report.names(),
+        ["nonce_issued", "token_obtained", "token_validated"],
+        "the run stops at the failed step"
+    );
+    let step = report.step("token_validated");
+    assert!(!step.ok);
+    assert!(
+        step.detail.contains("eit_signature_verification_failed"),
+        "{step:?}"
+    );
+    let validated = step.report.as_ref().unwrap();
+    assert!(!validated.valid);
+    let check = validated
+        .checks
+        .iter()
+        .find(|c| c.id == "eit_signature_verification_failed")
+        .unwrap();
+    assert_eq!(check.status, "fail", "{check:?}");
+    assert!(!check.message.is_empty());
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_signing_for_mallory_fails_token_validated_naming_user_matches() {
+    let server = signing_backend(Signer {
+        user: Some("mallory"),
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token validated", "user_matches");
+    assert!(r.stderr.contains("mallory"), "{r:?}");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_signing_over_another_nonce_fails_token_validated_naming_eit_nonce_not_found() {
+    let server = signing_backend(Signer {
+        nonce: Some("not-the-nonce-the-service-issued"),
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token validated", "eit_nonce_not_found");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_signing_a_token_that_expired_an_hour_ago_fails_naming_eit_expired() {
+    let server = signing_backend(Signer {
+        iat_offset: -3600,
+        ttl: 600,
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token validated", "eit_expired");
+    let _ = server.finish();
+}
+
+// ---- a backend that gives no token ----
+
+#[test]
+fn flow_backend_answering_500_boom_fails_token_obtained_with_the_status_and_the_body() {
+    let server = backend(|_| (500, "boom".to_owned()));
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token obtained", "HTTP 500");
+    let line = step_lines(&r.stderr)
+        .into_iter()
+        .find(|l| l.contains("token obtained"))
+        .unwrap();
+    assert!(line.contains("boom"), "{r:?}");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_answering_200_html_fails_saying_it_is_neither_json_nor_a_token() {
+    let server = backend(|_| (200, "<html><body>Sign in</body></html>".to_owned()));
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token obtained", "neither JSON nor a token");
+    assert!(r.stderr.contains("<html>"), "an excerpt: {r:?}");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_answering_json_without_a_token_member_names_the_members_it_has() {
+    let server = backend(|_| (200, r#"{"error":"x"}"#.to_owned()));
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token obtained", "identity_token");
+    let line = step_lines(&r.stderr)
+        .into_iter()
+        .find(|l| l.contains("token obtained"))
+        .unwrap();
+    assert!(line.contains("it has: error"), "{r:?}");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_that_never_answers_fails_after_timeout_1s_saying_no_answer_within() {
+    let server = backend(|_| {
+        std::thread::sleep(Duration::from_secs(3));
+        (200, String::new())
+    });
+    let started = std::time::Instant::now();
+    let r = flow_backend(&server.url, &["--timeout", "1s"]);
+    let took = started.elapsed();
+    failed_at(&r, "token obtained", "no answer within");
+    assert!(r.stderr.contains("1s"), "{r:?}");
+    assert!(took < Duration::from_millis(2900), "gave up after {took:?}");
+    // Not joined: the server thread is still asleep; it ends on its own.
+    drop(server);
+}
+
+#[test]
+fn flow_backend_unreachable_fails_token_obtained_saying_cannot_connect() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let url = format!("http://127.0.0.1:{port}/authenticate");
+    let r = flow_backend(&url, &["--timeout", "5s"]);
+    failed_at(&r, "token obtained", "cannot connect");
+    assert!(r.stderr.contains(&url), "{r:?}");
+}
+
+// ---- usage ----
+
+#[test]
+fn flow_backend_without_public_key_or_key_exits_2_with_one_line_naming_public_key() {
+    let r = la(&[
+        "flow",
+        "--user",
+        "alice",
+        "--backend",
+        "http://127.0.0.1:9/authenticate",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    assert!(r.stderr.starts_with("error: "), "{r:?}");
+    assert!(r.stderr.contains("--public-key"), "{r:?}");
+}
+
+#[test]
+fn flow_form_without_backend_is_a_usage_error_with_exit_2() {
+    let r = la(&["flow", "--user", "alice", "--form"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.starts_with("error: "), "{r:?}");
+    assert!(r.stderr.contains("--backend"), "{r:?}");
+}

@@ -4,7 +4,6 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -15,7 +14,7 @@ use layer_auth::token::{TokenRequest, Typ, sign};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::util::{KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, ran, tempdir};
+use crate::util::{KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, private_key, ran, tempdir};
 
 // ---- the `--json` report, read strictly ----
 
@@ -133,18 +132,6 @@ fn step_lines(stderr: &str) -> Vec<&str> {
         .lines()
         .filter(|l| l.starts_with("  ✓") || l.starts_with("  ✗"))
         .collect()
-}
-
-/// The fixture key `name`, copied into `dir` with mode 0600 (no permission warning).
-fn private_key(dir: &Path, name: &str) -> PathBuf {
-    let copy = dir.join(name);
-    std::fs::copy(fixture(&format!("keys/{name}")), &copy).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    copy
 }
 
 // ---- a real backend on 127.0.0.1 ----

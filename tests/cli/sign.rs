@@ -1,27 +1,16 @@
 //! `layer-auth sign`: one token per run, or one per JSON line with `--batch` (SPEC §1, §3).
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::util::{KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, ran, sign_cmd, tempdir};
-
-/// The fixture key `name`, copied into `dir` with mode 0600 so no permission warning
-/// muddies stderr (git does not keep the fixtures' modes).
-fn private_key(dir: &Path, name: &str) -> PathBuf {
-    let copy = dir.join(name);
-    std::fs::copy(fixture(&format!("keys/{name}")), &copy).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    copy
-}
+use crate::util::{
+    KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, private_key, ran, sign_cmd, tempdir,
+};
 
 /// `sign` with the main 2048-bit key (a private copy in `dir`) and the fixtures' ids.
 fn sign_in(dir: &Path) -> std::process::Command {

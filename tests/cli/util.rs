@@ -119,3 +119,16 @@ pub fn sign_cmd(key: &Path) -> Command {
         .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID]);
     cmd
 }
+
+/// The fixture key `name`, copied into `dir` with mode 0600 so no permission warning
+/// muddies stderr (git does not keep the fixtures' modes).
+pub fn private_key(dir: &Path, name: &str) -> PathBuf {
+    let copy = dir.join(name);
+    std::fs::copy(fixture(&format!("keys/{name}")), &copy).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    copy
+}

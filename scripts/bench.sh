@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Throughput and whole-process cost of layer-auth against openssl, measured in the same run
+# on this machine, printed as ratios with the targets of issue 5.
+#
+#   scripts/bench.sh            # full run (~4 minutes on 2 cores; 1,000,000-line memory runs)
+#   scripts/bench.sh --quick    # about a minute (50,000-line memory runs, fewer repetitions)
+#
+# Needs: the release build (built here), openssl, hyperfine and GNU time (installed with
+# apt-get when missing and running as root; otherwise it says what to install).
+# Speed is never asserted in tests: these numbers are for people (and the issue's note).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if [ $quick = 1 ]; then
+  n_sign=4000; n_validate=100000; n_memory=50000; runs=10; speed_secs=2
+else
+  n_sign=20000; n_validate=400000; n_memory=1000000; runs=30; speed_secs=5
+fi
+cores=$(nproc)
+
+need() { # need COMMAND DEBIAN_PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing $2 ..." >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq "$2" >/dev/null
+  else
+    echo "bench.sh needs $1: install it (Debian/Ubuntu: apt-get install $2)" >&2; exit 2
+  fi
+}
+need openssl openssl
+need hyperfine hyperfine
+[ -x /usr/bin/time ] || need /usr/bin/time time
+
+echo "building the release binary ..." >&2
+cargo build --release --locked -q
+bin=$PWD/target/release/layer-auth
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp tests/fixtures/keys/rsa2048-pkcs8.pem "$work/key.pem"
+chmod 600 "$work/key.pem"
+spki=$PWD/tests/fixtures/keys/rsa2048-spki.pem
+export LAYER_PRIVATE_KEY_PATH=$work/key.pem
+export LAYER_PROVIDER_ID=layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+export LAYER_KEY_ID=layer:///keys/11111111-2222-3333-4444-555555555555
+now=1700000000
+
+repeat() { # repeat N FILE: N lines, FILE's lines over and over
+  awk -v n="$1" '{ line[NR] = $0 } END { for (i = 0; i < n; i++) print line[i % NR + 1] }' "$2"
+}
+lines() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"nonce\":\"nonce-%d\",\"user\":\"user-%d\"}\n", i, i }'; }
+seconds() { # seconds COMMAND...: wall time of one run
+  local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l
+}
+need bc bc
+median_ms() { # median_ms JSON_FILE INDEX: hyperfine's median of command INDEX, in ms
+  python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median']*1000)" "$1" "$2"
+}
+
+rows=()
+row() { # row WHAT OURS OPENSSL RATIO TARGET HOLDS
+  rows+=("$(printf '%-44s %14s %16s %7s %9s  %s' "$@")")
+}
+ratio() { echo "scale=3; $1 / $2" | bc -l; }
+holds() { [ "$(echo "$1" | bc -l)" = 1 ] && echo yes || echo NO; }
+
+# openssl's own rates, all cores, same run
+echo "openssl speed -multi $cores rsa2048 ..." >&2
+read -r ossl_sign ossl_verify < <(openssl speed -seconds $speed_secs -multi "$cores" rsa2048 2>/dev/null \
+  | awk '/^rsa 2048/ { print $(NF-1), $NF }')
+
+# 1. sign --batch on every core
+lines $n_sign > "$work/lines.jsonl"
+echo "sign --batch: $n_sign tokens ..." >&2
+t=$(seconds sh -c "'$bin' sign --batch '$work/lines.jsonl' --now $now > '$work/tokens.txt'")
+sign_rate=$(echo "$n_sign / $t" | bc -l)
+r=$(ratio "$sign_rate" "$ossl_sign")
+row "sign --batch - (tokens/s, $cores cores)" "$(printf %.0f "$sign_rate")" "$(printf %.0f "$ossl_sign") sign/s" "$r" "≥ 0.90" "$(holds "$r >= 0.9")"
+
+# 2. validate - on every core, full checks, JSON discarded
+repeat "$n_validate" "$work/tokens.txt" > "$work/many.txt"
+total=$(wc -l < "$work/many.txt")
+echo "validate -: $total tokens ..." >&2
+t=$(seconds sh -c "'$bin' validate - --public-key '$spki' --now $((now + 60)) --json < '$work/many.txt' > /dev/null")
+val_rate=$(echo "$total / $t" | bc -l)
+r=$(ratio "$val_rate" "$ossl_verify")
+row "validate - --json (tokens/s, $cores cores)" "$(printf %.0f "$val_rate")" "$(printf %.0f "$ossl_verify") verify/s" "$r" "≥ 0.70" "$(holds "$r >= 0.7")"
+
+# 3. one sign as a whole process
+head -c 512 /dev/urandom | base64 -w0 > "$work/input.txt"
+echo "one sign process vs openssl dgst -sign ..." >&2
+hyperfine -N --warmup 5 --runs $((runs * 3)) --export-json "$work/sign1.json" \
+  "$bin sign --nonce n --user alice" \
+  "openssl dgst -sha256 -sign $work/key.pem -out $work/sig.bin $work/input.txt" >/dev/null 2>&1
+ours=$(median_ms "$work/sign1.json" 0); theirs=$(median_ms "$work/sign1.json" 1)
+r=$(ratio "$theirs" "$ours")
+row "one sign process (median ms)" "$(printf %.2f "$ours")" "$(printf %.2f "$theirs") dgst" "$r" "> 1 (faster)" "$(holds "$ours < $theirs")"
+
+# 4. keygen 2048 as a whole process
+echo "keygen vs openssl genpkey ..." >&2
+hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/keygen.json" \
+  "$bin keygen --force --out $work/k1.pem" \
+  "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $work/k2.pem" >/dev/null 2>&1
+ours=$(median_ms "$work/keygen.json" 0); theirs=$(median_ms "$work/keygen.json" 1)
+r=$(ratio "$theirs" "$ours")
+row "keygen 2048 process (median ms)" "$(printf %.1f "$ours")" "$(printf %.1f "$theirs") genpkey" "$r" "> 1 (faster)" "$(holds "$ours < $theirs")"
+
+# 5. the embedded flow as a whole process
+echo "flow --user alice ..." >&2
+env -u LAYER_PRIVATE_KEY_PATH -u LAYER_PROVIDER_ID -u LAYER_KEY_ID \
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/flow.json" \
+  "$bin flow --user alice" >/dev/null 2>&1
+ours=$(median_ms "$work/flow.json" 0)
+row "flow --user alice, embedded (median ms)" "$(printf %.1f "$ours")" "-" "-" "≤ 150 ms" "$(holds "$ours <= 150")"
+
+# 6. peak memory over many lines, streamed
+echo "peak memory: sign --batch over $n_memory lines ..." >&2
+rss=$( { lines "$n_memory" | /usr/bin/time -f %M "$bin" sign --batch - --now $now > /dev/null; } 2>&1 | tail -1)
+row "sign --batch peak RSS, $n_memory lines (MiB)" "$(echo "scale=1; $rss / 1024" | bc)" "-" "-" "≤ 32 MiB" "$(holds "$rss <= 32768")"
+echo "peak memory: validate - over $n_memory lines ..." >&2
+rss=$( { repeat "$n_memory" "$work/tokens.txt" \
+  | /usr/bin/time -f %M "$bin" validate - --public-key "$spki" --now $((now + 60)) --json > /dev/null; } 2>&1 | tail -1)
+row "validate - peak RSS, $n_memory lines (MiB)" "$(echo "scale=1; $rss / 1024" | bc)" "-" "-" "≤ 32 MiB" "$(holds "$rss <= 32768")"
+
+echo
+printf '%-44s %14s %16s %7s %9s  %s\n' "what" "layer-auth" "openssl" "ratio" "target" "holds"
+printf '%s\n' "${rows[@]}"
+echo
+echo "openssl speed -multi $cores rsa2048: $(printf %.0f "$ossl_sign") sign/s, $(printf %.0f "$ossl_verify") verify/s ($(uname -m), $cores cores)"

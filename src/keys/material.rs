@@ -1,0 +1,85 @@
+//! What a PEM or DER blob holds: a private key (as PKCS#1 DER) or a public key, with the
+//! other algorithms and containers named so the error can say what to do.
+
+use std::fmt;
+
+use rsa::pkcs1::der::Decode as _;
+use rsa::pkcs8::{ObjectIdentifier, PrivateKeyInfo, SubjectPublicKeyInfoRef};
+use zeroize::Zeroizing;
+
+use super::{KeyError, PublicKey, pem};
+
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// What a PEM or DER blob turned out to hold.
+pub(super) enum Material {
+    /// PKCS#1 `RSAPrivateKey` DER (unwrapped from PKCS#8 if need be).
+    Private(Zeroizing<Vec<u8>>),
+    Public(PublicKey),
+}
+
+impl Material {
+    pub(super) fn read(bytes: &[u8]) -> Result<Self, KeyError> {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && let Some(block) = pem::decode(text)?
+        {
+            return Self::from_block(&block.label, &block.der);
+        }
+        if bytes.first() == Some(&0x30) {
+            return Self::from_der(bytes);
+        }
+        Err(KeyError::NotAKey)
+    }
+
+    fn from_block(label: &str, der: &[u8]) -> Result<Self, KeyError> {
+        match label {
+            "PRIVATE KEY" => Self::from_pkcs8(der),
+            "RSA PRIVATE KEY" => Ok(Self::Private(Zeroizing::new(der.to_vec()))),
+            "PUBLIC KEY" => PublicKey::from_spki(der).map(Self::Public),
+            "RSA PUBLIC KEY" => PublicKey::from_pkcs1_public(der).map(Self::Public),
+            "EC PRIVATE KEY" | "EC PARAMETERS" => Err(KeyError::NotRsa("an EC")),
+            "OPENSSH PRIVATE KEY" => Err(KeyError::UnsupportedPem(
+                "OPENSSH PRIVATE KEY (convert it: ssh-keygen -p -m PKCS8 -f FILE)".into(),
+            )),
+            "CERTIFICATE" => Err(KeyError::Certificate),
+            other => Err(KeyError::UnsupportedPem(other.to_owned())),
+        }
+    }
+
+    fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        if PrivateKeyInfo::from_der(der).is_ok() {
+            return Self::from_pkcs8(der);
+        }
+        if rsa::pkcs1::RsaPrivateKey::from_der(der).is_ok() {
+            return Ok(Self::Private(Zeroizing::new(der.to_vec())));
+        }
+        if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
+            return PublicKey::from_spki(der).map(Self::Public);
+        }
+        PublicKey::from_pkcs1_public(der)
+            .map(Self::Public)
+            .map_err(|_| KeyError::NotAKey)
+    }
+
+    fn from_pkcs8(der: &[u8]) -> Result<Self, KeyError> {
+        let info = PrivateKeyInfo::from_der(der).map_err(malformed)?;
+        check_rsa_oid(info.algorithm.oid)?;
+        Ok(Self::Private(Zeroizing::new(info.private_key.to_vec())))
+    }
+}
+
+pub(super) fn check_rsa_oid(oid: ObjectIdentifier) -> Result<(), KeyError> {
+    match oid {
+        rsa::pkcs1::ALGORITHM_OID => Ok(()),
+        OID_EC => Err(KeyError::NotRsa("an EC")),
+        OID_ED25519 => Err(KeyError::NotRsa("an Ed25519")),
+        OID_RSA_PSS => Err(KeyError::NotRsa("an RSA-PSS-only")),
+        _ => Err(KeyError::NotRsa("a non-RSA")),
+    }
+}
+
+pub(super) fn malformed(error: impl fmt::Display) -> KeyError {
+    KeyError::Malformed(error.to_string())
+}

@@ -1,0 +1,111 @@
+//! The public half of an RSA key: checked components, SPKI/PKCS#1 DER in and out.
+
+use std::fmt;
+
+use aws_lc_rs::encoding::AsDer as _;
+use aws_lc_rs::rsa::PublicKeyComponents;
+use rsa::pkcs1::der::Decode as _;
+use rsa::pkcs8::SubjectPublicKeyInfoRef;
+
+use super::material::{check_rsa_oid, malformed};
+use super::{KeyError, MAX_BITS, MIN_LEGACY_BITS, pem};
+
+/// The public half of an RSA key: big-endian modulus and exponent without leading zeros.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    pub(super) n: Vec<u8>,
+    pub(super) e: Vec<u8>,
+}
+
+impl PublicKey {
+    /// Builds a public key from its big-endian parts, checking size and exponent.
+    ///
+    /// # Errors
+    /// [`KeyError`] for keys under 1024 or over 8192 bits, or an exponent other than 3 or 65537.
+    pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
+        let n = strip_zeros(n).to_vec();
+        let e = strip_zeros(e).to_vec();
+        let key = Self { n, e };
+        let bits = key.bits();
+        if bits < MIN_LEGACY_BITS {
+            return Err(KeyError::TooSmall(bits));
+        }
+        if bits > MAX_BITS {
+            return Err(KeyError::TooLarge(bits));
+        }
+        if key.e != [1, 0, 1] && key.e != [3] {
+            let value = key
+                .e
+                .iter()
+                .fold(String::new(), |s, b| s + &format!("{b:02x}"));
+            return Err(KeyError::BadExponent(format!("0x{value}")));
+        }
+        Ok(key)
+    }
+
+    /// Size of the modulus in bits.
+    pub fn bits(&self) -> usize {
+        self.n
+            .first()
+            .map_or(0, |top| self.n.len() * 8 - top.leading_zeros() as usize)
+    }
+
+    /// The modulus, big-endian.
+    pub fn modulus(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent, big-endian.
+    pub fn exponent(&self) -> &[u8] {
+        &self.e
+    }
+
+    /// DER `SubjectPublicKeyInfo`, the form `openssl pkey -pubin` reads.
+    ///
+    /// # Errors
+    /// [`KeyError::Crypto`] if aws-lc cannot encode the key (not expected for a checked key).
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
+        let components = PublicKeyComponents {
+            n: self.n.as_slice(),
+            e: self.e.as_slice(),
+        };
+        let der = components
+            .as_der()
+            .map_err(|e| KeyError::Crypto(e.to_string()))?;
+        Ok(der.as_ref().to_vec())
+    }
+
+    /// `-----BEGIN PUBLIC KEY-----` PEM (SPKI).
+    ///
+    /// # Errors
+    /// As [`PublicKey::to_spki_der`].
+    pub fn to_spki_pem(&self) -> Result<String, KeyError> {
+        Ok(pem::encode("PUBLIC KEY", &self.to_spki_der()?).to_string())
+    }
+
+    pub(super) fn from_pkcs1_public(der: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::pkcs1::RsaPublicKey::from_der(der).map_err(malformed)?;
+        Self::from_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())
+    }
+
+    pub(super) fn from_spki(der: &[u8]) -> Result<Self, KeyError> {
+        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(malformed)?;
+        check_rsa_oid(info.algorithm.oid)?;
+        let bits = info
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| malformed("bit string"))?;
+        Self::from_pkcs1_public(bits)
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({} bits)", self.bits())
+    }
+}
+
+pub(super) fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}

@@ -1,0 +1,155 @@
+//! Private keys: parsed once, generated, written as PKCS#8; signing on aws-lc-rs, or on the
+//! `rsa` crate for legacy keys when the caller opts in.
+
+use std::fmt;
+
+use aws_lc_rs::encoding::AsDer as _;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{self, KeyPair as _};
+use rsa::pkcs1::der::Decode as _;
+use zeroize::Zeroizing;
+
+use super::material::{Material, malformed};
+use super::{KeyError, MIN_STRONG_BITS, PublicKey, WeakKeys, pem};
+
+/// A private key parsed once, ready to sign any number of tokens from any thread.
+pub struct SigningKey {
+    signer: Signer,
+    public: PublicKey,
+}
+
+enum Signer {
+    AwsLc(KeyPair),
+    /// Legacy (under 2048 bits): the `rsa` crate, with blinding; only behind `WeakKeys::Allow`.
+    Legacy(Box<rsa::pkcs1v15::SigningKey<rsa::sha2::Sha256>>),
+}
+
+impl SigningKey {
+    /// Reads a private key from PEM (PKCS#1 or PKCS#8, also with `\n`-escaped or lost
+    /// newlines) or DER (PKCS#8 or PKCS#1).
+    ///
+    /// # Errors
+    /// [`KeyError`] naming what the bytes hold instead (a public key, an EC key, an encrypted
+    /// key, …), or [`KeyError::Weak`] for a legacy key under [`WeakKeys::Refuse`].
+    pub fn from_bytes(bytes: &[u8], weak: WeakKeys) -> Result<Self, KeyError> {
+        match Material::read(bytes)? {
+            Material::Private(pkcs1) => Self::from_pkcs1(&pkcs1, weak),
+            Material::Public(_) => Err(KeyError::PublicNotPrivate),
+        }
+    }
+
+    /// Generates a new key of `bits` (2048, 3072 or 4096) with aws-lc's random source.
+    ///
+    /// # Errors
+    /// [`KeyError::UnsupportedSize`] for any other size.
+    pub fn generate(bits: usize) -> Result<Self, KeyError> {
+        let size = match bits {
+            2048 => KeySize::Rsa2048,
+            3072 => KeySize::Rsa3072,
+            4096 => KeySize::Rsa4096,
+            _ => return Err(KeyError::UnsupportedSize(bits)),
+        };
+        let pair = KeyPair::generate(size).map_err(|e| KeyError::Crypto(e.to_string()))?;
+        let public = public_of(&pair)?;
+        Ok(Self {
+            signer: Signer::AwsLc(pair),
+            public,
+        })
+    }
+
+    fn from_pkcs1(der: &[u8], weak: WeakKeys) -> Result<Self, KeyError> {
+        let parsed = rsa::pkcs1::RsaPrivateKey::from_der(der).map_err(malformed)?;
+        let public = PublicKey::from_components(
+            parsed.modulus.as_bytes(),
+            parsed.public_exponent.as_bytes(),
+        )?;
+        if public.bits() >= MIN_STRONG_BITS {
+            let pair = KeyPair::from_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
+            return Ok(Self {
+                signer: Signer::AwsLc(pair),
+                public,
+            });
+        }
+        if weak == WeakKeys::Refuse {
+            return Err(KeyError::Weak(public.bits()));
+        }
+        use rsa::pkcs1::DecodeRsaPrivateKey as _;
+        let key = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(malformed)?;
+        Ok(Self {
+            signer: Signer::Legacy(Box::new(rsa::pkcs1v15::SigningKey::new(key))),
+            public,
+        })
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// Whether this is a legacy key under 2048 bits (signing only with [`WeakKeys::Allow`]).
+    pub fn is_legacy(&self) -> bool {
+        matches!(self.signer, Signer::Legacy(_))
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-256 over `message`.
+    ///
+    /// # Errors
+    /// [`KeyError::Crypto`] if the crypto library fails (not expected with a parsed key).
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        match &self.signer {
+            Signer::AwsLc(pair) => {
+                let mut signature = vec![0; pair.public_modulus_len()];
+                // PKCS#1 v1.5 is deterministic: aws-lc takes the RNG argument for API symmetry.
+                let rng = aws_lc_rs::rand::SystemRandom::new();
+                pair.sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut signature)
+                    .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(signature)
+            }
+            Signer::Legacy(key) => {
+                use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _};
+                let signature = key
+                    .try_sign_with_rng(&mut rsa::rand_core::OsRng, message)
+                    .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(signature.to_vec())
+            }
+        }
+    }
+
+    /// The key as `-----BEGIN PRIVATE KEY-----` (PKCS#8) PEM, in a buffer wiped on drop.
+    ///
+    /// # Errors
+    /// [`KeyError::Crypto`] if the key cannot be serialised (legacy keys are never written).
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        match &self.signer {
+            Signer::AwsLc(pair) => {
+                let der = pair.as_der().map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(pem::encode("PRIVATE KEY", der.as_ref()))
+            }
+            Signer::Legacy(_) => Err(KeyError::Crypto("legacy keys are never written".into())),
+        }
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SigningKey({} bits, private part redacted)",
+            self.public.bits()
+        )
+    }
+}
+
+fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
+    let spki = pair
+        .public_key()
+        .as_der()
+        .map_err(|e| KeyError::Crypto(e.to_string()))?;
+    PublicKey::from_spki(spki.as_ref())
+}
+
+impl From<&SigningKey> for PublicKey {
+    fn from(key: &SigningKey) -> Self {
+        key.public.clone()
+    }
+}

@@ -1,0 +1,180 @@
+//! Public keys parsed once for verification, and the key set a run trusts, chosen by `kid`.
+
+use std::fmt;
+
+use aws_lc_rs::rsa::PublicKeyComponents;
+use aws_lc_rs::signature::{
+    ParsedPublicKey, RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA256,
+};
+use rsa::pkcs1::der::Decode as _;
+
+use super::material::{Material, malformed};
+use super::{KEY_ID_PREFIX, KeyError, MIN_STRONG_BITS, PublicKey, jwk};
+
+/// A public key parsed once for verification, with the `kid` a JWK gave it.
+#[derive(Clone)]
+pub struct VerifyingKey {
+    public: PublicKey,
+    kid: Option<String>,
+    thumbprint: String,
+    parsed: ParsedPublicKey,
+}
+
+impl VerifyingKey {
+    /// Prepares `public` for verification; `kid` is the key id a JWK carried, if any.
+    ///
+    /// # Errors
+    /// [`KeyError::Malformed`] if aws-lc rejects the key.
+    pub fn new(public: PublicKey, kid: Option<String>) -> Result<Self, KeyError> {
+        let params = if public.bits() >= MIN_STRONG_BITS {
+            &RSA_PKCS1_2048_8192_SHA256
+        } else {
+            &RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+        };
+        let components = PublicKeyComponents {
+            n: public.n.as_slice(),
+            e: public.e.as_slice(),
+        };
+        let parsed = components
+            .to_parsed_public_key(params)
+            .map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let thumbprint = public.thumbprint();
+        Ok(Self {
+            public,
+            kid,
+            thumbprint,
+            parsed,
+        })
+    }
+
+    /// Reads every public key in `bytes`: SPKI or PKCS#1 public PEM, a private key PEM or DER
+    /// (its public half), a JWK, or a JWKS (each RSA key with its `kid`).
+    ///
+    /// # Errors
+    /// [`KeyError`] saying what the bytes hold instead.
+    pub fn read_all(bytes: &[u8]) -> Result<Vec<Self>, KeyError> {
+        if let Some(keys) = jwk::read(bytes)? {
+            return Ok(keys);
+        }
+        let public = match Material::read(bytes)? {
+            Material::Public(public) => public,
+            Material::Private(pkcs1) => {
+                let parsed = rsa::pkcs1::RsaPrivateKey::from_der(&pkcs1).map_err(malformed)?;
+                PublicKey::from_components(
+                    parsed.modulus.as_bytes(),
+                    parsed.public_exponent.as_bytes(),
+                )?
+            }
+        };
+        Ok(vec![Self::new(public, None)?])
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The key id from the JWK, if the key came from one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// How messages name this key: its `kid`, else its size and RFC 7638 thumbprint.
+    pub fn describe(&self) -> String {
+        let legacy = if self.public.bits() < MIN_STRONG_BITS {
+            " legacy"
+        } else {
+            ""
+        };
+        match &self.kid {
+            Some(kid) => format!("the{legacy} {}-bit key {kid}", self.public.bits()),
+            None => format!(
+                "the{legacy} {}-bit key {}",
+                self.public.bits(),
+                self.thumbprint
+            ),
+        }
+    }
+
+    /// Whether `signature` is a valid RS256 signature of `message` under this key.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.parsed.verify_sig(message, signature).is_ok()
+    }
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "VerifyingKey({} bits, kid {:?})",
+            self.public.bits(),
+            self.kid
+        )
+    }
+}
+
+/// The public keys a run trusts. One key is used whatever a token's `kid` says; with
+/// several, the token's `kid` picks among those that carry one (JWK/JWKS), and keys without a
+/// `kid` (PEM files) are all tried.
+#[derive(Debug, Default, Clone)]
+pub struct KeySet {
+    keys: Vec<VerifyingKey>,
+}
+
+/// The keys a token may be verified with, and how they were chosen.
+#[derive(Debug)]
+pub enum Candidates<'k> {
+    /// No key at all: the signature cannot be checked.
+    NoKeys,
+    /// The one key given, used whatever the `kid`.
+    Single(&'k VerifyingKey),
+    /// The key whose `kid` matches.
+    ByKid(&'k VerifyingKey),
+    /// No `kid` matched; these keys carry no `kid` and are all tried.
+    Unnamed(Vec<&'k VerifyingKey>),
+    /// Several keys, none with this `kid`, and none without a `kid` to try.
+    NotFound {
+        /// The `kid`s the set holds.
+        known: Vec<&'k str>,
+    },
+}
+
+impl KeySet {
+    /// A set of the given keys.
+    pub fn new(keys: Vec<VerifyingKey>) -> Self {
+        Self { keys }
+    }
+
+    /// Whether the set holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keys in the set.
+    pub fn keys(&self) -> &[VerifyingKey] {
+        &self.keys
+    }
+
+    /// The keys to verify a token whose header says `kid`.
+    pub fn candidates(&self, kid: Option<&str>) -> Candidates<'_> {
+        match self.keys.as_slice() {
+            [] => return Candidates::NoKeys,
+            [only] => return Candidates::Single(only),
+            _ => {}
+        }
+        let bare = |k: &str| k.strip_prefix(KEY_ID_PREFIX).unwrap_or(k).to_owned();
+        let wanted = kid.map(bare);
+        let named = |k: &&VerifyingKey| k.kid.is_some() && k.kid.as_deref().map(bare) == wanted;
+        if let Some(key) = self.keys.iter().find(named) {
+            return Candidates::ByKid(key);
+        }
+        let unnamed: Vec<_> = self.keys.iter().filter(|k| k.kid.is_none()).collect();
+        if unnamed.is_empty() {
+            Candidates::NotFound {
+                known: self.keys.iter().filter_map(VerifyingKey::kid).collect(),
+            }
+        } else {
+            Candidates::Unnamed(unnamed)
+        }
+    }
+}

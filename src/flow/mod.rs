@@ -98,6 +98,23 @@ pub enum StepKind {
     Deauthenticated,
 }
 
+impl StepKind {
+    /// The step as people read it: "nonce issued", "token validated", …
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NonceIssued => "nonce issued",
+            Self::TokenObtained => "token obtained",
+            Self::TokenValidated => "token validated",
+            Self::Authenticated => "authenticated",
+            Self::ReplayRefused => "replay refused",
+            Self::SessionExpired => "session expired",
+            Self::ChallengeReceived => "challenge received",
+            Self::Reauthenticated => "reauthenticated",
+            Self::Deauthenticated => "deauthenticated",
+        }
+    }
+}
+
 /// One step's outcome, as the run reports it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {

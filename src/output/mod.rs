@@ -1,10 +1,12 @@
 //! Pure renderers for people: a validation report as text, coloured or plain. They write
 //! into any `io::Write` and never decide colour themselves: the caller hands in a [`Paint`].
 
+mod flow;
 mod report;
 
 use colored::{ColoredString, Colorize as _};
 
+pub use flow::{flow_verdict, render_step};
 pub use report::{render_report, verdict};
 
 /// Colour for one stream, decided by the caller: when off, every method returns plain text.

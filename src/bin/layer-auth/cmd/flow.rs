@@ -12,7 +12,7 @@ use layer_auth::flow::{
 };
 use layer_auth::http::{Backend, BodyFormat};
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey};
-use layer_auth::output::Paint;
+use layer_auth::output::{Paint, flow_verdict, render_step};
 use layer_auth::service::{Entropy as _, OsEntropy, Service, ServiceConfig};
 use serde::Serialize;
 
@@ -183,14 +183,21 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let ok = flow::run(&policy, source.as_mut(), &mut api, &mut |step| {
         let elapsed_ms = last.elapsed().as_secs_f64() * 1000.0;
         last = Instant::now();
-        show_step(step, elapsed_ms, paint);
+        term::say(&render_step(step, elapsed_ms, paint));
         steps.push(TimedStep {
             step: step.clone(),
             elapsed_ms,
         });
     });
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
-    verdict(ok, args, &steps, total_ms, paint);
+    let failed = steps.iter().find(|s| !s.step.ok).map(|s| s.step.step);
+    term::say(&flow_verdict(
+        failed,
+        &args.user,
+        args.challenge,
+        total_ms,
+        paint,
+    ));
     if args.json {
         let mut out = term::stdout();
         serde_json::to_writer(
@@ -254,51 +261,6 @@ fn trusted_keys(
         _ => "embedded service and signer, ephemeral key".to_owned(),
     };
     Ok((KeySet::new(keys), setting))
-}
-
-fn show_step(step: &Step, elapsed_ms: f64, paint: Paint) {
-    let name = serde_json::to_value(step.step)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")));
-    let mark = if step.ok {
-        paint.good("✓")
-    } else {
-        paint.bad("✗")
-    };
-    let detail = if step.ok {
-        step.detail.clone()
-    } else {
-        paint.bad(&step.detail)
-    };
-    term::say(&format!(
-        "  {mark} {:<18} {}  {detail}",
-        name.unwrap_or_default(),
-        paint.dim(&format!("{elapsed_ms:>7.2} ms"))
-    ));
-}
-
-fn verdict(ok: bool, args: &FlowArgs, steps: &[TimedStep], total_ms: f64, paint: Paint) {
-    let line = if ok {
-        let challenge = if args.challenge {
-            ", re-authenticated after the challenge"
-        } else {
-            ""
-        };
-        paint.good(&format!(
-            "✓ flow passed: authenticated as {:?}{challenge}, deauthenticated ({total_ms:.1} ms)",
-            args.user
-        ))
-    } else {
-        let failed = steps.iter().find(|s| !s.step.ok).map(|s| s.step.step);
-        let name = failed
-            .and_then(|k| serde_json::to_value(k).ok())
-            .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-            .unwrap_or_default();
-        paint.bad(&format!(
-            "✗ flow failed at step \"{name}\" ({total_ms:.1} ms)"
-        ))
-    };
-    term::say(&line);
 }
 
 /// A random (version 4) UUID for ids the embedded service makes up.

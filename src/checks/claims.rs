@@ -10,8 +10,7 @@ use crate::token::{
     PROFILE_CLAIMS, PROVIDER_ID_PREFIX, REQUIRED_CLAIMS, kind, metadata_problem, profile_problem,
 };
 
-/// Epoch seconds past this are not seconds: 10^11 s is the year 5138.
-const MAX_PLAUSIBLE_SECONDS: i64 = 100_000_000_000;
+use crate::token::MAX_PLAUSIBLE_SECONDS;
 
 fn claims_or_skip<'a>(
     cx: &'a Context<'_, '_>,

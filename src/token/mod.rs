@@ -29,6 +29,9 @@ pub const PROFILE_CLAIMS: [(&str, usize); 4] = [
 ];
 /// Most keys `metadata` may hold.
 pub const METADATA_MAX_KEYS: usize = 16;
+/// Epoch seconds at or past this are not seconds: 10^11 s is the year 5138. `validate`
+/// refuses such `iat`/`exp`, so `sign` does not write them.
+pub const MAX_PLAUSIBLE_SECONDS: i64 = 100_000_000_000;
 /// Claims every token carries, in the order we write them.
 pub const REQUIRED_CLAIMS: [&str; 5] = ["iss", "prn", "iat", "exp", "nce"];
 
@@ -78,11 +81,14 @@ pub struct TokenRequest {
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
     /// A required text is empty.
-    #[error("the {0} is empty; Layer needs a non-empty {0}")]
+    #[error("the {0} is empty or blank; Layer needs a non-empty {0}")]
     Empty(&'static str),
     /// `exp` not after `iat`.
     #[error("the token would expire before it is issued: use a positive --ttl")]
     NoLifetime,
+    /// `iat` or `exp` before 1970 or past the year 5138, which `validate` refuses.
+    #[error("iat and exp must fall between 1970 and the year 5000 (check --now and --ttl)")]
+    ImplausibleTime,
     /// An optional claim breaks SPEC §1's limits.
     #[error("claim `{name}`: {problem}")]
     Claim {
@@ -132,12 +138,16 @@ impl TokenRequest {
             ("user id", &self.user),
             ("nonce", &self.nonce),
         ] {
-            if value.is_empty() {
+            if value.trim().is_empty() {
                 return Err(SignError::Empty(name));
             }
         }
         if self.expires_at <= self.issued_at {
             return Err(SignError::NoLifetime);
+        }
+        let plausible = 0..MAX_PLAUSIBLE_SECONDS;
+        if !plausible.contains(&self.issued_at) || !plausible.contains(&self.expires_at) {
+            return Err(SignError::ImplausibleTime);
         }
         for (name, max) in PROFILE_CLAIMS {
             if let Some(problem) = self.extra.get(name).and_then(|v| profile_problem(v, max)) {

@@ -23,11 +23,11 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
-            cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
-            cand flow 'Run the authentication sequence end to end (embedded by default) and show each step'
-            cand validate 'Check a token against every rule of the Layer token format, naming each failure'
-            cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+            cand keygen 'Generate an RSA key pair for signing identity tokens'
+            cand sign 'Sign a Layer identity token'
+            cand flow 'Run the Layer authentication sequence end to end and show each step'
+            cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'layer-auth;keygen'= {
@@ -102,17 +102,17 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         }
         &'layer-auth;completions'= {
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'layer-auth;help'= {
-            cand keygen 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
-            cand sign 'Sign an identity token for a user over a nonce (or many, with --batch)'
-            cand flow 'Run the authentication sequence end to end (embedded by default) and show each step'
-            cand validate 'Check a token against every rule of the Layer token format, naming each failure'
-            cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+            cand keygen 'Generate an RSA key pair for signing identity tokens'
+            cand sign 'Sign a Layer identity token'
+            cand flow 'Run the Layer authentication sequence end to end and show each step'
+            cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'layer-auth;help;keygen'= {

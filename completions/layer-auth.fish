@@ -24,24 +24,24 @@ function __fish_layer_auth_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "flow" -d 'Run the authentication sequence end to end (embedded by default) and show each step'
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
-complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "keygen" -d 'Generate an RSA key pair for signing identity tokens'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "sign" -d 'Sign a Layer identity token'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "flow" -d 'Run the Layer authentication sequence end to end and show each step'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "validate" -d 'Validate identity tokens, naming every check with the service\'s eit_* reason'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l bits -d 'Key size in bits: 2048, 3072 or 4096' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l out -d 'Where to write the private key' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l format -d 'How to print the public key' -r -f -a "pem\t'SPKI PEM (-----BEGIN PUBLIC KEY-----)'
 jwk\t'A JSON Web Key with kid = RFC 7638 thumbprint'"
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l force -d 'Replace --out if it exists (the old key is gone for good)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s V -l version -d 'Print version'
@@ -60,9 +60,9 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key -d 'P
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s V -l version -d 'Print version'
@@ -76,9 +76,9 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'P
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l form -d 'Post user_id and nonce as form fields instead of JSON (with --backend)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l challenge -d 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l json -d 'Print one JSON report of the steps on stdout'
@@ -92,21 +92,21 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l user 
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l nonce -d 'The nonce the token must carry (its nce)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l leeway -d 'Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l json -d 'Print one JSON report per token on stdout (schema in SPEC §3) instead of text'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l skip-signature -d 'Count a token valid without verifying its signature (contents only)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t'Colour a stream only when it is a terminal and the environment allows it'
-always\t'Always colour stderr, whatever the environment says'
-never\t'Never colour'"
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "keygen" -d 'Generate an RSA key pair: private key to a file (0600), public key to stdout'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "sign" -d 'Sign an identity token for a user over a nonce (or many, with --batch)'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "flow" -d 'Run the authentication sequence end to end (embedded by default) and show each step'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "validate" -d 'Check a token against every rule of the Layer token format, naming each failure'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell, nushell)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "keygen" -d 'Generate an RSA key pair for signing identity tokens'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "sign" -d 'Sign a Layer identity token'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "flow" -d 'Run the Layer authentication sequence end to end and show each step'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "validate" -d 'Validate identity tokens, naming every check with the service\'s eit_* reason'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

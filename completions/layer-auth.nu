@@ -19,7 +19,7 @@ module completions {
     [ "auto" "always" "never" ]
   }
 
-  # Generate an RSA key pair: private key to a file (0600), public key to stdout
+  # Generate an RSA key pair for signing identity tokens
   export extern "layer-auth keygen" [
     --bits: string            # Key size in bits: 2048, 3072 or 4096
     --out: path               # Where to write the private key
@@ -38,7 +38,7 @@ module completions {
     [ "auto" "always" "never" ]
   }
 
-  # Sign an identity token for a user over a nonce (or many, with --batch)
+  # Sign a Layer identity token
   export extern "layer-auth sign" [
     --nonce: string           # The nonce the Layer service issued (POST /nonces), copied verbatim
     --user: string            # Your app's id for the user (the token's prn)
@@ -64,7 +64,7 @@ module completions {
     [ "auto" "always" "never" ]
   }
 
-  # Run the authentication sequence end to end (embedded by default) and show each step
+  # Run the Layer authentication sequence end to end and show each step
   export extern "layer-auth flow" [
     --user: string            # The user to authenticate (your app's user id, the token's prn)
     --backend: string         # Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}
@@ -89,7 +89,7 @@ module completions {
     [ "auto" "always" "never" ]
   }
 
-  # Check a token against every rule of the Layer token format, naming each failure
+  # Validate identity tokens, naming every check with the service's eit_* reason
   export extern "layer-auth validate" [
     --public-key: path        # Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
@@ -114,10 +114,10 @@ module completions {
     [ "auto" "always" "never" ]
   }
 
-  # Print shell completions (bash, zsh, fish, elvish, powershell, nushell)
+  # Print shell completions for layer-auth on stdout
   export extern "layer-auth completions" [
     --color: string@"nu-complete layer-auth completions color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
-    --help(-h)                # Print help (see more with '--help')
+    --help(-h)                # Print help
     --version(-V)             # Print version
     shell: string@"nu-complete layer-auth completions shell" # The shell to complete for
   ]
@@ -126,23 +126,23 @@ module completions {
   export extern "layer-auth help" [
   ]
 
-  # Generate an RSA key pair: private key to a file (0600), public key to stdout
+  # Generate an RSA key pair for signing identity tokens
   export extern "layer-auth help keygen" [
   ]
 
-  # Sign an identity token for a user over a nonce (or many, with --batch)
+  # Sign a Layer identity token
   export extern "layer-auth help sign" [
   ]
 
-  # Run the authentication sequence end to end (embedded by default) and show each step
+  # Run the Layer authentication sequence end to end and show each step
   export extern "layer-auth help flow" [
   ]
 
-  # Check a token against every rule of the Layer token format, naming each failure
+  # Validate identity tokens, naming every check with the service's eit_* reason
   export extern "layer-auth help validate" [
   ]
 
-  # Print shell completions (bash, zsh, fish, elvish, powershell, nushell)
+  # Print shell completions for layer-auth on stdout
   export extern "layer-auth help completions" [
   ]
 

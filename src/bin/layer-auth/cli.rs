@@ -29,11 +29,9 @@ pub struct Cli {
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour a stream only when it is a terminal and the environment allows it.
+    // No doc comments here: clap would list them under every subcommand's --help.
     Auto,
-    /// Always colour stderr, whatever the environment says.
     Always,
-    /// Never colour.
     Never,
 }
 

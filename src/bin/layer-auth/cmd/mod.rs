@@ -18,17 +18,13 @@ pub enum Outcome {
     Invalid,
 }
 
+/// The subcommands; each one's help is its `<Sub>Args` doc comment.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Generate an RSA key pair: private key to a file (0600), public key to stdout.
     Keygen(keygen::KeygenArgs),
-    /// Sign an identity token for a user over a nonce (or many, with --batch).
     Sign(sign::SignArgs),
-    /// Run the authentication sequence end to end (embedded by default) and show each step.
     Flow(flow::FlowArgs),
-    /// Check a token against every rule of the Layer token format, naming each failure.
     Validate(validate::ValidateArgs),
-    /// Print shell completions (bash, zsh, fish, elvish, powershell, nushell).
     Completions(completions::CompletionsArgs),
 }
 

@@ -41,7 +41,7 @@ pub fn render_report(
             Status::Pass if check.message.contains("note:") || check.message.contains("weak") => {
                 paint.warn(&check.message)
             }
-            Status::Pass => check.message.clone(),
+            Status::Pass => check.message.to_string(),
         };
         writeln!(out, "  {mark} {:<width$}  {message}", check.id.as_str())?;
     }

@@ -122,7 +122,7 @@ impl Service {
                     "eit_key_not_found",
                     "no key is registered to verify it with".to_owned(),
                 ),
-                |f| (f.id.as_str(), f.message.clone()),
+                |f| (f.id.as_str(), f.message.to_string()),
             );
             return Err((
                 ApiError::invalid_identity_token(reason, &message),

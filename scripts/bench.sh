@@ -62,7 +62,7 @@ rows=()
 row() { # row WHAT OURS OPENSSL RATIO TARGET HOLDS
   rows+=("$(printf '%-44s %14s %16s %7s %9s  %s' "$@")")
 }
-ratio() { echo "scale=3; $1 / $2" | bc -l; }
+ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc -l)"; }
 holds() { [ "$(echo "$1" | bc -l)" = 1 ] && echo yes || echo NO; }
 
 # openssl's own rates, all cores, same run

@@ -907,3 +907,16 @@ fn flow_form_without_backend_is_a_usage_error_with_exit_2() {
     assert!(r.stderr.starts_with("error: "), "{r:?}");
     assert!(r.stderr.contains("--backend"), "{r:?}");
 }
+
+#[test]
+fn flow_with_an_empty_user_or_a_zero_timeout_is_an_input_error_with_exit_2() {
+    for args in [
+        &["flow", "--user", ""][..],
+        &["flow", "--user", "alice", "--timeout", "0s"],
+    ] {
+        let r = la(args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        assert!(r.stdout.is_empty(), "{r:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    }
+}

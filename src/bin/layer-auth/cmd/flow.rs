@@ -110,8 +110,11 @@ struct TimedStep {
 
 pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    if args.ttl <= TimeDelta::zero() {
-        bail!("--ttl must be more than 0s");
+    if args.user.trim().is_empty() {
+        bail!("--user is empty: give your app's id for the user to authenticate");
+    }
+    if args.ttl <= TimeDelta::zero() || args.timeout <= TimeDelta::zero() {
+        bail!("--ttl and --timeout must be more than 0s");
     }
     let mut entropy = OsEntropy;
     let key = signing_key(args, paint)?;

@@ -103,9 +103,11 @@ fn parse_claim(text: &str) -> Result<(String, Value), String> {
     Ok((name.to_owned(), value))
 }
 
-/// What every token of the run shares: ids, times, flags' claims, and the parsed key.
+/// What every token of the run shares: ids, lifetime, flags' claims, and the parsed key.
 struct Signer {
     template: TokenRequest,
+    ttl: i64,
+    clock: ClockArgs,
     key: SigningKey,
 }
 
@@ -148,8 +150,6 @@ impl Signer {
             }
             extra.insert(name.clone(), value.clone());
         }
-        let issued_at = args.clock.now().timestamp();
-        let ttl = args.ttl.num_seconds();
         let template = TokenRequest {
             key_id,
             typ: match args.typ {
@@ -159,18 +159,27 @@ impl Signer {
             provider_id,
             user: String::new(),
             nonce: String::new(),
-            issued_at,
-            expires_at: issued_at.saturating_add(ttl),
+            issued_at: 0,
+            expires_at: 0,
             extra,
         };
         let key = args.key.load(paint)?;
-        Ok(Self { template, key })
+        let (ttl, clock) = (args.ttl.num_seconds(), args.clock.clone());
+        Ok(Self {
+            template,
+            ttl,
+            clock,
+            key,
+        })
     }
 
     fn sign(&self, nonce: &str, user: &str, claims: Map<String, Value>) -> anyhow::Result<String> {
         let mut request = self.template.clone();
         request.nonce = nonce.to_owned();
         request.user = user.to_owned();
+        // Each token is stamped when it is signed (a long batch takes minutes), or at --now.
+        request.issued_at = self.clock.now().timestamp();
+        request.expires_at = request.issued_at.saturating_add(self.ttl);
         request.extra.extend(claims);
         Ok(token::sign(&request, &self.key)?)
     }

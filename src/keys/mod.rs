@@ -26,8 +26,11 @@ pub const KEY_ID_PREFIX: &str = "layer:///keys/";
 pub const MIN_STRONG_BITS: usize = 2048;
 /// Smallest legacy key we still verify (with a warning) or sign with on request.
 pub const MIN_LEGACY_BITS: usize = 1024;
-/// Largest key aws-lc verifies; SPEC allows up to 16384, none has been seen in the wild.
-pub const MAX_BITS: usize = 8192;
+/// Largest key accepted (SPEC §1); larger ones are refused as malformed.
+pub const MAX_BITS: usize = 16384;
+/// Largest key aws-lc verifies and signs with; larger ones go through the `rsa` crate's
+/// public-key verification and cannot sign.
+pub const AWS_LC_MAX_BITS: usize = 8192;
 /// Key sizes `keygen` offers.
 pub const GENERATE_BITS: [usize; 3] = [2048, 3072, 4096];
 
@@ -72,6 +75,12 @@ pub enum KeyError {
     /// Over [`MAX_BITS`].
     #[error("{0}-bit RSA key: larger than the {MAX_BITS} bits supported")]
     TooLarge(usize),
+    /// Over [`AWS_LC_MAX_BITS`]: verifiable, but not for signing.
+    #[error(
+        "{0}-bit RSA key: keys over {AWS_LC_MAX_BITS} bits can be verified but not used to sign; \
+         generate a 2048-bit key (`layer-auth keygen --out new.pem`) and register it"
+    )]
+    TooLargeToSign(usize),
     /// A public exponent other than 3 or 65537.
     #[error("RSA public exponent {0} is not 65537 (or 3): the key is malformed")]
     BadExponent(String),
@@ -153,8 +162,8 @@ mod tests {
             Err(KeyError::TooSmall(512))
         ));
         assert!(matches!(
-            PublicKey::from_components(&[0xFFu8; 1025], &[3]),
-            Err(KeyError::TooLarge(8200))
+            PublicKey::from_components(&[0xFFu8; 2049], &[3]),
+            Err(KeyError::TooLarge(16392))
         ));
     }
 

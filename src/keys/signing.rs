@@ -10,7 +10,7 @@ use rsa::pkcs1::der::Decode as _;
 use zeroize::Zeroizing;
 
 use super::material::{Material, malformed};
-use super::{KeyError, MIN_STRONG_BITS, PublicKey, WeakKeys, pem};
+use super::{AWS_LC_MAX_BITS, KeyError, MIN_STRONG_BITS, PublicKey, WeakKeys, pem};
 
 /// A private key parsed once, ready to sign any number of tokens from any thread.
 pub struct SigningKey {
@@ -63,6 +63,9 @@ impl SigningKey {
             parsed.modulus.as_bytes(),
             parsed.public_exponent.as_bytes(),
         )?;
+        if public.bits() > AWS_LC_MAX_BITS {
+            return Err(KeyError::TooLargeToSign(public.bits()));
+        }
         if public.bits() >= MIN_STRONG_BITS {
             let pair = KeyPair::from_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
             return Ok(Self {

@@ -9,7 +9,7 @@ use aws_lc_rs::signature::{
 use rsa::pkcs1::der::Decode as _;
 
 use super::material::{Material, malformed};
-use super::{KEY_ID_PREFIX, KeyError, MIN_STRONG_BITS, PublicKey, jwk};
+use super::{AWS_LC_MAX_BITS, KEY_ID_PREFIX, KeyError, MAX_BITS, MIN_STRONG_BITS, PublicKey, jwk};
 
 /// A public key parsed once for verification, with the `kid` a JWK gave it.
 #[derive(Clone)]
@@ -17,7 +17,15 @@ pub struct VerifyingKey {
     public: PublicKey,
     kid: Option<String>,
     thumbprint: String,
-    parsed: ParsedPublicKey,
+    verifier: Verifier,
+}
+
+/// aws-lc verifies keys of 1024 to 8192 bits; SPEC §1 allows up to 16384, and the rare key
+/// past 8192 bits is verified by the `rsa` crate (a public-key operation: no timing concern).
+#[derive(Clone)]
+enum Verifier {
+    AwsLc(ParsedPublicKey),
+    Large(Box<rsa::pkcs1v15::VerifyingKey<rsa::sha2::Sha256>>),
 }
 
 impl VerifyingKey {
@@ -26,24 +34,32 @@ impl VerifyingKey {
     /// # Errors
     /// [`KeyError::Malformed`] if aws-lc rejects the key.
     pub fn new(public: PublicKey, kid: Option<String>) -> Result<Self, KeyError> {
-        let params = if public.bits() >= MIN_STRONG_BITS {
-            &RSA_PKCS1_2048_8192_SHA256
+        let verifier = if public.bits() > AWS_LC_MAX_BITS {
+            let n = rsa::BigUint::from_bytes_be(&public.n);
+            let e = rsa::BigUint::from_bytes_be(&public.e);
+            let key = rsa::RsaPublicKey::new_with_max_size(n, e, MAX_BITS).map_err(malformed)?;
+            Verifier::Large(Box::new(rsa::pkcs1v15::VerifyingKey::new(key)))
         } else {
-            &RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+            let params = if public.bits() >= MIN_STRONG_BITS {
+                &RSA_PKCS1_2048_8192_SHA256
+            } else {
+                &RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+            };
+            let components = PublicKeyComponents {
+                n: public.n.as_slice(),
+                e: public.e.as_slice(),
+            };
+            let parsed = components
+                .to_parsed_public_key(params)
+                .map_err(|e| KeyError::Malformed(e.to_string()))?;
+            Verifier::AwsLc(parsed)
         };
-        let components = PublicKeyComponents {
-            n: public.n.as_slice(),
-            e: public.e.as_slice(),
-        };
-        let parsed = components
-            .to_parsed_public_key(params)
-            .map_err(|e| KeyError::Malformed(e.to_string()))?;
         let thumbprint = public.thumbprint();
         Ok(Self {
             public,
             kid,
             thumbprint,
-            parsed,
+            verifier,
         })
     }
 
@@ -98,7 +114,14 @@ impl VerifyingKey {
 
     /// Whether `signature` is a valid RS256 signature of `message` under this key.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.parsed.verify_sig(message, signature).is_ok()
+        match &self.verifier {
+            Verifier::AwsLc(parsed) => parsed.verify_sig(message, signature).is_ok(),
+            Verifier::Large(key) => {
+                use rsa::signature::Verifier as _;
+                rsa::pkcs1v15::Signature::try_from(signature)
+                    .is_ok_and(|signature| key.verify(message, &signature).is_ok())
+            }
+        }
     }
 }
 

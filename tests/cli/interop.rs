@@ -267,6 +267,39 @@ fn a_token_signed_by_openssl_with_the_pkcs8_fixture_validates_here_with_every_ch
 }
 
 #[test]
+fn a_token_signed_by_openssl_with_a_9216_bit_key_validates_here_though_aws_lc_stops_at_8192() {
+    let dir = tempdir();
+    let token = openssl_signed_token(
+        dir.path(),
+        &baseline_header(),
+        &baseline_claims(),
+        &fixture("keys/rsa9216-pkcs8.pem"),
+    );
+    let (code, report) = validate_json(&token, &fixture("keys/rsa9216-spki.pem"));
+    assert_all_pass(code, &report);
+    // Altered by one bit, it no longer verifies under the large-key verifier either.
+    let mut altered = token.clone().into_bytes();
+    let at = token.find('.').unwrap() + 3;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    let (code, report) = validate_json(&altered, &fixture("keys/rsa9216-spki.pem"));
+    assert_eq!(code, 1, "{report:#?}");
+}
+
+#[test]
+fn sign_with_a_key_over_8192_bits_exits_2_and_says_it_only_verifies() {
+    let dir = tempdir();
+    let key = crate::util::private_key(dir.path(), "rsa9216-pkcs8.pem");
+    let r = ran(sign_cmd(&key).args(["--nonce", "n", "--user", "u"]), None);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(
+        r.stderr.contains("9216-bit") && r.stderr.contains("not used to sign"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn a_token_signed_by_openssl_with_the_other_key_fails_eit_signature_verification_here() {
     let dir = tempdir();
     let token = openssl_signed_token(

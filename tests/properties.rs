@@ -176,7 +176,7 @@ proptest! {
     }
 
     #[test]
-    fn signed_tokens_are_valid_from_iat_to_exp_and_not_a_second_outside(
+    fn signed_tokens_are_valid_from_iat_until_exp_and_not_at_exp_or_before_iat(
         issued_at in 0..90_000_000_000i64,
         ttl in prop_oneof![1..1_000i64, 1..3_153_600_000i64],
         offset in any::<prop::sample::Index>(),
@@ -189,12 +189,13 @@ proptest! {
             now: DateTime::from_timestamp(now, 0).unwrap(),
             ..policy(Expect::default())
         };
-        let inside = issued_at + offset.index(usize::try_from(ttl).unwrap() + 1) as i64;
-        for now in [issued_at, inside, issued_at + ttl] {
+        // RFC 7519: valid while now < exp.
+        let inside = issued_at + offset.index(usize::try_from(ttl).unwrap()) as i64;
+        for now in [issued_at, inside, issued_at + ttl - 1] {
             let report = checks::validate(&token, &at(now));
             prop_assert!(report.valid, "at {}: {:#?}", now, report);
         }
-        for now in [issued_at - 1, issued_at + ttl + 1] {
+        for now in [issued_at - 1, issued_at + ttl] {
             prop_assert!(!checks::validate(&token, &at(now)).valid, "valid at {}", now);
         }
     }

@@ -35,7 +35,7 @@ pub(super) fn epoch_seconds(value: &Value) -> Result<i64, String> {
                 n / 1000
             )),
             n if n >= MAX_PLAUSIBLE_SECONDS => Err(format!(
-                "is {n}, far past the year 5000: Layer needs seconds since the epoch"
+                "is {n}, past the year 5138: Layer needs seconds since the epoch"
             )),
             n => Ok(n),
         };
@@ -46,10 +46,19 @@ pub(super) fn epoch_seconds(value: &Value) -> Result<i64, String> {
             Value::from(s.as_str()),
             s.trim()
         ),
-        Value::Number(n) if n.is_f64() => format!(
-            "is the float {n}; Layer needs whole seconds as an integer ({})",
-            n.as_f64().map_or(0, |f| f.trunc() as i64)
-        ),
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(0.0);
+            let millis = f.abs() >= (MAX_PLAUSIBLE_SECONDS * 10) as f64;
+            let (unit, whole) = if millis {
+                ("milliseconds as a float", f / 1000.0)
+            } else {
+                ("the float", f)
+            };
+            format!(
+                "is {unit} {n}; Layer needs whole seconds as an integer ({})",
+                whole.trunc() as i64
+            )
+        }
         Value::Number(n) => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
         other => format!(
             "is {}; Layer needs integer seconds since the epoch",
@@ -163,10 +172,11 @@ pub(super) fn optional(cx: &Context<'_, '_>) -> Check {
         .map(String::as_str)
         .filter(|n| known(n) && !REQUIRED_CLAIMS.contains(n))
         .collect();
-    let extra: Vec<&str> = claims
+    // JSON-quoted: names come from an untrusted token and may hold terminal escapes.
+    let extra: Vec<String> = claims
         .keys()
-        .map(String::as_str)
         .filter(|n| !known(n))
+        .map(|n| Value::from(n.as_str()).to_string())
         .collect();
     let mut ok = if present.is_empty() {
         "no profile claims".to_owned()
@@ -239,7 +249,8 @@ pub(super) fn expiry(cx: &Context<'_, '_>) -> Check {
     let late = cx.policy.now.timestamp() - exp;
     if late < 0 {
         Check::pass(id, format!("expires in {}", human(-late)))
-    } else if late <= cx.policy.leeway.num_seconds() {
+    } else if late < cx.policy.leeway.num_seconds() {
+        // RFC 7519: now must be before exp; leeway L accepts now < exp + L.
         Check::pass(id, format!("expired {} ago, within --leeway", human(late)))
     } else {
         Check::fail(
@@ -337,7 +348,7 @@ mod tests {
             message.contains("first_name, metadata within limits"),
             "{message}"
         );
-        assert!(message.contains("not used by Layer): x"), "{message}");
+        assert!(message.contains("not used by Layer): \"x\""), "{message}");
     }
 
     #[test]

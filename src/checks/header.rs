@@ -72,6 +72,13 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
     if let Some(alg) = text("alg").filter(|a| *a != ALG) {
         problems.push(alg_problem(alg));
     }
+    if header.contains_key("crit") {
+        problems.push(
+            "crit names extensions that must be understood; Layer defines none, so a token \
+             with crit is refused (RFC 7515 §4.1.11)"
+                .into(),
+        );
+    }
     if let Some(cty) = text("cty").filter(|c| *c != CTY) {
         problems.push(format!(
             "cty is {}: Layer expects \"{CTY}\"",

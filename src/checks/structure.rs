@@ -65,22 +65,26 @@ pub(super) fn json(cx: &Context<'_, '_>) -> Check {
         return Check::skip(id, NOT_DECODED);
     };
     let mut problems = Vec::new();
-    let mut undecoded = 0;
+    let mut checked = Vec::new();
     for (part, result) in [("header", &decoded.header), ("claims", &decoded.claims)] {
         match result {
             Err(PartError::Json(error)) => problems.push(format!("the {part} part {error}")),
-            Err(PartError::Base64(_)) => undecoded += 1,
-            Ok(_) => {}
+            Err(PartError::Base64(_)) => {}
+            Ok(_) => checked.push(part),
         }
     }
-    if problems.is_empty() && undecoded == 2 {
-        return Check::skip(id, "not checked: neither part is base64url");
-    }
-    Check::from_problems(
-        id,
-        problems,
-        "header and claims are JSON objects, each member once",
-    )
+    let ok: std::borrow::Cow<'static, str> = match checked.as_slice() {
+        [_, _] => "header and claims are JSON objects, each member once".into(),
+        [part] => format!(
+            "the {part} is a JSON object, each member once; the other part is not base64url"
+        )
+        .into(),
+        _ if problems.is_empty() => {
+            return Check::skip(id, "not checked: neither part is base64url");
+        }
+        _ => "".into(),
+    };
+    Check::from_problems(id, problems, ok)
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub(super) enum Material {
 
 impl Material {
     pub(super) fn read(bytes: &[u8]) -> Result<Self, KeyError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(KeyError::Empty);
+        }
         if let Ok(text) = std::str::from_utf8(bytes)
             && let Some(block) = pem::decode(text)?
         {

@@ -38,8 +38,13 @@ pub const GENERATE_BITS: [usize; 3] = [2048, 3072, 4096];
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// Neither PEM, DER nor JSON.
-    #[error("not a key: expected a PEM (-----BEGIN ...-----), DER, JWK or JWKS file")]
+    #[error(
+        "not a key: expected PEM (-----BEGIN ...-----) or DER, or for a public key also JWK or JWKS"
+    )]
     NotAKey,
+    /// Nothing at all.
+    #[error("the key is empty")]
+    Empty,
     /// A PEM block we could not take apart.
     #[error("malformed PEM: {0}")]
     BadPem(&'static str),

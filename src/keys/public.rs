@@ -21,7 +21,7 @@ impl PublicKey {
     /// Builds a public key from its big-endian parts, checking size and exponent.
     ///
     /// # Errors
-    /// [`KeyError`] for keys under 1024 or over 8192 bits, or an exponent other than 3 or 65537.
+    /// [`KeyError`] for keys under 1024 or over 16384 bits, or an exponent other than 3 or 65537.
     pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
         let n = strip_zeros(n).to_vec();
         let e = strip_zeros(e).to_vec();

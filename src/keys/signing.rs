@@ -150,9 +150,3 @@ fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
         .map_err(|e| KeyError::Crypto(e.to_string()))?;
     PublicKey::from_spki(spki.as_ref())
 }
-
-impl From<&SigningKey> for PublicKey {
-    fn from(key: &SigningKey) -> Self {
-        key.public.clone()
-    }
-}

@@ -61,7 +61,7 @@ fn section(
     };
     let width = members.keys().map(|k| k.chars().count()).max().unwrap_or(0);
     for (name, value) in members {
-        let mut line = format!("  {name:<width$}  {value}");
+        let mut line = format!("  {:<width$}  {value}", printable(name));
         if matches!(name.as_str(), "iat" | "exp")
             && let Some(secs) = value.as_i64()
             && let Some(when) = DateTime::from_timestamp(secs, 0)
@@ -78,6 +78,16 @@ fn section(
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// A member name as typed, unless it holds control characters (a terminal escape from an
+/// untrusted token): then JSON-quoted, so nothing reaches the terminal raw.
+fn printable(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_control) {
+        Value::from(name).to_string().into()
+    } else {
+        name.into()
+    }
 }
 
 /// The one-line verdict: `valid: …`, `invalid: …` or `not verified: …`.

@@ -12,7 +12,7 @@ pub enum JsonError {
     #[error("is not UTF-8 text")]
     NotUtf8,
     /// A member name appears twice.
-    #[error("has the member \"{0}\" twice; parsers disagree on which one wins, so it is refused")]
+    #[error("has the member {} twice; parsers disagree on which one wins, so it is refused", Value::from(.0.as_str()))]
     Duplicate(String),
     /// Not JSON at all (or nested past the depth limit).
     #[error("is not JSON ({0})")]
@@ -38,7 +38,8 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, JsonError> {
             let message = error.to_string();
             match message.strip_prefix(DUPLICATE) {
                 Some(rest) => JsonError::Duplicate(rest.split('\u{0}').next().unwrap_or("").into()),
-                None => JsonError::Syntax(message),
+                // Token parts and batch lines are one line: "line 1" only confuses.
+                None => JsonError::Syntax(message.replace(" at line 1 column ", " at column ")),
             }
         })?;
     match value {

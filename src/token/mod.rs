@@ -1,6 +1,7 @@
 //! The Layer identity token (SPEC §1): its header and claims, signing one, and taking one
 //! apart ([`decode`]). Signing checks its inputs so that we never mint a token that our own
-//! `validate` would refuse.
+//! `validate` would refuse, unless an extra claim deliberately replaces a standard one (the
+//! way test tokens with pitfalls are crafted).
 
 mod decode;
 pub mod json;
@@ -87,7 +88,7 @@ pub enum SignError {
     #[error("the token would expire before it is issued: use a positive --ttl")]
     NoLifetime,
     /// `iat` or `exp` before 1970 or past the year 5138, which `validate` refuses.
-    #[error("iat and exp must fall between 1970 and the year 5000 (check --now and --ttl)")]
+    #[error("iat and exp must fall between 1970 and the year 5138 (check --now and --ttl)")]
     ImplausibleTime,
     /// An optional claim breaks SPEC §1's limits.
     #[error("claim `{name}`: {problem}")]

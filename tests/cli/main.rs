@@ -4,6 +4,7 @@
 mod flow;
 mod interop;
 mod keygen;
+mod review;
 mod sign;
 mod util;
 mod validate;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::Args;
-use layer_auth::keys::{SigningKey, VerifyingKey, WeakKeys};
+use layer_auth::keys::{MIN_STRONG_BITS, SigningKey, VerifyingKey, WeakKeys};
 use layer_auth::output::Paint;
 use layer_auth::time;
 
@@ -46,10 +46,13 @@ impl KeyArgs {
         } else {
             WeakKeys::Refuse
         };
-        let (bytes, source) = private_key_source(self.path(), paint)?;
+        let (bytes, source) = private_key_source(self.path())?;
         let bytes = zeroize::Zeroizing::new(bytes);
         let key = SigningKey::from_bytes(&bytes, weak)
             .with_context(|| format!("reading the private key in {source}"))?;
+        if let Some(path) = self.path() {
+            warn_if_readable_by_others(path, paint);
+        }
         if key.is_legacy() {
             term::warn(
                 paint,
@@ -64,9 +67,16 @@ impl KeyArgs {
 }
 
 /// The private key's bytes and a name for them, from `path` or `LAYER_PRIVATE_KEY`.
-pub fn private_key_source(path: Option<&Path>, paint: Paint) -> anyhow::Result<(Vec<u8>, String)> {
+pub fn private_key_source(path: Option<&Path>) -> anyhow::Result<(Vec<u8>, String)> {
     if let Some(path) = path {
-        warn_if_readable_by_others(path, paint);
+        let text = path.to_string_lossy();
+        // The PEM itself in LAYER_PRIVATE_KEY_PATH (one `_PATH` too many) must never be echoed.
+        if text.contains("-----BEGIN") || text.contains('\n') || text.len() > 4096 {
+            bail!(
+                "LAYER_PRIVATE_KEY_PATH (or --key) holds key material, not a file path: put the \
+                 PEM itself in LAYER_PRIVATE_KEY instead"
+            );
+        }
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read the private key file {}", path.display()))?;
         return Ok((bytes, path.display().to_string()));
@@ -82,7 +92,7 @@ pub fn private_key_source(path: Option<&Path>, paint: Paint) -> anyhow::Result<(
 
 /// Like `ssh`: a private key others can read gets a warning (not a refusal, so CI secrets
 /// written under a loose umask still work).
-fn warn_if_readable_by_others(path: &Path, paint: Paint) {
+pub fn warn_if_readable_by_others(path: &Path, paint: Paint) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -108,21 +118,52 @@ pub fn load_public_keys(path: &Path, paint: Paint) -> anyhow::Result<Vec<Verifyi
         .with_context(|| format!("cannot read the public key file {}", path.display()))?;
     let keys = VerifyingKey::read_all(&bytes)
         .with_context(|| format!("reading the public key in {}", path.display()))?;
-    for key in keys
+    warn_if_legacy(&keys, &path.display().to_string(), paint);
+    Ok(keys)
+}
+
+/// Every `--public-key` file's keys, in order.
+pub fn load_all_public_keys(paths: &[PathBuf], paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
+    let mut keys = Vec::new();
+    for path in paths {
+        keys.extend(load_public_keys(path, paint)?);
+    }
+    Ok(keys)
+}
+
+/// The public half of the private key that `LAYER_PRIVATE_KEY_PATH` or `LAYER_PRIVATE_KEY`
+/// names; none when neither is set.
+pub fn public_half_from_env(paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
+    let nonempty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let path = nonempty("LAYER_PRIVATE_KEY_PATH").map(PathBuf::from);
+    if path.is_none() && nonempty(PRIVATE_KEY_ENV).is_none() {
+        return Ok(Vec::new());
+    }
+    let (bytes, source) = private_key_source(path.as_deref())?;
+    let bytes = zeroize::Zeroizing::new(bytes);
+    let keys = VerifyingKey::read_all(&bytes)
+        .with_context(|| format!("reading the public half of the key in {source}"))?;
+    if let Some(path) = &path {
+        warn_if_readable_by_others(path, paint);
+    }
+    warn_if_legacy(&keys, &source, paint);
+    Ok(keys)
+}
+
+fn warn_if_legacy(keys: &[VerifyingKey], source: &str, paint: Paint) {
+    let legacy = keys
         .iter()
-        .filter(|k| k.public_key().bits() < layer_auth::keys::MIN_STRONG_BITS)
-    {
+        .filter(|k| k.public_key().bits() < MIN_STRONG_BITS);
+    for key in legacy {
         term::warn(
             paint,
             &format!(
-                "{}: {} is under 2048 bits; accepted for validation, but generate a \
+                "{source}: {} is under 2048 bits; accepted for validation, but generate a \
                  2048-bit key and register it",
-                path.display(),
                 key.describe()
             ),
         );
     }
-    Ok(keys)
 }
 
 /// The Provider ID and Key ID the backend was given.

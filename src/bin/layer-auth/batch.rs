@@ -1,9 +1,11 @@
 //! Line-at-a-time work on every core, streamed: a reader thread reads bounded chunks of
 //! lines, a worker thread maps each chunk on the rayon pool, and the calling thread hands
 //! the results out in input order. Channels between the three hold at most two chunks each,
-//! so memory stays flat whatever the input's length, and output line N answers input line N.
+//! and lines are capped at [`MAX_LINE`], so memory stays flat whatever the input, and output
+//! line N answers input line N. A chunk ends early when no more input is buffered, so a slow
+//! producer (`tail -f`, a co-process) gets each answer as soon as its line is in.
 
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read};
 use std::sync::mpsc::sync_channel;
 
 use anyhow::Context as _;
@@ -13,28 +15,22 @@ use rayon::prelude::*;
 const CHUNK: usize = 1024;
 /// Chunks in flight between two stages.
 const DEPTH: usize = 2;
+/// Longest line kept: far past any token (64 KiB) or batch line; the rest of a longer line is
+/// skipped, and the kept part fails as too large.
+pub const MAX_LINE: usize = 1024 * 1024;
 
 /// Runs `work` on every line of `input` (without its line ending) on every core, and calls
 /// `emit` on this thread with each 1-based line number and result, in input order. A line
-/// on its own (one token) is worked on here, without starting the thread pool.
+/// on its own (one token) is worked on without starting the thread pool.
+/// `emit`'s third argument is true for the last result of a chunk: the moment to flush, so
+/// that answers leave as their lines come in.
 pub fn for_each_line<T: Send>(
-    mut input: impl BufRead + Send,
+    input: impl Read + Send,
     work: impl Fn(&[u8]) -> T + Sync,
-    mut emit: impl FnMut(usize, T) -> anyhow::Result<()>,
+    mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let mut input = BufReader::with_capacity(256 * 1024, input);
     let first = read_chunk(&mut input)?;
-    if first.len() < CHUNK {
-        // Everything fits in one chunk: no threads for a handful of lines.
-        let results: Vec<T> = if first.len() == 1 {
-            first.iter().map(|l| work(l)).collect()
-        } else {
-            first.par_iter().map(|l| work(l)).collect()
-        };
-        return results
-            .into_iter()
-            .enumerate()
-            .try_for_each(|(i, r)| emit(i + 1, r));
-    }
     std::thread::scope(|scope| {
         let (lines_tx, lines_rx) = sync_channel::<Vec<Vec<u8>>>(DEPTH);
         let (results_tx, results_rx) = sync_channel::<Vec<T>>(DEPTH);
@@ -51,7 +47,12 @@ pub fn for_each_line<T: Send>(
         let work = &work;
         scope.spawn(move || {
             for chunk in lines_rx {
-                let results: Vec<T> = chunk.par_iter().map(|l| work(l)).collect();
+                // A lone line (one token) never starts the thread pool.
+                let results: Vec<T> = if chunk.len() == 1 {
+                    chunk.iter().map(|l| work(l)).collect()
+                } else {
+                    chunk.par_iter().map(|l| work(l)).collect()
+                };
                 if results_tx.send(results).is_err() {
                     return;
                 }
@@ -59,9 +60,10 @@ pub fn for_each_line<T: Send>(
         });
         let mut line_no = 0;
         for results in results_rx {
-            for result in results {
+            let last = results.len();
+            for (i, result) in results.into_iter().enumerate() {
                 line_no += 1;
-                emit(line_no, result)?;
+                emit(line_no, result, i + 1 == last)?;
             }
         }
         reader
@@ -70,24 +72,45 @@ pub fn for_each_line<T: Send>(
     })
 }
 
-/// Up to [`CHUNK`] lines, without their `\n` or `\r\n`; empty at the end of the input.
-fn read_chunk(input: &mut impl BufRead) -> anyhow::Result<Vec<Vec<u8>>> {
+/// Up to [`CHUNK`] lines, without their `\n` or `\r\n`, ending early when nothing more is
+/// buffered (so a slow producer is not kept waiting); empty at the end of the input.
+fn read_chunk<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Vec<Vec<u8>>> {
     let mut lines = Vec::with_capacity(CHUNK);
     while lines.len() < CHUNK {
-        let mut line = Vec::new();
-        if input
-            .read_until(b'\n', &mut line)
-            .context("reading the input")?
-            == 0
-        {
+        let Some(mut line) = read_line(input)? else {
             break;
-        }
+        };
         while matches!(line.last(), Some(b'\n' | b'\r')) {
             line.pop();
         }
         lines.push(line);
+        if input.buffer().is_empty() {
+            break;
+        }
     }
     Ok(lines)
+}
+
+/// One line with its ending, at most [`MAX_LINE`] bytes kept; `None` at the end of input.
+fn read_line<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    loop {
+        let buffer = input.fill_buf().context("reading the input")?;
+        if buffer.is_empty() {
+            return Ok((!line.is_empty()).then_some(line));
+        }
+        let (chunk, done) = match buffer.iter().position(|b| *b == b'\n') {
+            Some(end) => (&buffer[..=end], true),
+            None => (buffer, false),
+        };
+        let room = MAX_LINE.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len();
+        input.consume(used);
+        if done {
+            return Ok(Some(line));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +123,7 @@ mod tests {
         for_each_line(
             input.as_bytes(),
             |l| String::from_utf8_lossy(l).into_owned(),
-            |n, v| {
+            |n, v, _| {
                 seen.push((n, v));
                 Ok(())
             },
@@ -122,12 +145,24 @@ mod tests {
     }
 
     #[test]
+    fn a_line_longer_than_the_cap_is_cut_and_the_next_line_kept() {
+        let input = [vec![b'x'; MAX_LINE + 10], b"\nnext\n".to_vec()].concat();
+        let mut seen = Vec::new();
+        for_each_line(input.as_slice(), <[u8]>::len, |_, n, _| {
+            seen.push(n);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, [MAX_LINE, 4]);
+    }
+
+    #[test]
     fn an_emit_error_stops_the_run_and_is_returned() {
         let input: String = (0..3 * CHUNK).map(|i| format!("{i}\n")).collect();
         let result = for_each_line(
             input.as_bytes(),
             |l| l.len(),
-            |n, _| {
+            |n, _, _| {
                 anyhow::ensure!(n < 10, "stop");
                 Ok(())
             },

@@ -10,7 +10,10 @@ use crate::cmd::Command;
 /// stdout carries only data (a PEM, a token, JSON); messages go to stderr. Exit status: 0
 /// done or valid, 1 token invalid (or some batch line failed), 2 usage or input error.
 #[derive(Debug, Parser)]
+// clap's own colour follows CLICOLOR_FORCE and would colour --help on stdout; stdout is never
+// coloured (SPEC §3), and --color governs our messages, so clap stays plain.
 #[command(
+    color = clap::ColorChoice::Never,
     name = "layer-auth",
     version,
     propagate_version = true,

@@ -113,6 +113,19 @@ impl Progress {
         }
     }
 
+    /// Runs `f` with the spinner cleared, so lines written meanwhile are not garbled.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// A message line on stderr, around the spinner.
+    pub fn say(&self, text: &str) {
+        self.suspend(|| say(text));
+    }
+
     /// Clears the spinner.
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {
@@ -133,8 +146,9 @@ pub fn install_panic_hook() {
         ));
         std::process::exit(2);
     }));
-    if std::env::var_os("LAYER_AUTH_DEBUG_PANIC").is_some() {
-        // Lets the test suite prove that a bug ends in one line and exit status 2.
+    if cfg!(debug_assertions) && std::env::var_os("LAYER_AUTH_DEBUG_PANIC").is_some() {
+        // Lets the test suite (debug builds only) prove that a bug ends in one line and exit
+        // status 2; release builds ignore the variable.
         #[allow(clippy::panic, reason = "deliberate, to test the panic hook")]
         {
             panic!("LAYER_AUTH_DEBUG_PANIC is set");

@@ -17,7 +17,7 @@ use layer_auth::service::{Entropy as _, OsEntropy, Service, ServiceConfig};
 use serde::Serialize;
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, load_public_keys, parse_duration};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, load_all_public_keys, parse_duration};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -44,7 +44,7 @@ pub struct FlowArgs {
     pub user: String,
 
     /// Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub backend: Option<String>,
 
     /// Post user_id and nonce as form fields instead of JSON (with --backend).
@@ -91,6 +91,25 @@ pub struct FlowArgs {
 /// it. Short, so that a backend's tokens (stamped with real time) are still fresh afterwards:
 /// any token lifetime over ~31s survives the challenge.
 const SESSION_TTL: TimeDelta = TimeDelta::seconds(30);
+
+/// `--backend`: an http:// or https:// URL with a host.
+fn parse_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !text.contains(char::is_whitespace) =>
+        {
+            Ok(text.to_owned())
+        }
+        _ => Err(format!(
+            "`{text}` is not an http:// or https:// URL (e.g. http://127.0.0.1:3000/authenticate)"
+        )),
+    }
+}
 
 /// `--json` output: the steps with their times.
 #[derive(Serialize)]
@@ -221,14 +240,13 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
 /// The key the embedded signer uses: --key or the environment, else a fresh ephemeral one.
 /// With --backend no signing key is needed (its public half may still serve as the check).
 fn signing_key(args: &FlowArgs, paint: Paint) -> anyhow::Result<Option<SigningKey>> {
-    let configured = args.key.is_configured();
-    if configured {
-        return args.key.load(paint).map(Some);
+    match (&args.backend, args.key.is_configured()) {
+        // The backend signs; a configured key only stands in for a missing --public-key.
+        (Some(_), true) if args.public_key.is_empty() => args.key.load(paint).map(Some),
+        (Some(_), _) => Ok(None),
+        (None, true) => args.key.load(paint).map(Some),
+        (None, false) => Ok(Some(SigningKey::generate(2048)?)),
     }
-    if args.backend.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(SigningKey::generate(2048)?))
 }
 
 /// The keys tokens must verify under (the service trusts them, the client checks with
@@ -239,29 +257,23 @@ fn trusted_keys(
     key_id: &str,
     paint: Paint,
 ) -> anyhow::Result<(KeySet, String)> {
-    let keys = if !args.public_key.is_empty() {
-        let mut keys = Vec::new();
-        for path in &args.public_key {
-            keys.extend(load_public_keys(path, paint)?);
-        }
-        keys
-    } else if let Some(key) = key {
-        vec![VerifyingKey::new(
+    let keys = match key {
+        _ if !args.public_key.is_empty() => load_all_public_keys(&args.public_key, paint)?,
+        Some(key) => vec![VerifyingKey::new(
             key.public_key().clone(),
             Some(key_id.to_owned()),
-        )?]
-    } else {
-        bail!(
+        )?],
+        None => bail!(
             "--backend needs --public-key PATH: the public half of the key your backend signs \
              with (or --key with its private half)"
-        )
+        ),
     };
-    let setting = match (&args.backend, key.is_some() && args.backend.is_none()) {
-        (Some(url), _) => format!("backend {url}, embedded service"),
-        (None, true) if args.key.is_configured() => {
-            "embedded service and signer, your key".to_owned()
-        }
-        _ => "embedded service and signer, ephemeral key".to_owned(),
+    let setting = if let Some(url) = &args.backend {
+        format!("backend {url}, embedded service")
+    } else if args.key.is_configured() {
+        "embedded service and signer, your key".to_owned()
+    } else {
+        "embedded service and signer, ephemeral key".to_owned()
     };
     Ok((KeySet::new(keys), setting))
 }

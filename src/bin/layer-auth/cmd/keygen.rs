@@ -63,6 +63,12 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
             }
         );
     }
+    if args.out.is_dir() {
+        bail!(
+            "{} is a directory: give --out a file path, e.g. --out layer-key.pem",
+            args.out.display()
+        );
+    }
     if !args.force && args.out.exists() {
         bail!(
             "{} already exists; keeping it. Choose another --out, or pass --force to replace it \
@@ -106,9 +112,10 @@ fn write_private(path: &Path, pem: &[u8], force: bool) -> anyhow::Result<()> {
         use std::os::unix::fs::PermissionsExt as _;
         builder.permissions(std::fs::Permissions::from_mode(0o600));
     }
+    // tempfile's own message names its random file; say it in our words.
     let mut file = builder
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {}", dir.display(), e.kind()))?;
     file.write_all(pem)
         .and_then(|()| file.as_file().sync_all())
         .context("writing the private key")?;
@@ -117,11 +124,13 @@ fn write_private(path: &Path, pem: &[u8], force: bool) -> anyhow::Result<()> {
     } else {
         file.persist_noclobber(path)
     };
-    persisted.map_err(|e| e.error).with_context(|| {
-        format!(
-            "cannot write {} (if it exists, --force replaces it)",
-            path.display()
-        )
-    })?;
+    let hint = if force {
+        ""
+    } else {
+        " (if it exists, --force replaces it)"
+    };
+    persisted
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}{hint}", path.display()))?;
     Ok(())
 }

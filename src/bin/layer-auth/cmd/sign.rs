@@ -1,6 +1,6 @@
 //! `layer-auth sign`: one token for one user and nonce, or one per JSON line with --batch.
 
-use std::io::{BufReader, Write as _};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
@@ -205,6 +205,15 @@ impl Signer {
             )),
         };
         let (nonce, user) = (take("nonce")?, take("user")?);
+        if let Some(name) = token::REQUIRED_CLAIMS
+            .iter()
+            .find(|n| object.contains_key(**n))
+        {
+            return Err(format!(
+                "\"{name}\" is set by sign itself (from \"user\", \"nonce\", the ids and --ttl); \
+                 a line may add only other claims"
+            ));
+        }
         self.sign(&nonce, &user, object)
             .map_err(|e| format!("{e:#}"))
     }
@@ -236,12 +245,12 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
         out.flush()?;
         return Ok(Outcome::Done);
     };
-    let input: Box<dyn std::io::BufRead + Send> = if batch.as_os_str() == "-" {
-        Box::new(BufReader::with_capacity(256 * 1024, std::io::stdin()))
+    let input: Box<dyn std::io::Read + Send> = if batch.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
         let file = std::fs::File::open(batch)
             .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
-        Box::new(BufReader::new(file))
+        Box::new(file)
     };
     let mut out = term::stdout();
     let mut failed = 0usize;
@@ -249,15 +258,18 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
     batch::for_each_line(
         input,
         |line| signer.sign_line(line),
-        |line_no, result| {
+        |line_no, result, end_of_chunk| {
             progress.tick();
             match result {
                 Ok(token) => writeln!(out, "{token}")?,
                 Err(reason) => {
                     failed += 1;
                     writeln!(out)?;
-                    term::say(&format!("{} line {line_no}: {reason}", paint.bad("error:")));
+                    progress.say(&format!("{} line {line_no}: {reason}", paint.bad("error:")));
                 }
+            }
+            if end_of_chunk {
+                out.flush()?;
             }
             Ok(())
         },

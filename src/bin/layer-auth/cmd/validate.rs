@@ -1,6 +1,6 @@
 //! `layer-auth validate`: every check of the token format, one token or a stream of them.
 
-use std::io::{BufReader, IsTerminal as _, Write as _};
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -10,7 +10,7 @@ use layer_auth::keys::{KeySet, VerifyingKey};
 use layer_auth::output::{Paint, render_report};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, load_public_keys, parse_duration, private_key_source};
+use crate::args::{ClockArgs, IdArgs, load_all_public_keys, parse_duration, public_half_from_env};
 use crate::{batch, term};
 
 const EXAMPLES: &str = "Examples:
@@ -96,9 +96,13 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         render(&report).map(|bytes| (report.valid, bytes))
     };
     let mut out = term::stdout();
-    let mut show = |bytes: &[u8], line: Option<usize>| -> anyhow::Result<()> {
+    // Writes one rendered report; `flush` at the end of a chunk, so answers stream.
+    let mut show = |bytes: &[u8], line: Option<usize>, flush: bool| -> anyhow::Result<()> {
         if args.json {
             out.write_all(bytes)?;
+            if flush {
+                out.flush()?;
+            }
         } else {
             let mut err = std::io::stderr().lock();
             if let Some(line) = line {
@@ -113,7 +117,7 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         Some(token) if token != "-" => {
             let (valid, bytes) = judge(token)?;
             invalid += usize::from(!valid);
-            show(&bytes, None)?;
+            show(&bytes, None, false)?;
         }
         _ => {
             if args.token.is_none() && std::io::stdin().is_terminal() {
@@ -124,7 +128,7 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
             let mut seen = 0usize;
             let progress = term::Progress::new("validated");
             batch::for_each_line(
-                BufReader::with_capacity(256 * 1024, std::io::stdin()),
+                std::io::stdin(),
                 |line| {
                     let text = match std::str::from_utf8(line) {
                         Ok(text) => std::borrow::Cow::Borrowed(text),
@@ -132,13 +136,15 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
                     };
                     (!text.trim().is_empty()).then(|| judge(&text))
                 },
-                |line_no, judged| {
+                |line_no, judged, end_of_chunk| {
                     progress.tick();
-                    let Some(judged) = judged else { return Ok(()) };
+                    let Some(judged) = judged else {
+                        return show(&[], None, end_of_chunk);
+                    };
                     let (valid, bytes) = judged?;
                     seen += 1;
                     invalid += usize::from(!valid);
-                    show(&bytes, Some(line_no))
+                    progress.suspend(|| show(&bytes, Some(line_no), end_of_chunk))
                 },
             )?;
             progress.finish();
@@ -160,21 +166,9 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
 
 /// `--public-key` files, or the public half of the private key in the environment.
 fn load_keys(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
-    if !args.public_key.is_empty() {
-        let mut keys = Vec::new();
-        for path in &args.public_key {
-            keys.extend(load_public_keys(path, paint)?);
-        }
-        return Ok(keys);
+    if args.public_key.is_empty() {
+        public_half_from_env(paint)
+    } else {
+        load_all_public_keys(&args.public_key, paint)
     }
-    let nonempty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let from_env = nonempty("LAYER_PRIVATE_KEY_PATH").map(PathBuf::from);
-    if from_env.is_none() && nonempty(crate::args::PRIVATE_KEY_ENV).is_none() {
-        return Ok(Vec::new());
-    }
-    let (bytes, source) = private_key_source(from_env.as_deref(), paint)?;
-    let bytes = zeroize::Zeroizing::new(bytes);
-    let keys = VerifyingKey::read_all(&bytes)
-        .map_err(|e| anyhow::anyhow!("reading the public half of the key in {source}: {e}"))?;
-    Ok(keys)
 }

@@ -65,16 +65,30 @@ row() { # row WHAT OURS OPENSSL RATIO TARGET HOLDS
 ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc -l)"; }
 holds() { [ "$(echo "$1" | bc -l)" = 1 ] && echo yes || echo NO; }
 
-# openssl's own rates, all cores, same run
+# These shared machines drift by 10-20% within minutes, so every throughput figure, ours and
+# openssl's, is the best of $tries runs, and openssl is measured right next to ours.
+tries=3
+[ $quick = 1 ] && tries=2
+ossl_rates() { # prints "sign/s verify/s", the best of $tries runs of openssl speed -multi
+  for _ in $(seq $tries); do
+    openssl speed -seconds $speed_secs -multi "$cores" rsa2048 2>/dev/null | awk '/^rsa 2048/ { print $(NF-1), $NF }'
+  done | awk '{ if ($1 > s) s = $1; if ($2 > v) v = $2 } END { print s, v }'
+}
+best_rate() { # best_rate LINES COMMAND: the best lines/s of $tries runs of COMMAND (sh -c)
+  local best=0 t rate
+  for _ in $(seq $tries); do
+    t=$(seconds sh -c "$2"); rate=$(echo "$1 / $t" | bc -l)
+    best=$(echo "if ($rate > $best) $rate else $best" | bc -l)
+  done
+  echo "$best"
+}
 echo "openssl speed -multi $cores rsa2048 ..." >&2
-read -r ossl_sign ossl_verify < <(openssl speed -seconds $speed_secs -multi "$cores" rsa2048 2>/dev/null \
-  | awk '/^rsa 2048/ { print $(NF-1), $NF }')
+read -r ossl_sign ossl_verify < <(ossl_rates)
 
 # 1. sign --batch on every core
 lines $n_sign > "$work/lines.jsonl"
 echo "sign --batch: $n_sign tokens ..." >&2
-t=$(seconds sh -c "'$bin' sign --batch '$work/lines.jsonl' --now $now > '$work/tokens.txt'")
-sign_rate=$(echo "$n_sign / $t" | bc -l)
+sign_rate=$(best_rate "$n_sign" "'$bin' sign --batch '$work/lines.jsonl' --now $now > '$work/tokens.txt'")
 r=$(ratio "$sign_rate" "$ossl_sign")
 row "sign --batch - (tokens/s, $cores cores)" "$(printf %.0f "$sign_rate")" "$(printf %.0f "$ossl_sign") sign/s" "$r" "≥ 0.90" "$(holds "$r >= 0.9")"
 
@@ -82,8 +96,7 @@ row "sign --batch - (tokens/s, $cores cores)" "$(printf %.0f "$sign_rate")" "$(p
 repeat "$n_validate" "$work/tokens.txt" > "$work/many.txt"
 total=$(wc -l < "$work/many.txt")
 echo "validate -: $total tokens ..." >&2
-t=$(seconds sh -c "'$bin' validate - --public-key '$spki' --now $((now + 60)) --json < '$work/many.txt' > /dev/null")
-val_rate=$(echo "$total / $t" | bc -l)
+val_rate=$(best_rate "$total" "'$bin' validate - --public-key '$spki' --now $((now + 60)) --json < '$work/many.txt' > /dev/null")
 r=$(ratio "$val_rate" "$ossl_verify")
 row "validate - --json (tokens/s, $cores cores)" "$(printf %.0f "$val_rate")" "$(printf %.0f "$ossl_verify") verify/s" "$r" "≥ 0.70" "$(holds "$r >= 0.7")"
 

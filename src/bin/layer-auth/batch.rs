@@ -29,7 +29,7 @@ pub fn for_each_line<T: Send>(
     work: impl Fn(&[u8]) -> T + Sync,
     mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut input = BufReader::with_capacity(256 * 1024, input);
+    let mut input = BufReader::with_capacity(1024 * 1024, input);
     let first = read_chunk(&mut input)?;
     std::thread::scope(|scope| {
         let (lines_tx, lines_rx) = sync_channel::<Vec<Vec<u8>>>(DEPTH);
@@ -46,7 +46,15 @@ pub fn for_each_line<T: Send>(
         });
         let work = &work;
         scope.spawn(move || {
-            for chunk in lines_rx {
+            while let Ok(mut chunk) = lines_rx.recv() {
+                // A fast producer has more lines ready: take them, so the pool gets big
+                // batches; a slow one gets its line answered at once.
+                while chunk.len() < CHUNK {
+                    match lines_rx.try_recv() {
+                        Ok(more) => chunk.extend(more),
+                        Err(_) => break,
+                    }
+                }
                 // A lone line (one token) never starts the thread pool.
                 let results: Vec<T> = if chunk.len() == 1 {
                     chunk.iter().map(|l| work(l)).collect()
@@ -91,26 +99,21 @@ fn read_chunk<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Vec<Vec<u8>>>
     Ok(lines)
 }
 
-/// One line with its ending, at most [`MAX_LINE`] bytes kept; `None` at the end of input.
+/// One line with its ending, at most [`MAX_LINE`] bytes kept (the rest of a longer line is
+/// skipped); `None` at the end of input.
 fn read_line<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
-    loop {
-        let buffer = input.fill_buf().context("reading the input")?;
-        if buffer.is_empty() {
-            return Ok((!line.is_empty()).then_some(line));
-        }
-        let (chunk, done) = match buffer.iter().position(|b| *b == b'\n') {
-            Some(end) => (&buffer[..=end], true),
-            None => (buffer, false),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = chunk.len();
-        input.consume(used);
-        if done {
-            return Ok(Some(line));
-        }
+    let read = (&mut *input)
+        .take(MAX_LINE as u64)
+        .read_until(b'\n', &mut line)
+        .context("reading the input")?;
+    if read == 0 {
+        return Ok(None);
     }
+    if read == MAX_LINE && line.last() != Some(&b'\n') {
+        input.skip_until(b'\n').context("reading the input")?;
+    }
+    Ok(Some(line))
 }
 
 #[cfg(test)]

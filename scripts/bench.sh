@@ -2,8 +2,8 @@
 # Throughput and whole-process cost of layer-auth against openssl, measured in the same run
 # on this machine, printed as ratios with the targets of issue 5.
 #
-#   scripts/bench.sh            # full run (~4 minutes on 2 cores; 1,000,000-line memory runs)
-#   scripts/bench.sh --quick    # about a minute (50,000-line memory runs, fewer repetitions)
+#   scripts/bench.sh            # full run (~7 minutes on 2 cores; 1,000,000-line memory runs)
+#   scripts/bench.sh --quick    # about two minutes (50,000-line memory runs, fewer repetitions)
 #
 # Needs: the release build (built here), openssl, hyperfine and GNU time (installed with
 # apt-get when missing and running as root; otherwise it says what to install).

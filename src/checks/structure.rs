@@ -73,18 +73,19 @@ pub(super) fn json(cx: &Context<'_, '_>) -> Check {
             Ok(_) => checked.push(part),
         }
     }
-    let ok: std::borrow::Cow<'static, str> = match checked.as_slice() {
-        [_, _] => "header and claims are JSON objects, each member once".into(),
-        [part] => format!(
-            "the {part} is a JSON object, each member once; the other part is not base64url"
-        )
-        .into(),
-        _ if problems.is_empty() => {
-            return Check::skip(id, "not checked: neither part is base64url");
-        }
-        _ => "".into(),
-    };
-    Check::from_problems(id, problems, ok)
+    if !problems.is_empty() {
+        return Check::fail(id, problems.join("; "));
+    }
+    match checked.as_slice() {
+        [_, _] => Check::pass(id, "header and claims are JSON objects, each member once"),
+        [part] => Check::pass(
+            id,
+            format!(
+                "the {part} is a JSON object, each member once; the other part is not base64url"
+            ),
+        ),
+        _ => Check::skip(id, "not checked: neither part is base64url"),
+    }
 }
 
 #[cfg(test)]

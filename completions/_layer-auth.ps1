@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             break
         }
         'layer-auth;sign' {
-            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The nonce the Layer service issued (POST /nonces), copied verbatim')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The nonce the Layer service issued (POST /nonces), copied verbatim (a value starting with - is still the nonce)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Your app''s id for the user (the token''s prn)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Sign one token per JSON line of FILE (or - for stdin)')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime: 90s, 10m, 2h, 1d or seconds')
@@ -56,8 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--avatar-url', '--avatar-url', [CompletionResultType]::ParameterName, 'avatar_url claim (at most 1024 characters)')
             [CompletionResult]::new('--first-name', '--first-name', [CompletionResultType]::ParameterName, 'first_name claim (at most 128 characters)')
             [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'last_name claim (at most 128 characters)')
-            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds')
@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the backend after this long: 10s, 1m, …')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of the tokens the embedded signer makes')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew forgiven when checking tokens')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds')
@@ -92,7 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             break
         }
         'layer-auth;validate' {
-            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user the token must be for (its prn)')

@@ -355,13 +355,17 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__validate)
-            opts="-h -V --public-key --provider-id --key-id --user --nonce --leeway --now --json --skip-signature --color --help --version"
+            opts="-h -V --public-key --key --provider-id --key-id --user --nonce --leeway --now --json --skip-signature --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -42,7 +42,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --version 'Print version'
         }
         &'layer-auth;sign'= {
-            cand --nonce 'The nonce the Layer service issued (POST /nonces), copied verbatim'
+            cand --nonce 'The nonce the Layer service issued (POST /nonces), copied verbatim (a value starting with - is still the nonce)'
             cand --user 'Your app''s id for the user (the token''s prn)'
             cand --batch 'Sign one token per JSON line of FILE (or - for stdin)'
             cand --ttl 'Token lifetime: 90s, 10m, 2h, 1d or seconds'
@@ -51,8 +51,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --avatar-url 'avatar_url claim (at most 1024 characters)'
             cand --first-name 'first_name claim (at most 128 characters)'
             cand --last-name 'last_name claim (at most 128 characters)'
-            cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
-            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)'
+            cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --now 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds'
@@ -70,7 +70,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --timeout 'Give up on the backend after this long: 10s, 1m, …'
             cand --ttl 'Lifetime of the tokens the embedded signer makes'
             cand --leeway 'Clock skew forgiven when checking tokens'
-            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --now 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds'
@@ -85,7 +85,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --version 'Print version'
         }
         &'layer-auth;validate'= {
-            cand --public-key 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set'
+            cand --public-key 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --user 'The user the token must be for (its prn)'

@@ -45,7 +45,7 @@ never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l force -d 'Replace --out if it exists (the old key is gone for good)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l nonce -d 'The nonce the Layer service issued (POST /nonces), copied verbatim' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l nonce -d 'The nonce the Layer service issued (POST /nonces), copied verbatim (a value starting with - is still the nonce)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l user -d 'Your app\'s id for the user (the token\'s prn)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l batch -d 'Sign one token per JSON line of FILE (or - for stdin)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l ttl -d 'Token lifetime: 90s, 10m, 2h, 1d or seconds' -r
@@ -55,8 +55,8 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l display-n
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l avatar-url -d 'avatar_url claim (at most 1024 characters)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l first-name -d 'first_name claim (at most 128 characters)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l last-name -d 'last_name claim (at most 128 characters)' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l claim -d 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\\n`-escaped newlines are fine)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l claim -d 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
@@ -72,7 +72,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l public-ke
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, …' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l ttl -d 'Lifetime of the tokens the embedded signer makes' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l leeway -d 'Clock skew forgiven when checking tokens' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\\n`-escaped newlines are fine)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
@@ -85,7 +85,8 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l json -d '
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l public-key -d 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key\'s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l public-key -d 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key\'s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l user -d 'The user the token must be for (its prn)' -r

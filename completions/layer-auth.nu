@@ -40,7 +40,7 @@ module completions {
 
   # Sign a Layer identity token
   export extern "layer-auth sign" [
-    --nonce: string           # The nonce the Layer service issued (POST /nonces), copied verbatim
+    --nonce: string           # The nonce the Layer service issued (POST /nonces), copied verbatim (a value starting with - is still the nonce)
     --user: string            # Your app's id for the user (the token's prn)
     --batch: path             # Sign one token per JSON line of FILE (or - for stdin)
     --ttl: string             # Token lifetime: 90s, 10m, 2h, 1d or seconds
@@ -49,8 +49,8 @@ module completions {
     --avatar-url: string      # avatar_url claim (at most 1024 characters)
     --first-name: string      # first_name claim (at most 128 characters)
     --last-name: string       # last_name claim (at most 128 characters)
-    --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
-    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)
+    --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
@@ -75,7 +75,7 @@ module completions {
     --timeout: string         # Give up on the backend after this long: 10s, 1m, …
     --ttl: string             # Lifetime of the tokens the embedded signer makes
     --leeway: string          # Clock skew forgiven when checking tokens
-    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, the PEM in the LAYER_PRIVATE_KEY variable is used (`\n`-escaped newlines are fine)
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
@@ -91,7 +91,8 @@ module completions {
 
   # Validate identity tokens, naming every check with the service's eit_* reason
   export extern "layer-auth validate" [
-    --public-key: path        # Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set
+    --public-key: path        # Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
     --user: string            # The user the token must be for (its prn)

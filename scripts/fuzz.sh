@@ -7,6 +7,8 @@
 #   keys            bytes as a key file: SigningKey::from_bytes, VerifyingKey::read_all
 #                   (PEM, DER, JWK, JWKS)
 #   backend_answer  bytes as a backend's answer body: flow::backend::token_from_answer
+#   render          bytes as a token, rendered for people: output::render_report never writes
+#                   a control, bidi or invisible format character
 #
 # Usage:
 #   scripts/fuzz.sh                    # every target, SECONDS_PER_TARGET each (default 600)
@@ -35,7 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(validate keys backend_answer)
+TARGETS=(validate keys backend_answer render)
 SECONDS_PER_TARGET="${SECONDS_PER_TARGET:-600}"
 
 build_only=false

@@ -11,6 +11,7 @@
 //! - [`checks`]: validate a token, one named check per rule.
 //! - [`output`]: render a report for people.
 //! - [`time`]: durations and instants as the command line writes them.
+//! - [`json`]: strict JSON (no duplicate members) for everything read from outside.
 //!
 //! ```
 //! use layer_auth::checks::{Expect, Policy, validate};
@@ -60,6 +61,7 @@
 pub mod checks;
 pub mod flow;
 pub mod http;
+pub mod json;
 pub mod keys;
 pub mod output;
 pub mod service;

@@ -12,9 +12,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta};
 use layer_auth::checks::{self, Expect, Policy, Report, Status};
 use layer_auth::flow::backend::token_from_answer;
+use layer_auth::flow::{Step, StepKind};
+use layer_auth::json;
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey};
+use layer_auth::output::{Paint, flow_verdict, is_unsafe, render_report, render_step};
 use layer_auth::time;
-use layer_auth::token::{self, TokenRequest, Typ, json, sign};
+use layer_auth::token::{self, TokenRequest, Typ, sign};
 use proptest::prelude::*;
 use proptest::string::string_regex;
 use serde_json::{Map, Value};
@@ -283,6 +286,49 @@ proptest! {
         if let Ok(instant) = time::parse_instant(&text) {
             prop_assert!((0..=253_402_300_799).contains(&instant.timestamp()));
         }
+    }
+
+    #[test]
+    fn the_human_report_never_writes_a_control_bidi_or_invisible_character(
+        names in prop::collection::vec(any::<String>(), 0..6),
+        values in prop::collection::vec(any::<String>(), 0..6),
+        kid in any::<String>(),
+        prn in any::<String>(),
+    ) {
+        let mut claims: Map<String, Value> = serde_json::from_str(&format!(
+            r#"{{"iss":"{PROVIDER_ID}","iat":{},"exp":{},"nce":"n"}}"#, NOW - 1, NOW + 60
+        )).unwrap();
+        claims.insert("prn".into(), prn.clone().into());
+        let mut metadata = Map::new();
+        for (name, value) in names.iter().zip(values.iter().cycle()) {
+            claims.insert(name.clone(), value.clone().into());
+            metadata.insert(value.clone(), name.clone().into());
+        }
+        claims.insert("metadata".into(), Value::Object(metadata));
+        claims.insert("display_name".into(), values.concat().into());
+        let header = serde_json::json!({"typ": "JWS", "alg": kid.clone(), "cty": "layer-eit;v=1", "kid": kid});
+        let token = format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string()),
+            URL_SAFE_NO_PAD.encode(&prn),
+        );
+        let report = checks::validate(&token, &policy(Expect {
+            user: Some(prn.clone()),
+            key_id: Some(KEY_ID.into()),
+            ..Expect::default()
+        }));
+        let mut out = Vec::new();
+        let now = DateTime::from_timestamp(NOW, 0).unwrap();
+        render_report(&report, now, Paint::plain(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && is_unsafe(*c)).collect();
+        prop_assert!(bad.is_empty(), "raw {:?} in\n{}", bad, text);
+        let step = Step { step: StepKind::TokenObtained, ok: false, detail: format!("{prn}{kid}"), report: None };
+        let line = render_step(&step, 1.0, Paint::plain());
+        prop_assert!(!line.chars().any(is_unsafe), "raw in {}", line);
+        let verdict = flow_verdict(None, &prn, false, 1.0, Paint::plain());
+        prop_assert!(!verdict.chars().any(is_unsafe), "raw in {}", verdict);
     }
 
     #[test]

@@ -14,7 +14,7 @@ const SPKI: &[u8] = include_bytes!("../../tests/fixtures/keys/rsa2048-spki.pem")
 const JWKS: &[u8] = include_bytes!("../../tests/fixtures/keys/jwks.json");
 
 fn key_set(bytes: &[u8]) -> KeySet {
-    KeySet::new(VerifyingKey::read_all(bytes).expect("fixture key"))
+    KeySet::new(VerifyingKey::read_all(bytes).expect("fixture key").keys)
 }
 
 /// One key, every expectation set to the fixture tokens' values (mid-life `now`).

@@ -110,7 +110,13 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
         Candidates::Single(key) => {
             Check::pass(id, format!("using {} (the only key given)", key.describe()))
         }
-        Candidates::ByKid(key) => Check::pass(id, format!("kid names {}", key.describe())),
+        Candidates::ByKid(keys) => match keys.as_slice() {
+            [key] => Check::pass(id, format!("kid names {}", key.describe())),
+            keys => Check::pass(
+                id,
+                format!("kid names {} keys (a rotation?); each is tried", keys.len()),
+            ),
+        },
         Candidates::Unnamed(keys) => Check::pass(
             id,
             format!(
@@ -149,8 +155,8 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
             );
         }
         Candidates::NotFound { .. } => return Check::fail(id, "not verified: no key for this kid"),
-        Candidates::Single(key) | Candidates::ByKid(key) => vec![key],
-        Candidates::Unnamed(keys) => keys,
+        Candidates::Single(key) => vec![key],
+        Candidates::ByKid(keys) | Candidates::Unnamed(keys) => keys,
     };
     let Some(decoded) = &cx.decoded else {
         return Check::skip(id, NOT_DECODED);
@@ -172,11 +178,17 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
         return Check::fail(id, "not verified: the signature part is not base64url");
     };
     let message = decoded.signing_input.as_bytes();
+    let tried = candidates.len();
     match candidates
         .into_iter()
-        .find(|key| key.verify(message, signature))
+        .enumerate()
+        .find(|(_, key)| key.verify(message, signature))
     {
-        Some(key) => Check::pass(id, verified(key)),
+        Some((0, key)) if tried == 1 => Check::pass(id, verified(key)),
+        Some((index, key)) => Check::pass(
+            id,
+            format!("{} (key {} of the {tried} tried)", verified(key), index + 1),
+        ),
         None => Check::fail(
             id,
             "the signature does not verify: the token was signed with another key than the one \

@@ -19,8 +19,7 @@ use serde_json::{Map, Value};
 use crate::keys::KeySet;
 use crate::token::{self, Decoded};
 
-/// Tokens longer than this are refused before decoding; real ones are under 2 KiB.
-pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+pub use crate::token::MAX_TOKEN_BYTES;
 
 /// The rule a [`Check`] reports on. Serialized as the service's `eit_*` reason where one fits
 /// (SPEC §2), plain snake_case otherwise.
@@ -289,7 +288,19 @@ pub fn check_ids() -> impl Iterator<Item = CheckId> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn validate(token: &str, policy: &Policy<'_>) -> Report {
-    let context = Context::new(token.trim(), policy);
+    judge(Context::new(token.trim(), policy), policy)
+}
+
+/// The report for an input of `bytes` bytes that was too large to keep (a line of a token
+/// stream over the limit): `token_size` fails with the real length, and every check that
+/// would need the token is skipped.
+pub fn validate_oversized(bytes: usize, policy: &Policy<'_>) -> Report {
+    let mut context = Context::new("", policy);
+    context.len = bytes.max(MAX_TOKEN_BYTES + 1);
+    judge(context, policy)
+}
+
+fn judge(context: Context<'_, '_>, policy: &Policy<'_>) -> Report {
     let checks: Vec<Check> = RULES.iter().map(|(_, rule)| rule(&context)).collect();
     let verified = checks
         .iter()
@@ -311,6 +322,8 @@ pub fn validate(token: &str, policy: &Policy<'_>) -> Report {
 /// The token as far as it could be decoded, and the policy: what every rule reads.
 pub(crate) struct Context<'t, 'p> {
     raw: &'t str,
+    /// The token's length in bytes (that of `raw`, unless the token was too large to keep).
+    len: usize,
     decoded: Option<Decoded<'t>>,
     policy: &'p Policy<'p>,
 }
@@ -327,6 +340,7 @@ impl<'t, 'p> Context<'t, 'p> {
         };
         Self {
             raw,
+            len: raw.len(),
             decoded,
             policy,
         }
@@ -478,6 +492,36 @@ pub(crate) mod tests {
                     .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
             );
         }
+    }
+
+    #[test]
+    fn an_input_too_large_to_keep_fails_token_size_by_its_real_length_and_skips_the_rest() {
+        let keys = keys();
+        let policy = Policy {
+            now: DateTime::from_timestamp(NOW, 0).unwrap(),
+            leeway: TimeDelta::zero(),
+            keys: &keys,
+            expect: Expect::default(),
+            skip_signature: false,
+        };
+        let report = validate_oversized(3_000_000, &policy);
+        assert!(!report.valid);
+        assert_eq!(
+            outcome(&report, CheckId::TokenSize),
+            (
+                Status::Fail,
+                "3000000 bytes, over the 64 KiB limit: an identity token is under 2 KiB; is this \
+                 the right input?"
+                    .to_owned()
+            )
+        );
+        let judged: Vec<_> = report.checks[1..]
+            .iter()
+            .filter(|c| c.status != Status::Skip)
+            .map(|c| c.id)
+            .collect();
+        // Only the key lookup, which needs no token content, is made.
+        assert_eq!(judged, [CheckId::KeyNotFound]);
     }
 
     #[test]

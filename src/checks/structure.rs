@@ -6,7 +6,7 @@ use crate::token::PartError;
 /// The token is small enough to be a token at all.
 pub(super) fn size(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::TokenSize;
-    let bytes = cx.raw.len();
+    let bytes = cx.len;
     if bytes <= MAX_TOKEN_BYTES {
         Check::pass(id, format!("{bytes} bytes"))
     } else {
@@ -23,7 +23,7 @@ pub(super) fn size(cx: &Context<'_, '_>) -> Check {
 /// Three `.`-separated parts: header, claims, signature.
 pub(super) fn part_count(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::PartCount;
-    if cx.raw.len() > MAX_TOKEN_BYTES {
+    if cx.len > MAX_TOKEN_BYTES {
         return Check::skip(id, "not checked: the token is too large");
     }
     if cx.decoded.is_some() {

@@ -30,7 +30,7 @@ pub fn token_from_answer(body: &[u8]) -> Result<String, String> {
     let text = std::str::from_utf8(body)
         .map_err(|_| format!("the answer is not UTF-8 text ({} bytes)", body.len()))?
         .trim();
-    match serde_json::from_str::<Value>(text) {
+    match crate::json::parse_value(text.as_bytes()) {
         Ok(Value::String(token)) => Ok(token.trim().to_owned()),
         Ok(Value::Object(members)) => TOKEN_FIELDS
             .iter()
@@ -52,6 +52,9 @@ pub fn token_from_answer(body: &[u8]) -> Result<String, String> {
             "the JSON answer is {}, not an object with identity_token",
             crate::token::kind(&other)
         )),
+        Err(error @ crate::json::JsonError::Duplicate(_)) => {
+            Err(format!("the JSON answer {error}"))
+        }
         Err(_) if looks_like_token(text) => Ok(text.to_owned()),
         Err(_) => Err(format!(
             "the answer is neither JSON nor a token: {}",
@@ -110,5 +113,8 @@ mod tests {
                 .unwrap_err()
                 .contains("not UTF-8")
         );
+        let e = token_from_answer(br#"{"identity_token":"a.b.c","identity_token":"d.e.f"}"#)
+            .unwrap_err();
+        assert!(e.contains("has the member \"identity_token\" twice"), "{e}");
     }
 }

@@ -21,10 +21,90 @@ pub enum BodyFormat {
     Form,
 }
 
+/// `url` as shown to people: the userinfo and every query value replaced by `***`, since
+/// `http://user:pass@host/?api_key=…` puts credentials there. The scheme, host, port and path
+/// stay, so the message still says where.
+///
+/// ```
+/// use layer_auth::http::redact_url;
+/// assert_eq!(
+///     redact_url("https://ci:s3cret@example.com:8443/auth?api_key=abc&v=2#frag"),
+///     "https://***@example.com:8443/auth?api_key=***&v=***#***"
+/// );
+/// assert_eq!(redact_url("http://127.0.0.1:3000/authenticate"), "http://127.0.0.1:3000/authenticate");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, rest) = rest.split_at(authority_end);
+    let host = match authority.rfind('@') {
+        Some(at) => format!("***@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    let (before_fragment, fragment) = match rest.split_once('#') {
+        Some((before, _)) => (before, "#***"),
+        None => (rest, ""),
+    };
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (before_fragment, None),
+    };
+    let query = query.map_or(String::new(), |query| {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) => format!("{name}=***"),
+                None if pair.is_empty() => String::new(),
+                None => "***".to_owned(),
+            })
+            .collect();
+        format!("?{}", pairs.join("&"))
+    });
+    let scheme = if scheme.is_empty() {
+        String::new()
+    } else {
+        format!("{scheme}://")
+    };
+    format!("{scheme}{host}{path}{query}{fragment}")
+}
+
+/// `text` (an error message, say) with `url` and each of its secret parts (userinfo, query
+/// values, fragment) replaced, for text we did not write that might quote the URL.
+pub fn scrub_url(text: &str, url: &str) -> String {
+    let mut out = text.replace(url, &redact_url(url));
+    let mut secrets: Vec<&str> = Vec::new();
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if let Some(at) = authority.rfind('@') {
+        secrets.push(&authority[..at]);
+        secrets.extend(authority[..at].split(':'));
+    }
+    if let Some((_, query)) = rest.split_once('?') {
+        let query = query.split('#').next().unwrap_or("");
+        secrets.extend(
+            query
+                .split('&')
+                .filter_map(|p| p.split_once('=').map(|(_, v)| v)),
+        );
+    }
+    if let Some((_, fragment)) = rest.split_once('#') {
+        secrets.push(fragment);
+    }
+    // Longest first, so a part inside another is not left half-replaced; short ones (a
+    // port-like `2`, a `v=1`) are too common in text to scrub without garbling it.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for secret in secrets.into_iter().filter(|s| s.len() >= 3) {
+        out = out.replace(secret, "***");
+    }
+    out
+}
+
 /// A backend's token endpoint: `POST <url>` with the user id and nonce.
 #[derive(Debug)]
 pub struct Backend {
     url: String,
+    /// `url` as messages show it ([`redact_url`]).
+    shown: String,
     format: BodyFormat,
     timeout: Duration,
     agent: ureq::Agent,
@@ -42,6 +122,7 @@ impl Backend {
             .new_agent();
         Self {
             url: url.to_owned(),
+            shown: redact_url(url),
             format,
             timeout,
             agent,
@@ -52,12 +133,12 @@ impl Backend {
         match error {
             ureq::Error::Timeout(_) => format!("no answer within {}s", self.timeout.as_secs_f64()),
             ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => {
-                format!("cannot connect to {} (is the backend running?)", self.url)
+                format!("cannot connect to {} (is the backend running?)", self.shown)
             }
             ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
                 format!(
                     "cannot connect to {}: connection refused (is the backend running?)",
-                    self.url
+                    self.shown
                 )
             }
             ureq::Error::BodyExceedsLimit(_) => {
@@ -66,7 +147,7 @@ impl Backend {
                     MAX_ANSWER_BYTES / 1024
                 )
             }
-            other => other.to_string(),
+            other => scrub_url(&other.to_string(), &self.url),
         }
     }
 }
@@ -107,6 +188,6 @@ impl TokenSource for Backend {
     }
 
     fn describe(&self) -> String {
-        format!("POST {}", self.url)
+        format!("POST {}", self.shown)
     }
 }

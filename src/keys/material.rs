@@ -21,19 +21,31 @@ pub(super) enum Material {
 }
 
 impl Material {
+    /// Reads PEM, DER, or either of them base64-encoded once more (a CI secret made with
+    /// `base64 -w0 key.pem` or `base64 key.der`).
     pub(super) fn read(bytes: &[u8]) -> Result<Self, KeyError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(KeyError::Empty);
         }
-        if let Ok(text) = std::str::from_utf8(bytes)
-            && let Some(block) = pem::decode(text)?
-        {
-            return Self::from_block(&block.label, &block.der);
+        if let Some(result) = Self::read_plain(bytes) {
+            return result;
         }
-        if bytes.first() == Some(&0x30) {
-            return Self::from_der(bytes);
+        match unwrap_base64(bytes) {
+            Some(inner) => Self::read_plain(&inner).unwrap_or(Err(KeyError::NotAKey)),
+            None => Err(KeyError::NotAKey),
         }
-        Err(KeyError::NotAKey)
+    }
+
+    /// PEM or DER; `None` when `bytes` is neither.
+    fn read_plain(bytes: &[u8]) -> Option<Result<Self, KeyError>> {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            match pem::decode(text) {
+                Ok(Some(block)) => return Some(Self::from_block(&block.label, &block.der)),
+                Ok(None) => {}
+                Err(error) => return Some(Err(error)),
+            }
+        }
+        (bytes.first() == Some(&0x30)).then(|| Self::from_der(bytes))
     }
 
     fn from_block(label: &str, der: &[u8]) -> Result<Self, KeyError> {
@@ -71,6 +83,25 @@ impl Material {
         check_rsa_oid(info.algorithm.oid)?;
         Ok(Self::Private(Zeroizing::new(info.private_key.to_vec())))
     }
+}
+
+/// The bytes inside `text` when it is nothing but base64 (whitespace allowed): at least a
+/// few dozen characters, so no short word is mistaken for it.
+fn unwrap_base64(text: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use base64::Engine as _;
+    let compact: Zeroizing<Vec<u8>> = Zeroizing::new(
+        text.iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect(),
+    );
+    if compact.len() < 64 {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(&*compact)
+        .ok()
+        .map(Zeroizing::new)
 }
 
 pub(super) fn check_rsa_oid(oid: ObjectIdentifier) -> Result<(), KeyError> {

@@ -17,7 +17,7 @@ mod verifying;
 pub use jwk::Jwk;
 pub use public::PublicKey;
 pub use signing::SigningKey;
-pub use verifying::{Candidates, KeySet, VerifyingKey};
+pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey};
 
 /// Prefix of a Key ID in its current form (`layer:///keys/<uuid>`); a bare UUID, the
 /// pre-2015 form, names the same key.
@@ -102,9 +102,36 @@ pub enum KeyError {
     /// JWK or JWKS that could not be used.
     #[error("{0}")]
     Jwk(String),
+    /// A JWKS none of whose keys can verify RS256 (each one skipped, with its warning).
+    #[error("no usable RSA key in the JWKS ({0}): Layer tokens are RS256")]
+    NoUsableKey(String),
     /// The crypto library failed where it should not.
     #[error("cryptographic operation failed: {0}")]
     Crypto(String),
+}
+
+/// Something about a key file worth telling that did not stop it from being read. Names
+/// that came from the file (`kid`s) are JSON-quoted and capped; the caller still escapes the
+/// whole message before showing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyWarning {
+    /// A key under 2048 bits: it verifies, but should be replaced.
+    #[error(
+        "{key} is under 2048 bits; accepted for validation, but generate a 2048-bit key and \
+         register it"
+    )]
+    Legacy {
+        /// The key, as [`VerifyingKey::describe`] names it.
+        key: String,
+    },
+    /// A JWK in a set that was skipped.
+    #[error("{at}: {reason}; skipped")]
+    Skipped {
+        /// `keys[2] (kid "…")`.
+        at: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Whether keys under 2048 bits may sign (SPEC §1: only behind `--allow-weak-key`).
@@ -139,7 +166,7 @@ mod tests {
         assert_eq!(again.public_key(), key.public_key());
         let spki = key.public_key().to_spki_pem().unwrap();
         let read = VerifyingKey::read_all(spki.as_bytes()).unwrap();
-        assert_eq!(read[0].public_key(), key.public_key());
+        assert_eq!(read.keys[0].public_key(), key.public_key());
         assert!(matches!(
             SigningKey::from_bytes(spki.as_bytes(), WeakKeys::Refuse),
             Err(KeyError::PublicNotPrivate)

@@ -33,6 +33,9 @@ impl PublicKey {
         if bits > MAX_BITS {
             return Err(KeyError::TooLarge(bits));
         }
+        if let Some(problem) = degenerate(&key.n) {
+            return Err(KeyError::Malformed(problem));
+        }
         if key.e != [1, 0, 1] && key.e != [3] {
             let value = key
                 .e
@@ -103,6 +106,28 @@ impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PublicKey({} bits)", self.bits())
     }
+}
+
+/// Small primes no RSA modulus (a product of two large primes) is divisible by.
+const SMALL_PRIMES: [u32; 25] = [
+    2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+];
+
+/// Why `n` (big-endian) cannot be an RSA modulus, if it cannot: an even number, or one with
+/// a small factor, is a forged or corrupted key that some libraries would still load.
+fn degenerate(n: &[u8]) -> Option<String> {
+    SMALL_PRIMES.iter().find_map(|&p| {
+        let rest = n
+            .iter()
+            .fold(0u32, |acc, &byte| ((acc << 8) | u32::from(byte)) % p);
+        (rest == 0).then(|| {
+            if p == 2 {
+                "the modulus is even, so it is not an RSA modulus (corrupted or forged key)".to_owned()
+            } else {
+                format!("the modulus is divisible by {p}, so it is not an RSA modulus (corrupted or forged key)")
+            }
+        })
+    })
 }
 
 pub(super) fn strip_zeros(bytes: &[u8]) -> &[u8] {

@@ -9,7 +9,18 @@ use aws_lc_rs::signature::{
 use rsa::pkcs1::der::Decode as _;
 
 use super::material::{Material, malformed};
-use super::{AWS_LC_MAX_BITS, KEY_ID_PREFIX, KeyError, MAX_BITS, MIN_STRONG_BITS, PublicKey, jwk};
+use super::{
+    AWS_LC_MAX_BITS, KEY_ID_PREFIX, KeyError, KeyWarning, MAX_BITS, MIN_STRONG_BITS, PublicKey, jwk,
+};
+
+/// The keys a file held, and what is worth telling about them (legacy sizes, JWKs skipped).
+#[derive(Debug, Clone)]
+pub struct PublicKeys {
+    /// The usable keys, in file order; never empty.
+    pub keys: Vec<VerifyingKey>,
+    /// What did not stop the file from being read.
+    pub warnings: Vec<KeyWarning>,
+}
 
 /// A public key parsed once for verification, with the `kid` a JWK gave it.
 #[derive(Clone)]
@@ -64,14 +75,29 @@ impl VerifyingKey {
     }
 
     /// Reads every public key in `bytes`: SPKI or PKCS#1 public PEM, a private key PEM or DER
-    /// (its public half), a JWK, or a JWKS (each RSA key with its `kid`).
+    /// (its public half), a JWK, or a JWKS (each RSA key with its `kid`). In a JWKS, keys of
+    /// another type, keys not meant for RS256 verification and malformed keys are skipped
+    /// with a warning each; legacy keys under 2048 bits are kept with a warning.
     ///
     /// # Errors
-    /// [`KeyError`] saying what the bytes hold instead.
-    pub fn read_all(bytes: &[u8]) -> Result<Vec<Self>, KeyError> {
-        if let Some(keys) = jwk::read(bytes)? {
-            return Ok(keys);
-        }
+    /// [`KeyError`] saying what the bytes hold instead, or that a JWKS has no usable key.
+    pub fn read_all(bytes: &[u8]) -> Result<PublicKeys, KeyError> {
+        let PublicKeys { keys, mut warnings } = match jwk::read(bytes)? {
+            Some(read) => read,
+            None => PublicKeys {
+                keys: vec![Self::read_one(bytes)?],
+                warnings: Vec::new(),
+            },
+        };
+        warnings.extend(
+            keys.iter()
+                .filter(|k| k.public.bits() < MIN_STRONG_BITS)
+                .map(|k| KeyWarning::Legacy { key: k.describe() }),
+        );
+        Ok(PublicKeys { keys, warnings })
+    }
+
+    fn read_one(bytes: &[u8]) -> Result<Self, KeyError> {
         let public = match Material::read(bytes)? {
             Material::Public(public) => public,
             Material::Private(pkcs1) => {
@@ -82,7 +108,7 @@ impl VerifyingKey {
                 )?
             }
         };
-        Ok(vec![Self::new(public, None)?])
+        Self::new(public, None)
     }
 
     /// The public key.
@@ -95,7 +121,13 @@ impl VerifyingKey {
         self.kid.as_deref()
     }
 
-    /// How messages name this key: its `kid`, else its size and RFC 7638 thumbprint.
+    /// The RFC 7638 thumbprint.
+    pub fn thumbprint(&self) -> &str {
+        &self.thumbprint
+    }
+
+    /// How messages name this key: its `kid` (JSON-quoted, at most 80 characters: it came
+    /// from a file), else its size and RFC 7638 thumbprint.
     pub fn describe(&self) -> String {
         let legacy = if self.public.bits() < MIN_STRONG_BITS {
             " legacy"
@@ -103,7 +135,11 @@ impl VerifyingKey {
             ""
         };
         match &self.kid {
-            Some(kid) => format!("the{legacy} {}-bit key {kid}", self.public.bits()),
+            Some(kid) => format!(
+                "the{legacy} {}-bit key {}",
+                self.public.bits(),
+                quoted_capped(kid, 80)
+            ),
             None => format!(
                 "the{legacy} {}-bit key {}",
                 self.public.bits(),
@@ -151,8 +187,8 @@ pub enum Candidates<'k> {
     NoKeys,
     /// The one key given, used whatever the `kid`.
     Single(&'k VerifyingKey),
-    /// The key whose `kid` matches.
-    ByKid(&'k VerifyingKey),
+    /// The keys whose `kid` matches (two or more while a key is being rotated).
+    ByKid(Vec<&'k VerifyingKey>),
     /// No `kid` matched; these keys carry no `kid` and are all tried.
     Unnamed(Vec<&'k VerifyingKey>),
     /// Several keys, none with this `kid`, and none without a `kid` to try.
@@ -188,8 +224,9 @@ impl KeySet {
         let bare = |k: &str| k.strip_prefix(KEY_ID_PREFIX).unwrap_or(k).to_owned();
         let wanted = kid.map(bare);
         let named = |k: &&VerifyingKey| k.kid.is_some() && k.kid.as_deref().map(bare) == wanted;
-        if let Some(key) = self.keys.iter().find(named) {
-            return Candidates::ByKid(key);
+        let by_kid: Vec<_> = self.keys.iter().filter(named).collect();
+        if !by_kid.is_empty() {
+            return Candidates::ByKid(by_kid);
         }
         let unnamed: Vec<_> = self.keys.iter().filter(|k| k.kid.is_none()).collect();
         if unnamed.is_empty() {
@@ -200,4 +237,17 @@ impl KeySet {
             Candidates::Unnamed(unnamed)
         }
     }
+}
+
+/// `text` JSON-quoted and cut to `max` characters (a `kid` or label from a file).
+pub(crate) fn quoted_capped(text: &str, max: usize) -> String {
+    let cut: String = if text.chars().count() > max {
+        text.chars()
+            .take(max.saturating_sub(1))
+            .chain(['…'])
+            .collect()
+    } else {
+        text.to_owned()
+    };
+    serde_json::Value::from(cut).to_string()
 }

@@ -1,14 +1,16 @@
 //! The flow's steps and verdict as lines for people.
 
-use super::Paint;
+use super::{Paint, escape};
 use crate::flow::{Step, StepKind};
 
 /// One step: `  ✓ token validated     0.06 ms  20 of 20 checks passed, …`.
 pub fn render_step(step: &Step, elapsed_ms: f64, paint: Paint) -> String {
+    // Details quote what a backend or service sent: escaped before any colour is added.
+    let detail = escape(&step.detail);
     let (mark, detail) = if step.ok {
-        (paint.good("✓"), step.detail.clone())
+        (paint.good("✓"), detail.into_owned())
     } else {
-        (paint.bad("✗"), paint.bad(&step.detail))
+        (paint.bad("✗"), paint.bad(&detail))
     };
     let time = paint.dim(&format!("{elapsed_ms:>7.2} ms"));
     format!("  {mark} {:<18} {time}  {detail}", step.step.label())
@@ -22,6 +24,8 @@ pub fn flow_verdict(
     total_ms: f64,
     paint: Paint,
 ) -> String {
+    let user = serde_json::Value::from(user).to_string();
+    let user = escape(&user);
     match failed {
         None => {
             let again = if challenge {
@@ -30,7 +34,7 @@ pub fn flow_verdict(
                 ""
             };
             paint.good(&format!(
-                "✓ flow passed: authenticated as {user:?}{again}, deauthenticated ({total_ms:.1} ms)"
+                "✓ flow passed: authenticated as {user}{again}, deauthenticated ({total_ms:.1} ms)"
             ))
         }
         Some(step) => paint.bad(&format!(

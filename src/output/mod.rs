@@ -1,11 +1,15 @@
 //! Pure renderers for people: a validation report as text, coloured or plain. They write
 //! into any `io::Write` and never decide colour themselves: the caller hands in a [`Paint`].
+//! Every piece of text that came from outside goes through [`escape`] first, before any
+//! colour is added.
 
+mod escape;
 mod flow;
 mod report;
 
 use colored::{ColoredString, Colorize as _};
 
+pub use escape::{escape, escape_capped, is_unsafe};
 pub use flow::{flow_verdict, render_step};
 pub use report::{render_report, verdict};
 

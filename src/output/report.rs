@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::Paint;
+use super::{Paint, escape};
 use crate::checks::{CheckId, Report, Status};
 use crate::time::human;
 
@@ -35,13 +35,13 @@ pub fn render_report(
             Status::Fail => paint.bad("✗"),
             Status::Skip => paint.dim("–"),
         };
+        // Messages quote the token's own text: escaped before any colour is added.
+        let text = escape(&check.message);
         let message = match check.status {
-            Status::Fail => paint.bad(&check.message),
-            Status::Skip => paint.dim(&check.message),
-            Status::Pass if check.message.contains("note:") || check.message.contains("weak") => {
-                paint.warn(&check.message)
-            }
-            Status::Pass => check.message.to_string(),
+            Status::Fail => paint.bad(&text),
+            Status::Skip => paint.dim(&text),
+            Status::Pass if text.contains("note:") || text.contains("weak") => paint.warn(&text),
+            Status::Pass => text.into_owned(),
         };
         writeln!(out, "  {mark} {:<width$}  {message}", check.id.as_str())?;
     }
@@ -59,9 +59,14 @@ fn section(
     let Some(members) = members else {
         return writeln!(out, "  {}", paint.dim("(could not be decoded)"));
     };
-    let width = members.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = members
+        .keys()
+        .map(|k| escape(k).chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, value) in members {
-        let mut line = format!("  {:<width$}  {value}", printable(name));
+        let shown = value.to_string();
+        let mut line = format!("  {:<width$}  {}", escape(name), escape(&shown));
         if matches!(name.as_str(), "iat" | "exp")
             && let Some(secs) = value.as_i64()
             && let Some(when) = DateTime::from_timestamp(secs, 0)
@@ -78,16 +83,6 @@ fn section(
         writeln!(out, "{line}")?;
     }
     Ok(())
-}
-
-/// A member name as typed, unless it holds control characters (a terminal escape from an
-/// untrusted token): then JSON-quoted, so nothing reaches the terminal raw.
-fn printable(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.chars().any(char::is_control) {
-        Value::from(name).to_string().into()
-    } else {
-        name.into()
-    }
 }
 
 /// The one-line verdict: `valid: …`, `invalid: …` or `not verified: …`.
@@ -108,10 +103,12 @@ pub fn verdict(report: &Report, paint: Paint) -> String {
         .claims
         .as_ref()
         .and_then(|c| c.get("prn"))
-        .map_or(Value::Null, Clone::clone);
+        .map_or(Value::Null, Clone::clone)
+        .to_string();
+    let user = escape(&user);
     let expiry = report
         .check(CheckId::Expired)
-        .map_or(String::new(), |c| format!(", {}", c.message));
+        .map_or(String::new(), |c| format!(", {}", escape(&c.message)));
     if report.valid {
         let unverified = report
             .check(CheckId::Signature)

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::json::{self, JsonError};
+use crate::json::{self, JsonError};
 
 /// Why a part is not unpadded base64url.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

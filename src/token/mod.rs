@@ -4,7 +4,6 @@
 //! way test tokens with pitfalls are crafted).
 
 mod decode;
-pub mod json;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -33,6 +32,9 @@ pub const METADATA_MAX_KEYS: usize = 16;
 /// Epoch seconds at or past this are not seconds: 10^11 s is the year 5138. `validate`
 /// refuses such `iat`/`exp`, so `sign` does not write them.
 pub const MAX_PLAUSIBLE_SECONDS: i64 = 100_000_000_000;
+/// Tokens longer than this are refused before decoding, and never signed; real ones are
+/// under 2 KiB.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 /// Claims every token carries, in the order we write them.
 pub const REQUIRED_CLAIMS: [&str; 5] = ["iss", "prn", "iat", "exp", "nce"];
 
@@ -90,6 +92,12 @@ pub enum SignError {
     /// `iat` or `exp` before 1970 or past the year 5138, which `validate` refuses.
     #[error("iat and exp must fall between 1970 and the year 5138 (check --now and --ttl)")]
     ImplausibleTime,
+    /// The token would be longer than [`MAX_TOKEN_BYTES`], which `validate` refuses.
+    #[error(
+        "the token would be {0} bytes, over the {max} KiB that Layer tokens may have: make the extra claims smaller",
+        max = MAX_TOKEN_BYTES / 1024
+    )]
+    TooLarge(usize),
     /// An optional claim breaks SPEC §1's limits.
     #[error("claim `{name}`: {problem}")]
     Claim {
@@ -193,7 +201,8 @@ pub fn metadata_problem(value: &Value) -> Option<String> {
     }
     map.iter().find(|(_, v)| !v.is_string()).map(|(key, v)| {
         format!(
-            "value of `{key}` is {}; every metadata value must be a string",
+            "value of {} is {}; every metadata value must be a string",
+            Value::from(key.as_str()),
             kind(v)
         )
     })
@@ -250,6 +259,11 @@ pub fn sign(request: &TokenRequest, key: &SigningKey) -> Result<String, SignErro
     URL_SAFE_NO_PAD.encode_string(header, &mut token);
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(claims, &mut token);
+    // The signature's base64url is as long as the modulus in bytes, times 4/3.
+    let total = token.len() + 1 + (key.public_key().modulus().len() * 4).div_ceil(3);
+    if total > MAX_TOKEN_BYTES {
+        return Err(SignError::TooLarge(total));
+    }
     let signature = key.sign(token.as_bytes())?;
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(signature, &mut token);

@@ -920,3 +920,101 @@ fn flow_with_an_empty_user_or_a_zero_timeout_is_an_input_error_with_exit_2() {
         assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
     }
 }
+
+// ---- what a backend URL or answer can make flow show ----
+
+#[test]
+fn flow_backend_credentials_in_the_url_are_redacted_in_every_line_and_in_json() {
+    let server = signing_backend(Signer::default());
+    let port = server
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let url = format!("http://ci:hunter2secret@127.0.0.1:{port}/authenticate?api_key=TOPSECRETKEY");
+    let r = flow_backend(&url, &["--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    for text in [&r.stdout, &r.stderr] {
+        assert!(
+            !text.contains("hunter2secret") && !text.contains("TOPSECRETKEY"),
+            "{r:?}"
+        );
+    }
+    assert!(
+        r.stderr.contains(&format!(
+            "backend http://***@127.0.0.1:{port}/authenticate?api_key=***"
+        )),
+        "{r:?}"
+    );
+    let _ = server.finish();
+    let r = flow_backend(
+        "http://u:hunter2secret@127.0.0.1:1/x?api_key=TOPSECRETKEY",
+        &["--json"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    for text in [&r.stdout, &r.stderr] {
+        assert!(
+            !text.contains("hunter2secret") && !text.contains("TOPSECRETKEY"),
+            "{r:?}"
+        );
+    }
+    let r = la(&[
+        "flow",
+        "--user",
+        "a",
+        "--backend",
+        "ftp://u:hunter2secret@h/",
+        "--public-key",
+        "k",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(!r.stderr.contains("hunter2secret"), "{r:?}");
+}
+
+#[test]
+fn flow_backend_answer_with_terminal_escapes_is_shown_escaped() {
+    let server = backend(|_| {
+        (
+            500,
+            "\r\u{1b}[2K✓ authenticated as \"admin\"\u{202e}\r\n".to_owned(),
+        )
+    });
+    let r = flow_backend(&server.url, &["--color", "never"]);
+    failed_at(&r, "token obtained", "HTTP 500");
+    let raw: Vec<char> = r
+        .stderr
+        .chars()
+        .filter(|c| *c != '\n' && layer_auth::output::is_unsafe(*c))
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?}: {r:?}");
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✗ flow failed"),
+        "{r:?}"
+    );
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_answer_with_identity_token_twice_is_refused_by_name() {
+    let server = backend(|_| {
+        (
+            200,
+            r#"{"identity_token":"a.b.c","identity_token":"d.e.f"}"#.to_owned(),
+        )
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(
+        &r,
+        "token obtained",
+        "has the member \"identity_token\" twice",
+    );
+    let _ = server.finish();
+}

@@ -2,9 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod flow;
+mod hostile;
 mod interop;
 mod keygen;
 mod review;
+mod secrets;
 mod sign;
 mod util;
 mod validate;

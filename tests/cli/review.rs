@@ -43,7 +43,10 @@ fn a_pem_put_in_layer_private_key_path_by_mistake_is_never_echoed() {
         !r.stderr.contains("BEGIN") && !r.stderr.contains("MII"),
         "{r:?}"
     );
-    assert!(r.stderr.contains("LAYER_PRIVATE_KEY instead"), "{r:?}");
+    assert!(
+        r.stderr.contains("put the key itself in LAYER_PRIVATE_KEY"),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Line-at-a-time work on every core, streamed: a reader thread reads bounded chunks of
 //! lines, a worker thread maps each chunk on the rayon pool, and the calling thread hands
-//! the results out in input order. Channels between the three hold at most two chunks each,
-//! and lines are capped at [`MAX_LINE`], so memory stays flat whatever the input, and output
-//! line N answers input line N. A chunk ends early when no more input is buffered, so a slow
-//! producer (`tail -f`, a co-process) gets each answer as soon as its line is in.
+//! the results out in input order. Channels between the three hold at most two chunks each;
+//! a chunk holds at most [`CHUNK`] lines and [`CHUNK_BYTES`] bytes, and no line is kept past
+//! the caller's limit (a batch handed to the pool is one chunk at most, coalesced from
+//! smaller ones), so memory stays flat in lines and in bytes whatever the input, and
+//! output line N answers input line N. A chunk ends early when no more input is buffered, so
+//! a slow producer (`tail -f`, a co-process) gets each answer as soon as its line is in.
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::mpsc::sync_channel;
@@ -13,26 +15,58 @@ use rayon::prelude::*;
 
 /// Lines per chunk: enough to keep every core busy, small enough to keep memory flat.
 const CHUNK: usize = 1024;
+/// Bytes per chunk: with [`DEPTH`] chunks queued at each of two stages, a few tens of MiB
+/// at most, however long the lines.
+pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Chunks in flight between two stages.
 const DEPTH: usize = 2;
-/// Longest line kept: far past any token (64 KiB) or batch line; the rest of a longer line is
-/// skipped, and the kept part fails as too large.
-pub const MAX_LINE: usize = 1024 * 1024;
 
-/// Runs `work` on every line of `input` (without its line ending) on every core, and calls
-/// `emit` on this thread with each 1-based line number and result, in input order. A line
-/// on its own (one token) is worked on without starting the thread pool.
-/// `emit`'s third argument is true for the last result of a chunk: the moment to flush, so
-/// that answers leave as their lines come in.
+/// One input line, without its line ending: its bytes, or only its length when it is longer
+/// than the limit (the rest of it is read past, never kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// The whole line.
+    Text(&'a [u8]),
+    /// A line of this many bytes, over the limit.
+    TooLong(usize),
+}
+
+enum Owned {
+    Text(Vec<u8>),
+    TooLong(usize),
+}
+
+impl Owned {
+    fn line(&self) -> Line<'_> {
+        match self {
+            Self::Text(bytes) => Line::Text(bytes),
+            Self::TooLong(len) => Line::TooLong(*len),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Self::Text(bytes) => bytes.len(),
+            Self::TooLong(_) => 0,
+        }
+    }
+}
+
+/// Runs `work` on every line of `input` on every core, and calls `emit` on this thread with
+/// each 1-based line number and result, in input order. Lines longer than `max_line` bytes
+/// reach `work` as [`Line::TooLong`]. A line on its own (one token) is worked on without
+/// starting the thread pool. `emit`'s third argument is true for the last result of a chunk:
+/// the moment to flush, so that answers leave as their lines come in.
 pub fn for_each_line<T: Send>(
     input: impl Read + Send,
-    work: impl Fn(&[u8]) -> T + Sync,
+    max_line: usize,
+    work: impl Fn(Line<'_>) -> T + Sync,
     mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut input = BufReader::with_capacity(1024 * 1024, input);
-    let first = read_chunk(&mut input)?;
+    let mut input = BufReader::with_capacity(256 * 1024, input);
+    let first = read_chunk(&mut input, max_line)?;
     std::thread::scope(|scope| {
-        let (lines_tx, lines_rx) = sync_channel::<Vec<Vec<u8>>>(DEPTH);
+        let (lines_tx, lines_rx) = sync_channel::<Vec<Owned>>(DEPTH);
         let (results_tx, results_rx) = sync_channel::<Vec<T>>(DEPTH);
         let reader = scope.spawn(move || -> anyhow::Result<()> {
             let mut chunk = first;
@@ -40,27 +74,34 @@ pub fn for_each_line<T: Send>(
                 if lines_tx.send(chunk).is_err() {
                     return Ok(()); // the consumer stopped (closed stdout): stop reading
                 }
-                chunk = read_chunk(&mut input)?;
+                chunk = read_chunk(&mut input, max_line)?;
             }
             Ok(())
         });
         let work = &work;
         scope.spawn(move || {
-            while let Ok(mut chunk) = lines_rx.recv() {
+            let mut next: Option<Vec<Owned>> = None;
+            while let Some(mut batch) = next.take().or_else(|| lines_rx.recv().ok()) {
                 // A fast producer has more lines ready: take them, so the pool gets big
-                // batches; a slow one gets its line answered at once.
-                while chunk.len() < CHUNK {
-                    match lines_rx.try_recv() {
-                        Ok(more) => chunk.extend(more),
-                        Err(_) => break,
+                // batches, as long as the batch stays within one chunk's bounds; a slow
+                // producer gets its line answered at once.
+                let mut bytes: usize = batch.iter().map(Owned::bytes).sum();
+                while let Ok(more) = lines_rx.try_recv() {
+                    let more_bytes: usize = more.iter().map(Owned::bytes).sum();
+                    if batch.len() + more.len() > CHUNK || bytes + more_bytes > CHUNK_BYTES {
+                        next = Some(more);
+                        break;
                     }
+                    bytes += more_bytes;
+                    batch.extend(more);
                 }
                 // A lone line (one token) never starts the thread pool.
-                let results: Vec<T> = if chunk.len() == 1 {
-                    chunk.iter().map(|l| work(l)).collect()
+                let results: Vec<T> = if batch.len() == 1 {
+                    batch.iter().map(|l| work(l.line())).collect()
                 } else {
-                    chunk.par_iter().map(|l| work(l)).collect()
+                    batch.par_iter().map(|l| work(l.line())).collect()
                 };
+                drop(batch);
                 if results_tx.send(results).is_err() {
                     return;
                 }
@@ -80,17 +121,17 @@ pub fn for_each_line<T: Send>(
     })
 }
 
-/// Up to [`CHUNK`] lines, without their `\n` or `\r\n`, ending early when nothing more is
-/// buffered (so a slow producer is not kept waiting); empty at the end of the input.
-fn read_chunk<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Vec<Vec<u8>>> {
-    let mut lines = Vec::with_capacity(CHUNK);
-    while lines.len() < CHUNK {
-        let Some(mut line) = read_line(input)? else {
+/// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, without their `\n` or `\r\n`, ending
+/// early when nothing more is buffered (so a slow producer is not kept waiting); empty at the
+/// end of the input.
+fn read_chunk<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Result<Vec<Owned>> {
+    let mut lines = Vec::with_capacity(64);
+    let mut bytes = 0;
+    while lines.len() < CHUNK && bytes < CHUNK_BYTES {
+        let Some(line) = read_line(input, max_line)? else {
             break;
         };
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
+        bytes += line.bytes();
         lines.push(line);
         if input.buffer().is_empty() {
             break;
@@ -99,38 +140,83 @@ fn read_chunk<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Vec<Vec<u8>>>
     Ok(lines)
 }
 
-/// One line with its ending, at most [`MAX_LINE`] bytes kept (the rest of a longer line is
-/// skipped); `None` at the end of input.
-fn read_line<R: Read>(input: &mut BufReader<R>) -> anyhow::Result<Option<Vec<u8>>> {
+/// One line without its ending, or the length of a line over `max_line` bytes (the rest of
+/// it read past, never kept); `None` at the end of input.
+fn read_line<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Result<Option<Owned>> {
     let mut line = Vec::new();
+    // Room for `\r\n` past the limit tells "too long" from "just fits".
+    let cap = max_line as u64 + 2;
     let read = (&mut *input)
-        .take(MAX_LINE as u64)
+        .take(cap)
         .read_until(b'\n', &mut line)
         .context("reading the input")?;
     if read == 0 {
         return Ok(None);
     }
-    if read == MAX_LINE && line.last() != Some(&b'\n') {
-        input.skip_until(b'\n').context("reading the input")?;
+    let ended = line.last() == Some(&b'\n');
+    if !ended && read as u64 == cap {
+        let (rest, last) = skip_line(input).context("reading the input")?;
+        let last = if rest == 0 {
+            line.last().copied()
+        } else {
+            last
+        };
+        let len = line.len() + rest - usize::from(last == Some(b'\r'));
+        return Ok(Some(Owned::TooLong(len)));
     }
-    Ok(Some(line))
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+    if line.len() > max_line {
+        return Ok(Some(Owned::TooLong(line.len())));
+    }
+    Ok(Some(Owned::Text(line)))
+}
+
+/// Reads past the rest of a line: the bytes skipped before its `\n` (or the end of input),
+/// and the last of them.
+fn skip_line<R: Read>(input: &mut BufReader<R>) -> std::io::Result<(usize, Option<u8>)> {
+    let mut skipped = 0;
+    let mut last = None;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok((skipped, last));
+        }
+        if let Some(at) = buffer.iter().position(|&b| b == b'\n') {
+            if at > 0 {
+                last = Some(buffer[at - 1]);
+            }
+            input.consume(at + 1);
+            return Ok((skipped + at, last));
+        }
+        last = buffer.last().copied();
+        let n = buffer.len();
+        input.consume(n);
+        skipped += n;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const MAX: usize = 1024 * 1024;
+
+    fn text(line: Line<'_>) -> String {
+        match line {
+            Line::Text(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Line::TooLong(len) => format!("too long: {len}"),
+        }
+    }
+
     fn numbered(count: usize) -> Vec<(usize, String)> {
         let input: String = (0..count).map(|i| format!("{i}\r\n")).collect();
         let mut seen = Vec::new();
-        for_each_line(
-            input.as_bytes(),
-            |l| String::from_utf8_lossy(l).into_owned(),
-            |n, v, _| {
-                seen.push((n, v));
-                Ok(())
-            },
-        )
+        for_each_line(input.as_bytes(), MAX, text, |n, v, _| {
+            seen.push((n, v));
+            Ok(())
+        })
         .unwrap();
         seen
     }
@@ -148,15 +234,60 @@ mod tests {
     }
 
     #[test]
-    fn a_line_longer_than_the_cap_is_cut_and_the_next_line_kept() {
-        let input = [vec![b'x'; MAX_LINE + 10], b"\nnext\n".to_vec()].concat();
-        let mut seen = Vec::new();
-        for_each_line(input.as_slice(), <[u8]>::len, |_, n, _| {
-            seen.push(n);
-            Ok(())
-        })
+    fn a_line_longer_than_the_limit_is_named_by_its_real_length_and_the_next_line_kept() {
+        for (long, ending) in [
+            (10, "\n"),
+            (10, "\r\n"),
+            (MAX + 10, "\n"),
+            (3 * MAX, "\r\n"),
+        ] {
+            let input = format!("{}{ending}next\n{}", "x".repeat(long), "y".repeat(8));
+            let mut seen = Vec::new();
+            for_each_line(input.as_bytes(), 8, text, |_, v, _| {
+                seen.push(v);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(
+                seen,
+                [
+                    format!("too long: {long}"),
+                    "next".into(),
+                    "yyyyyyyy".into()
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn chunks_stay_within_their_byte_budget_however_long_the_lines() {
+        // 40 lines of 512 KiB: by line count one chunk, by bytes at least five.
+        let line = vec![b'x'; 512 * 1024];
+        let input: Vec<u8> = (0..40)
+            .flat_map(|_| line.iter().copied().chain([b'\n']))
+            .collect();
+        let (mut in_chunk, mut chunks, mut widest) = (0usize, 0, 0);
+        for_each_line(
+            input.as_slice(),
+            MAX,
+            |l| matches!(l, Line::Text(_)),
+            |_, kept, end| {
+                assert!(kept);
+                in_chunk += 1;
+                if end {
+                    widest = widest.max(in_chunk * line.len());
+                    chunks += 1;
+                    in_chunk = 0;
+                }
+                Ok(())
+            },
+        )
         .unwrap();
-        assert_eq!(seen, [MAX_LINE, 4]);
+        assert!(chunks >= 5, "{chunks} chunks");
+        assert!(
+            widest <= CHUNK_BYTES + line.len(),
+            "a chunk held {widest} bytes"
+        );
     }
 
     #[test]
@@ -164,8 +295,9 @@ mod tests {
         let input: String = (0..3 * CHUNK).map(|i| format!("{i}\n")).collect();
         let result = for_each_line(
             input.as_bytes(),
-            |l| l.len(),
-            |n, _, _| {
+            MAX,
+            |_| (),
+            |n, (), _| {
                 anyhow::ensure!(n < 10, "stop");
                 Ok(())
             },

@@ -48,6 +48,25 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// clap shows `[env: NAME=value]` unless told not to; a LAYER_PRIVATE_KEY_PATH holding
+    /// the PEM itself would then print the key in `--help`.
+    #[test]
+    fn no_argument_read_from_the_environment_shows_its_value_in_help() {
+        fn walk(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if arg.get_env().is_some() && !arg.is_hide_env_values_set() {
+                    found.push(format!("{path} --{}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&Cli::command(), "layer-auth", &mut found);
+        assert!(found.is_empty(), "env values shown in help: {found:?}");
+    }
+
     #[test]
     fn every_subcommand_help_ends_with_examples() {
         let mut cli = Cli::command();

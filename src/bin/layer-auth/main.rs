@@ -5,6 +5,7 @@ mod args;
 mod batch;
 mod cli;
 mod cmd;
+mod keysource;
 mod term;
 
 use std::process::ExitCode;
@@ -13,7 +14,10 @@ use clap::Parser as _;
 
 fn main() -> ExitCode {
     term::install_panic_hook();
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return term::clap_exit(&error),
+    };
     let paint = term::init(cli.color);
     match cmd::run(cli.command, paint) {
         Ok(cmd::Outcome::Done) => ExitCode::SUCCESS,

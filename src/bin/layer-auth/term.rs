@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal as _, Write};
 
-use layer_auth::output::Paint;
+use layer_auth::output::{Paint, escape};
 
 use crate::cli::ColorChoice;
 
@@ -66,14 +66,87 @@ pub fn say(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
-/// `warning: …` on stderr.
+/// `warning: …` on stderr; `text` is escaped (it may quote a key file or a token).
 pub fn warn(paint: Paint, text: &str) {
-    say(&format!("{} {text}", paint.warn("warning:")));
+    say(&format!("{} {}", paint.warn("warning:"), escape(text)));
 }
 
-/// One `error: …` line on stderr, the whole cause chain joined by `: `.
+/// Each warning on its own `warning:` line.
+pub fn warnings(paint: Paint, warnings: &[impl std::fmt::Display]) {
+    for warning in warnings {
+        warn(paint, &warning.to_string());
+    }
+}
+
+/// One `error: …` line on stderr, the whole cause chain joined by `: `, escaped and with
+/// anything that looks like key material hidden.
 pub fn print_error(error: &anyhow::Error, paint: Paint) {
-    say(&format!("{} {error:#}", paint.bad("error:")));
+    let text = format!("{error:#}");
+    say(&format!(
+        "{} {}",
+        paint.bad("error:"),
+        escape(&hide_key_material(&text))
+    ));
+}
+
+/// `text` with every run of 40 or more base64 characters that looks random (upper case,
+/// lower case and digits mixed, as key material is) replaced by a note of its length: the
+/// last line of defence, for text we did not write (clap's errors, which quote arguments).
+pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+    let looks_random = |run: &str| {
+        let count = |f: fn(&char) -> bool| run.chars().filter(f).count();
+        run.len() >= 40
+            && count(char::is_ascii_uppercase) >= 4
+            && count(char::is_ascii_lowercase) >= 4
+            && count(char::is_ascii_digit) >= 2
+    };
+    let mut out = String::new();
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find(is_b64) {
+        let end = rest[start..]
+            .find(|c| !is_b64(c))
+            .map_or(rest.len(), |e| start + e);
+        let run = &rest[start..end];
+        out.push_str(&rest[..start]);
+        if looks_random(run) {
+            out.push_str(&format!("[{} characters hidden: key material?]", run.len()));
+            changed = true;
+        } else {
+            out.push_str(run);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Ends a run that clap refused (exit 2) or answered itself (`--help`, `--version`: exit 0,
+/// on stdout). clap's messages quote the arguments, which may hold a key pasted by mistake:
+/// they go through [`hide_key_material`] and [`escape`] like every other error.
+pub fn clap_exit(error: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let mut out = io::stdout().lock();
+        let written = write!(out, "{}", error.render()).and_then(|()| out.flush());
+        // A closed pipe (`layer-auth --help | head`) is a quiet end too.
+        let _ = written;
+        return std::process::ExitCode::SUCCESS;
+    }
+    let text = error.render().to_string();
+    let mut err = io::stderr().lock();
+    for line in text.lines() {
+        let _ = writeln!(err, "{}", escape(&hide_key_material(line)));
+    }
+    std::process::ExitCode::from(2)
 }
 
 /// Whether the error is stdout closed under us (`layer-auth … | head -1`).

@@ -17,8 +17,8 @@ use layer_auth::service::{Entropy as _, OsEntropy, Service, ServiceConfig};
 use serde::Serialize;
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, load_all_public_keys, parse_duration};
-use crate::term;
+use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
+use crate::{keysource, term};
 
 const EXAMPLES: &str = "Examples:
   layer-auth flow --user alice                      # embedded service and signer, ephemeral key
@@ -40,11 +40,11 @@ const EXAMPLES: &str = "Examples:
 #[command(after_help = EXAMPLES)]
 pub struct FlowArgs {
     /// The user to authenticate (your app's user id, the token's prn).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub user: String,
 
     /// Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}.
-    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    #[arg(long, value_name = "URL")]
     pub backend: Option<String>,
 
     /// Post user_id and nonce as form fields instead of JSON (with --backend).
@@ -53,7 +53,7 @@ pub struct FlowArgs {
 
     /// Public key(s) the backend's tokens must verify under (PEM, JWK or JWKS); default
     /// with --backend: the public half of --key.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     pub public_key: Vec<PathBuf>,
 
     /// Also run the expiry challenge: the session expires, the service answers 401 with a
@@ -81,6 +81,9 @@ pub struct FlowArgs {
     pub key: KeyArgs,
 
     #[command(flatten)]
+    pub weak: WeakKeyArgs,
+
+    #[command(flatten)]
     pub ids: IdArgs,
 
     #[command(flatten)]
@@ -92,8 +95,9 @@ pub struct FlowArgs {
 /// any token lifetime over ~31s survives the challenge.
 const SESSION_TTL: TimeDelta = TimeDelta::seconds(30);
 
-/// `--backend`: an http:// or https:// URL with a host.
-fn parse_url(text: &str) -> Result<String, String> {
+/// `--backend`: an http:// or https:// URL with a host. Checked here rather than by clap,
+/// whose message would quote the URL with any credentials in it.
+fn check_url(text: &str) -> anyhow::Result<()> {
     let rest = text
         .strip_prefix("http://")
         .or_else(|| text.strip_prefix("https://"));
@@ -103,11 +107,12 @@ fn parse_url(text: &str) -> Result<String, String> {
                 && !rest.starts_with('/')
                 && !text.contains(char::is_whitespace) =>
         {
-            Ok(text.to_owned())
+            Ok(())
         }
-        _ => Err(format!(
-            "`{text}` is not an http:// or https:// URL (e.g. http://127.0.0.1:3000/authenticate)"
-        )),
+        _ => bail!(
+            "--backend `{}` is not an http:// or https:// URL (e.g. http://127.0.0.1:3000/authenticate)",
+            layer_auth::http::redact_url(text)
+        ),
     }
 }
 
@@ -131,6 +136,9 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     if args.user.trim().is_empty() {
         bail!("--user is empty: give your app's id for the user to authenticate");
+    }
+    if let Some(url) = &args.backend {
+        check_url(url)?;
     }
     if args.ttl <= TimeDelta::zero() || args.timeout <= TimeDelta::zero() {
         bail!("--ttl and --timeout must be more than 0s");
@@ -240,11 +248,16 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
 /// The key the embedded signer uses: --key or the environment, else a fresh ephemeral one.
 /// With --backend no signing key is needed (its public half may still serve as the check).
 fn signing_key(args: &FlowArgs, paint: Paint) -> anyhow::Result<Option<SigningKey>> {
+    let load = || -> anyhow::Result<Option<SigningKey>> {
+        let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
+        term::warnings(paint, &loaded.warnings);
+        Ok(Some(loaded.value))
+    };
     match (&args.backend, args.key.is_configured()) {
         // The backend signs; a configured key only stands in for a missing --public-key.
-        (Some(_), true) if args.public_key.is_empty() => args.key.load(paint).map(Some),
+        (Some(_), true) if args.public_key.is_empty() => load(),
         (Some(_), _) => Ok(None),
-        (None, true) => args.key.load(paint).map(Some),
+        (None, true) => load(),
         (None, false) => Ok(Some(SigningKey::generate(2048)?)),
     }
 }
@@ -258,7 +271,11 @@ fn trusted_keys(
     paint: Paint,
 ) -> anyhow::Result<(KeySet, String)> {
     let keys = match key {
-        _ if !args.public_key.is_empty() => load_all_public_keys(&args.public_key, paint)?,
+        _ if !args.public_key.is_empty() => {
+            let loaded = keysource::public_keys(&args.public_key)?;
+            term::warnings(paint, &loaded.warnings);
+            loaded.value
+        }
         Some(key) => vec![VerifyingKey::new(
             key.public_key().clone(),
             Some(key_id.to_owned()),
@@ -269,7 +286,10 @@ fn trusted_keys(
         ),
     };
     let setting = if let Some(url) = &args.backend {
-        format!("backend {url}, embedded service")
+        format!(
+            "backend {}, embedded service",
+            layer_auth::http::redact_url(url)
+        )
     } else if args.key.is_configured() {
         "embedded service and signer, your key".to_owned()
     } else {

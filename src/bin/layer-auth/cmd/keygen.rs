@@ -63,19 +63,7 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
             }
         );
     }
-    if args.out.is_dir() {
-        bail!(
-            "{} is a directory: give --out a file path, e.g. --out layer-key.pem",
-            args.out.display()
-        );
-    }
-    if !args.force && args.out.exists() {
-        bail!(
-            "{} already exists; keeping it. Choose another --out, or pass --force to replace it \
-             (the old key is then lost)",
-            args.out.display()
-        );
-    }
+    check_out(&args.out, args.force)?;
     let key = SigningKey::generate(args.bits)?;
     let public = key.public_key();
     let printed = match args.format {
@@ -95,6 +83,43 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
         args.out.display(),
     ));
     Ok(Outcome::Done)
+}
+
+/// Refuses an `--out` that keygen must not write: stdout (`-`: a private key is never
+/// printed), a directory, an existing file without `--force`, and with or without it
+/// anything but a regular file (a device, a FIFO, a symbolic link).
+fn check_out(out: &Path, force: bool) -> anyhow::Result<()> {
+    let shown = out.display();
+    if out.as_os_str() == "-" {
+        bail!(
+            "--out - would print the private key, and keygen never does: give a file path, e.g. \
+             --out layer-key.pem (the public key is what goes to stdout)"
+        );
+    }
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(()); // nothing there yet
+    };
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        bail!("{shown} is a directory: give --out a file path, e.g. --out layer-key.pem");
+    }
+    if !kind.is_file() {
+        let what = if kind.is_symlink() {
+            "a symbolic link"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        bail!(
+            "{shown} is {what}; keygen writes a private key only to a regular file, even with --force"
+        );
+    }
+    if !force {
+        bail!(
+            "{shown} already exists; keeping it. Choose another --out, or pass --force to replace \
+             it (the old key is then lost)"
+        );
+    }
+    Ok(())
 }
 
 /// Writes `pem` to `path` with mode 0600: a temporary file in the same directory, synced,

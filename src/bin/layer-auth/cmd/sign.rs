@@ -5,14 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
+use layer_auth::json::JsonError;
 use layer_auth::keys::SigningKey;
 use layer_auth::output::Paint;
 use layer_auth::token::{self, TokenRequest, Typ};
 use serde_json::{Map, Value};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
-use crate::{batch, term};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
+use crate::batch::{self, Line};
+use crate::{keysource, term};
 
 const EXAMPLES: &str = "Examples:
   export LAYER_PRIVATE_KEY_PATH=layer-key.pem     # and LAYER_PROVIDER_ID, LAYER_KEY_ID
@@ -30,12 +32,23 @@ const EXAMPLES: &str = "Examples:
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct SignArgs {
-    /// The nonce the Layer service issued (POST /nonces), copied verbatim.
-    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    /// The nonce the Layer service issued (POST /nonces), copied verbatim (a value starting
+    /// with - is still the nonce).
+    #[arg(
+        long,
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        allow_hyphen_values = true
+    )]
     pub nonce: Option<String>,
 
     /// Your app's id for the user (the token's prn).
-    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    #[arg(
+        long,
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        allow_hyphen_values = true
+    )]
     pub user: Option<String>,
 
     /// Sign one token per JSON line of FILE (or - for stdin).
@@ -51,28 +64,37 @@ pub struct SignArgs {
     pub typ: TypArg,
 
     /// display_name claim (at most 128 characters).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub display_name: Option<String>,
 
     /// avatar_url claim (at most 1024 characters).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub avatar_url: Option<String>,
 
     /// first_name claim (at most 128 characters).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub first_name: Option<String>,
 
     /// last_name claim (at most 128 characters).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub last_name: Option<String>,
 
-    /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string.
-    /// Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens.
-    #[arg(long = "claim", value_name = "NAME=JSON", value_parser = parse_claim)]
+    /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and
+    /// JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces
+    /// it: handy for crafting test tokens.
+    #[arg(
+        long = "claim",
+        value_name = "NAME=JSON",
+        value_parser = parse_claim,
+        allow_hyphen_values = true
+    )]
     pub claims: Vec<(String, Value)>,
 
     #[command(flatten)]
     pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub weak: WeakKeyArgs,
 
     #[command(flatten)]
     pub ids: IdArgs,
@@ -99,7 +121,11 @@ fn parse_claim(text: &str) -> Result<(String, Value), String> {
     if name.is_empty() {
         return Err(format!("`{text}` has no claim name before `=`"));
     }
-    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+    let value = match layer_auth::json::parse_value(value.as_bytes()) {
+        Ok(value) => value,
+        Err(error @ JsonError::Duplicate(_)) => return Err(format!("the value of {name} {error}")),
+        Err(_) => Value::String(value.to_owned()),
+    };
     Ok((name.to_owned(), value))
 }
 
@@ -163,7 +189,9 @@ impl Signer {
             expires_at: 0,
             extra,
         };
-        let key = args.key.load(paint)?;
+        let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
+        term::warnings(paint, &loaded.warnings);
+        let key = loaded.value;
         let (ttl, clock) = (args.ttl.num_seconds(), args.clock.clone());
         Ok(Self {
             template,
@@ -185,12 +213,22 @@ impl Signer {
     }
 
     /// One batch line: `{"nonce": …, "user": …, …claims}`.
-    fn sign_line(&self, line: &[u8]) -> Result<String, String> {
+    fn sign_line(&self, line: Line<'_>) -> Result<String, String> {
+        let line = match line {
+            Line::Text(line) => line,
+            Line::TooLong(len) => {
+                return Err(format!(
+                    "the line is {len} bytes, over the {} KiB a token may have; its claims \
+                     could never fit",
+                    token::MAX_TOKEN_BYTES / 1024
+                ));
+            }
+        };
         let text = std::str::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
         if text.trim().is_empty() {
             return Err("empty line; expected {\"nonce\": …, \"user\": …}".into());
         }
-        let mut object = match token::json::parse_object(text.as_bytes()) {
+        let mut object = match layer_auth::json::parse_object(text.as_bytes()) {
             Ok(object) => object,
             Err(error) => return Err(format!("the line {error}")),
         };
@@ -257,6 +295,7 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let progress = term::Progress::new("signed");
     batch::for_each_line(
         input,
+        token::MAX_TOKEN_BYTES,
         |line| signer.sign_line(line),
         |line_no, result, end_of_chunk| {
             progress.tick();

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use layer_auth::checks::{self, Expect, Policy, Report};
-use layer_auth::keys::{KeySet, VerifyingKey};
+use layer_auth::keys::KeySet;
 use layer_auth::output::{Paint, render_report};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, load_all_public_keys, parse_duration, public_half_from_env};
-use crate::{batch, term};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
+use crate::batch::{self, Line};
+use crate::{keysource, term};
 
 const EXAMPLES: &str = "Examples:
   layer-auth validate \"$TOKEN\" --public-key layer-key.pub.pem --nonce \"$NONCE\" --user alice
@@ -34,20 +35,23 @@ pub struct ValidateArgs {
     pub token: Option<String>,
 
     /// Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK
-    /// or JWKS; several form a key set chosen by kid. Default: the public half of
-    /// LAYER_PRIVATE_KEY_PATH or LAYER_PRIVATE_KEY when one is set.
-    #[arg(long, value_name = "PATH")]
+    /// or JWKS; several form a key set chosen by kid. Default: the public half of --key
+    /// (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set.
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     pub public_key: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
 
     #[command(flatten)]
     pub ids: IdArgs,
 
     /// The user the token must be for (its prn).
-    #[arg(long, value_name = "USER")]
+    #[arg(long, value_name = "USER", allow_hyphen_values = true)]
     pub user: Option<String>,
 
     /// The nonce the token must carry (its nce).
-    #[arg(long, value_name = "NONCE")]
+    #[arg(long, value_name = "NONCE", allow_hyphen_values = true)]
     pub nonce: Option<String>,
 
     /// Clock skew forgiven on iat and exp: 30s, 2m, … (default: none).
@@ -67,7 +71,9 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    let keys = KeySet::new(load_keys(args, paint)?);
+    let loaded = keysource::trusted_keys(&args.public_key, &args.key)?;
+    term::warnings(paint, &loaded.warnings);
+    let keys = KeySet::new(loaded.value);
     let policy = Policy {
         now: args.clock.now(),
         leeway: args.leeway,
@@ -93,6 +99,10 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
     };
     let judge = |token: &str| {
         let report = checks::validate(token, &policy);
+        render(&report).map(|bytes| (report.valid, bytes))
+    };
+    let judge_oversized = |len: usize| {
+        let report = checks::validate_oversized(len, &policy);
         render(&report).map(|bytes| (report.valid, bytes))
     };
     let mut out = term::stdout();
@@ -129,12 +139,16 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
             let progress = term::Progress::new("validated");
             batch::for_each_line(
                 std::io::stdin(),
-                |line| {
-                    let text = match std::str::from_utf8(line) {
-                        Ok(text) => std::borrow::Cow::Borrowed(text),
-                        Err(_) => String::from_utf8_lossy(line),
-                    };
-                    (!text.trim().is_empty()).then(|| judge(&text))
+                checks::MAX_TOKEN_BYTES,
+                |line| match line {
+                    Line::TooLong(len) => Some(judge_oversized(len)),
+                    Line::Text(line) => {
+                        let text = match std::str::from_utf8(line) {
+                            Ok(text) => std::borrow::Cow::Borrowed(text),
+                            Err(_) => String::from_utf8_lossy(line),
+                        };
+                        (!text.trim().is_empty()).then(|| judge(&text))
+                    }
                 },
                 |line_no, judged, end_of_chunk| {
                     progress.tick();
@@ -162,13 +176,4 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Invalid
     })
-}
-
-/// `--public-key` files, or the public half of the private key in the environment.
-fn load_keys(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Vec<VerifyingKey>> {
-    if args.public_key.is_empty() {
-        public_half_from_env(paint)
-    } else {
-        load_all_public_keys(&args.public_key, paint)
-    }
 }

@@ -1,11 +1,15 @@
-//! Strict JSON for token parts: UTF-8, an object, and no member named twice at any depth
-//! (parsers disagree on which duplicate wins, so Layer tokens with one are refused).
+//! Strict JSON, for everything we read that someone else wrote: token parts, key files,
+//! backend answers, batch lines, `--claim` values, request bodies. UTF-8, and no member
+//! named twice at any depth: parsers disagree on which duplicate wins, so an input with one
+//! is refused wherever it appears, not only in tokens.
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
 
-/// Why a part's bytes are not a usable JSON object.
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Why some bytes are not usable JSON (or not the object that was wanted).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JsonError {
     /// Not UTF-8.
@@ -22,40 +26,75 @@ pub enum JsonError {
     NotObject(&'static str),
 }
 
-const DUPLICATE: &str = "\u{0}duplicate member ";
+/// Parses `bytes` as any JSON value, refusing duplicate members at any depth.
+///
+/// # Errors
+/// [`JsonError`] naming what is wrong.
+///
+/// ```
+/// use layer_auth::json::{JsonError, parse_value};
+/// assert_eq!(parse_value(br#""a.b.c""#).unwrap(), "a.b.c");
+/// assert_eq!(parse_value(br#"{"n":1,"n":2}"#), Err(JsonError::Duplicate("n".into())));
+/// ```
+pub fn parse_value(bytes: &[u8]) -> Result<Value, JsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| JsonError::NotUtf8)?;
+    let duplicate = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = Strict {
+        duplicate: &duplicate,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|value| deserializer.end().map(|()| value));
+    parsed.map_err(|error| match duplicate.into_inner() {
+        Some(name) => JsonError::Duplicate(name),
+        // Token parts and batch lines are one line: "line 1" only confuses.
+        None => JsonError::Syntax(
+            error
+                .to_string()
+                .replace(" at line 1 column ", " at column "),
+        ),
+    })
+}
 
 /// Parses `bytes` as a JSON object, refusing duplicate members.
 ///
 /// # Errors
 /// [`JsonError`] naming what is wrong.
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, JsonError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| JsonError::NotUtf8)?;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = deserializer
-        .deserialize_any(StrictVisitor)
-        .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|error| {
-            let message = error.to_string();
-            match message.strip_prefix(DUPLICATE) {
-                Some(rest) => JsonError::Duplicate(rest.split('\u{0}').next().unwrap_or("").into()),
-                // Token parts and batch lines are one line: "line 1" only confuses.
-                None => JsonError::Syntax(message.replace(" at line 1 column ", " at column ")),
-            }
-        })?;
-    match value {
+    match parse_value(bytes)? {
         Value::Object(map) => Ok(map),
-        Value::Array(_) => Err(JsonError::NotObject("an array")),
-        Value::String(_) => Err(JsonError::NotObject("a string")),
-        Value::Number(_) => Err(JsonError::NotObject("a number")),
-        Value::Bool(_) => Err(JsonError::NotObject("a boolean")),
-        Value::Null => Err(JsonError::NotObject("null")),
+        other => Err(JsonError::NotObject(kind_name(&other))),
     }
 }
 
-/// Builds a [`Value`] like serde_json does, but errors on a repeated member name.
-struct StrictVisitor;
+/// "an array", "a string", …: a JSON value's kind, without its content.
+pub fn kind_name(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "an array",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+    }
+}
 
-impl<'de> Visitor<'de> for StrictVisitor {
+/// Builds a [`Value`] like serde_json does, but stops at a repeated member name and records
+/// it in `duplicate` (so the error is known without reading serde_json's message).
+#[derive(Clone, Copy)]
+struct Strict<'d> {
+    duplicate: &'d RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -86,7 +125,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -95,26 +134,18 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(name) = map.next_key::<String>()? {
-            let Strict(value) = map.next_value()?;
+            let value = map.next_value_seed(self)?;
             match members.entry(name) {
                 serde_json::map::Entry::Vacant(slot) => {
                     slot.insert(value);
                 }
                 serde_json::map::Entry::Occupied(slot) => {
-                    let name = slot.key();
-                    return Err(de::Error::custom(format!("{DUPLICATE}{name}\u{0}")));
+                    *self.duplicate.borrow_mut() = Some(slot.key().clone());
+                    return Err(de::Error::custom("duplicate member"));
                 }
             }
         }
         Ok(Value::Object(members))
-    }
-}
-
-struct Strict(Value);
-
-impl<'de> de::Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(Strict)
     }
 }
 
@@ -144,6 +175,21 @@ mod tests {
             parse_object(br#"{"metadata":{"a":"1","a":"2"}}"#),
             Err(JsonError::Duplicate("a".into()))
         );
+        assert_eq!(
+            parse_value(br#"[{"x":1},{"k":[{"d":1,"d":2}]}]"#),
+            Err(JsonError::Duplicate("d".into()))
+        );
+    }
+
+    #[test]
+    fn a_member_name_that_looks_like_an_error_marker_is_just_a_name() {
+        // The old implementation smuggled the name through serde_json's message text.
+        let map = parse_object(b"{\"\\u0000duplicate member x\":1}").unwrap();
+        assert_eq!(map.len(), 1);
+        assert!(matches!(
+            parse_object(b"{\"a\":1,\"\\u0000b\":2} x"),
+            Err(JsonError::Syntax(_))
+        ));
     }
 
     #[test]

@@ -1,0 +1,40 @@
+//! Arbitrary bytes as a token, rendered for people: whatever the token holds, the human
+//! report never writes a control, bidi or invisible format character (only its own line
+//! ends), so no token can draw on a terminal or forge a verdict.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use layer_auth::checks::{self, Expect, Policy};
+use layer_auth::keys::{KeySet, VerifyingKey};
+use layer_auth::output::{Paint, is_unsafe, render_report};
+use layer_auth::time;
+use libfuzzer_sys::fuzz_target;
+
+const JWKS: &[u8] = include_bytes!("../../tests/fixtures/keys/jwks.json");
+
+static KEYS: LazyLock<KeySet> =
+    LazyLock::new(|| KeySet::new(VerifyingKey::read_all(JWKS).expect("fixture keys").keys));
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let now = time::parse_instant("1700000300").expect("fixed instant");
+    let policy = Policy {
+        now,
+        leeway: chrono::TimeDelta::zero(),
+        keys: &KEYS,
+        expect: Expect {
+            user: Some(text.chars().take(8).collect()),
+            ..Expect::default()
+        },
+        skip_signature: false,
+    };
+    let report = checks::validate(&text, &policy);
+    let mut out = Vec::new();
+    render_report(&report, now, Paint::plain(), &mut out).expect("writes to a Vec");
+    let shown = String::from_utf8(out).expect("the report is UTF-8");
+    assert!(
+        !shown.chars().any(|c| c != '\n' && is_unsafe(c)),
+        "a raw control character in\n{shown}"
+    );
+});

@@ -1,0 +1,366 @@
+//! Where keys come from, in one place: `--key` / `LAYER_PRIVATE_KEY_PATH` (a file),
+//! `LAYER_PRIVATE_KEY` (the key itself), and `--public-key` files.
+//!
+//! Every read is bounded: at most [`MAX_KEY_FILE`] bytes, and a FIFO, pipe or device gets
+//! [`READ_WAIT`] to deliver before we give up, so `--public-key /dev/zero` or a FIFO with no
+//! writer cannot grow or hang the process (`<(…)` process substitution still works). A value
+//! that might be key material rather than a path is described, never echoed. What is worth
+//! telling but does not stop the run comes back as [`Warning`]s for the command to print.
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use layer_auth::keys::{KeyWarning, SigningKey, VerifyingKey, WeakKeys};
+use zeroize::Zeroizing;
+
+use crate::args::{KeyArgs, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV};
+
+/// The largest key file read: room for a JWKS of about 10,000 RSA keys.
+pub const MAX_KEY_FILE: u64 = 4 * 1024 * 1024;
+/// How long a FIFO, pipe or device may take to deliver a key file.
+pub const READ_WAIT: Duration = Duration::from_secs(10);
+
+/// Something to tell about the keys that did not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// A private key file that group or others can read (like `ssh`, a warning, not a
+    /// refusal, so CI secrets written under a loose umask still work).
+    ReadableByOthers { path: String, mode: u32 },
+    /// What the library found in a key file.
+    Key { source: String, warning: KeyWarning },
+    /// Signing with a legacy key, as asked.
+    LegacySigningKey { bits: usize },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ReadableByOthers { path, mode } => write!(
+                f,
+                "{path} is readable by others (mode {mode:03o}); protect it: chmod 600 {path}"
+            ),
+            Self::Key { source, warning } => write!(f, "{source}: {warning}"),
+            Self::LegacySigningKey { bits } => write!(
+                f,
+                "signing with a {bits}-bit legacy key (--allow-weak-key); generate a 2048-bit \
+                 key and register it soon"
+            ),
+        }
+    }
+}
+
+/// A value and the warnings found while getting it.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub value: T,
+    pub warnings: Vec<Warning>,
+}
+
+/// How to show a path given for a key: as typed when it looks like a path, else a
+/// description (what it looks like, how long it is), never its content.
+pub fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    match key_material_kind(&text) {
+        Some(kind) => format!("a value of {} characters that {kind}", text.chars().count()),
+        None => text.into_owned(),
+    }
+}
+
+/// What `text` looks like when it is more likely key material than a file path.
+fn key_material_kind(text: &str) -> Option<&'static str> {
+    let base64_run = text
+        .split('/')
+        .any(|segment| segment.len() >= 40 && segment.bytes().all(is_base64_byte));
+    if text.contains("-----BEGIN") || text.contains("PRIVATE KEY") {
+        Some("is a PEM key")
+    } else if text.trim_start().starts_with('{') {
+        Some("is JSON (a JWK?)")
+    } else if text.contains(['\n', '\r']) || text.contains("\\n") {
+        Some("spans several lines")
+    } else if base64_run {
+        Some("looks like base64 (key material?)")
+    } else if text.len() > 1024 {
+        Some("is far too long for a path")
+    } else {
+        None
+    }
+}
+
+fn is_base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'-' | b'_')
+}
+
+/// Where `path` came from: the flag, or the variable that holds the same value.
+fn origin(path: &Path) -> &'static str {
+    match std::env::var_os(PRIVATE_KEY_PATH_ENV) {
+        Some(value) if Path::new(&value) == path => PRIVATE_KEY_PATH_ENV,
+        _ => "--key",
+    }
+}
+
+/// Reads a key file, bounded in size and, for FIFOs, pipes and devices, in time.
+///
+/// # Errors
+/// Naming the file (or describing the value) and why: missing, a directory, too large,
+/// nothing arriving in time.
+pub fn read_key_file(path: &Path, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let name = shown(path);
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read the {what} file {name}"))?;
+    if meta.is_dir() {
+        bail!("the {what} file {name} is a directory; give a file");
+    }
+    if meta.is_file() && meta.len() > MAX_KEY_FILE {
+        bail!(too_large(what, &name, meta.len()));
+    }
+    let bytes = if meta.is_file() {
+        read_capped(path).map_err(anyhow::Error::from)
+    } else {
+        read_within(path, READ_WAIT)
+    }
+    .with_context(|| format!("cannot read the {what} file {name}"))?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        bail!(too_large(what, &name, bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(what: &str, name: &str, bytes: u64) -> String {
+    let more = if bytes > MAX_KEY_FILE {
+        format!("{bytes} bytes")
+    } else {
+        "more".to_owned()
+    };
+    format!(
+        "the {what} file {name} holds {more}, over the {} MiB a key file may have (room for \
+         about 10,000 keys in a JWKS); is it the right file?",
+        MAX_KEY_FILE / (1024 * 1024)
+    )
+}
+
+/// Up to one byte past [`MAX_KEY_FILE`], so that "too large" is seen without reading more.
+fn read_capped(path: &Path) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::fs::File::open(path)?
+        .take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_capped`] on a thread, waiting at most `wait`: opening a FIFO blocks until a writer
+/// comes, and a device may never stop. On timeout the thread is left behind (it holds no
+/// lock and the process is about to report the error).
+fn read_within(path: &Path, wait: Duration) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_owned();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_capped(&owned));
+    });
+    match rx.recv_timeout(wait) {
+        Ok(read) => Ok(read?),
+        Err(_) => bail!(
+            "nothing arrived within {}s (a FIFO with no writer?)",
+            wait.as_secs()
+        ),
+    }
+}
+
+/// A private key's bytes as read, before parsing.
+struct PrivateBytes<'a> {
+    bytes: Zeroizing<Vec<u8>>,
+    /// How messages name where they came from.
+    source: String,
+    /// The file, when there is one.
+    path: Option<&'a Path>,
+}
+
+/// The private key's bytes and a name for their source, from `--key` /
+/// `LAYER_PRIVATE_KEY_PATH` or `LAYER_PRIVATE_KEY`; `None` when neither is set.
+fn private_key_bytes(args: &KeyArgs) -> anyhow::Result<Option<PrivateBytes<'_>>> {
+    if let Some(path) = args.path() {
+        let from = origin(path);
+        let text = path.to_string_lossy();
+        if let Some(kind) = key_material_kind(&text) {
+            bail!(
+                "{from} holds a value of {} characters that {kind}, not a file path: put the \
+                 key in a file and give its path, or put the key itself in {PRIVATE_KEY_ENV}",
+                text.chars().count()
+            );
+        }
+        let bytes = read_key_file(path, "private key")
+            .with_context(|| format!("the private key named by {from}"))?;
+        return Ok(Some(PrivateBytes {
+            bytes,
+            source: shown(path),
+            path: Some(path),
+        }));
+    }
+    match std::env::var(PRIVATE_KEY_ENV) {
+        Ok(value) if !value.trim().is_empty() => Ok(Some(PrivateBytes {
+            bytes: Zeroizing::new(value.into_bytes()),
+            source: PRIVATE_KEY_ENV.to_owned(),
+            path: None,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// The key that signs: parsed once, with its warnings.
+///
+/// # Errors
+/// No key configured, an unreadable file, or bytes that are not a usable private key.
+pub fn signing_key(args: &KeyArgs, weak: WeakKeys) -> anyhow::Result<Loaded<SigningKey>> {
+    let Some(PrivateBytes {
+        bytes,
+        source,
+        path,
+    }) = private_key_bytes(args)?
+    else {
+        bail!(
+            "no private key: pass --key PATH, or set {PRIVATE_KEY_PATH_ENV} (a file) or \
+             {PRIVATE_KEY_ENV} (the PEM itself); `layer-auth keygen --out key.pem` makes one"
+        );
+    };
+    let key = SigningKey::from_bytes(&bytes, weak)
+        .with_context(|| format!("reading the private key in {source}"))?;
+    let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
+    if key.is_legacy() {
+        warnings.push(Warning::LegacySigningKey {
+            bits: key.public_key().bits(),
+        });
+    }
+    Ok(Loaded {
+        value: key,
+        warnings,
+    })
+}
+
+/// The public half of the configured private key; `None` when no private key is configured.
+///
+/// # Errors
+/// As [`signing_key`], for a key that is configured but unusable.
+pub fn public_half(args: &KeyArgs) -> anyhow::Result<Option<Loaded<Vec<VerifyingKey>>>> {
+    let Some(PrivateBytes {
+        bytes,
+        source,
+        path,
+    }) = private_key_bytes(args)?
+    else {
+        return Ok(None);
+    };
+    let read = VerifyingKey::read_all(&bytes)
+        .with_context(|| format!("reading the public half of the key in {source}"))?;
+    let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
+    warnings.extend(read.warnings.into_iter().map(|warning| Warning::Key {
+        source: source.clone(),
+        warning,
+    }));
+    Ok(Some(Loaded {
+        value: read.keys,
+        warnings,
+    }))
+}
+
+/// Every key in every `--public-key` file, in order.
+///
+/// # Errors
+/// The first file that cannot be read, or holds no usable key.
+pub fn public_keys(paths: &[PathBuf]) -> anyhow::Result<Loaded<Vec<VerifyingKey>>> {
+    let mut loaded = Loaded {
+        value: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for path in paths {
+        let name = shown(path);
+        let bytes = read_key_file(path, "public key")?;
+        let read = VerifyingKey::read_all(&bytes)
+            .with_context(|| format!("reading the public key in {name}"))?;
+        loaded.value.extend(read.keys);
+        loaded
+            .warnings
+            .extend(read.warnings.into_iter().map(|warning| Warning::Key {
+                source: name.clone(),
+                warning,
+            }));
+    }
+    Ok(loaded)
+}
+
+/// The keys tokens must verify under: `--public-key` files, else the public half of the
+/// configured private key, else none.
+///
+/// # Errors
+/// As [`public_keys`] and [`public_half`].
+pub fn trusted_keys(
+    public_key: &[PathBuf],
+    private: &KeyArgs,
+) -> anyhow::Result<Loaded<Vec<VerifyingKey>>> {
+    if !public_key.is_empty() {
+        return public_keys(public_key);
+    }
+    Ok(public_half(private)?.unwrap_or(Loaded {
+        value: Vec::new(),
+        warnings: Vec::new(),
+    }))
+}
+
+fn readable_by_others(path: &Path) -> Option<Warning> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let meta = std::fs::metadata(path).ok()?;
+        let mode = meta.permissions().mode() & 0o777;
+        (meta.is_file() && mode & 0o077 != 0).then(|| Warning::ReadableByOthers {
+            path: shown(path),
+            mode,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_and_key_material_is_described() {
+        for path in [
+            "layer-key.pem",
+            "/home/runner/work/my-org/my-repository/secrets/layer-private-key.pem",
+            "C:/keys/key.pem",
+        ] {
+            assert_eq!(shown(Path::new(path)), path);
+        }
+        let base64 = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7".repeat(30);
+        for (value, kind) in [
+            (
+                "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----",
+                "is a PEM key",
+            ),
+            (r#"{"kty":"RSA","d":"x"}"#, "is JSON (a JWK?)"),
+            (base64.as_str(), "looks like base64 (key material?)"),
+            ("abc\\ndef", "spans several lines"),
+        ] {
+            let text = shown(Path::new(value));
+            assert!(text.ends_with(kind), "{text}");
+            assert!(!text.contains("MII") && !text.contains("kty"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_fifo_with_no_writer_times_out_instead_of_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo (coreutils) is needed");
+        let error = read_within(&fifo, Duration::from_millis(200)).unwrap_err();
+        assert!(error.to_string().contains("no writer"), "{error}");
+    }
+}

@@ -1,0 +1,153 @@
+//! The one gate between untrusted text and a terminal. Anything that came from a token, a key
+//! file, a backend, an HTTP client or the command line passes through [`escape`] before it
+//! is written for people, so no input can move the cursor, clear a line, reorder what is
+//! shown (bidi controls) or hide text (invisible format characters), and so no input can
+//! forge a verdict. JSON output is not escaped: it is data, and exact.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether `c` must not reach a terminal as itself: C0 and C1 controls, DEL, bidi embeddings,
+/// overrides, marks and isolates, line and paragraph separators, and the other invisible
+/// format characters (Unicode category Cf, plus the Hangul fillers that render as nothing).
+pub fn is_unsafe(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// `text` with every [`is_unsafe`] character written as `\u{…}` (lowercase hex), so it is
+/// visible and inert. Borrowed when there is nothing to escape (the common case).
+///
+/// ```
+/// use layer_auth::output::escape;
+/// assert_eq!(escape("alice"), "alice");
+/// assert_eq!(escape("\u{1b}[2J\r✓ valid"), "\\u{1b}[2J\\u{d}✓ valid");
+/// assert_eq!(escape("evil\u{202e}gnp.exe"), "evil\\u{202e}gnp.exe");
+/// ```
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape`]d and cut to at most `max` characters (`…` marks the cut), for names that a
+/// hostile file could make arbitrarily long: a JWKS `kid`, a PEM label.
+///
+/// ```
+/// use layer_auth::output::escape_capped;
+/// assert_eq!(escape_capped("abcdef", 4), "abc…");
+/// assert_eq!(escape_capped("ab", 4), "ab");
+/// ```
+pub fn escape_capped(text: &str, max: usize) -> String {
+    let escaped = escape(text);
+    if escaped.chars().count() <= max {
+        return escaped.into_owned();
+    }
+    let mut cut: String = escaped.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_bidi_and_invisible_class_is_made_visible() {
+        for c in [
+            '\u{0}',
+            '\u{7}',
+            '\u{8}',
+            '\t',
+            '\n',
+            '\r',
+            '\u{1b}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{9b}',
+            '\u{ad}',
+            '\u{61c}',
+            '\u{200b}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{202a}',
+            '\u{202b}',
+            '\u{202c}',
+            '\u{202d}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{e0041}',
+        ] {
+            let text = format!("a{c}b");
+            let shown = escape(&text);
+            assert!(!shown.chars().any(is_unsafe), "{c:?} → {shown}");
+            assert_eq!(shown, format!("a\\u{{{:x}}}b", u32::from(c)));
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched_and_borrowed() {
+        for text in [
+            "alice",
+            "Ålice Liddell",
+            "日本語",
+            "emoji ❤️ 👍🏽",
+            "a\\u{1b}b",
+            "",
+        ] {
+            assert!(
+                matches!(escape(text), Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn capping_counts_characters_after_escaping() {
+        assert_eq!(escape_capped("\u{1b}abc", 6), "\\u{1b…");
+        assert_eq!(escape_capped(&"k".repeat(500), 10).chars().count(), 10);
+    }
+}

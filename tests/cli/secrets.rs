@@ -1,0 +1,303 @@
+//! No output of any kind shows key material (SPEC §3): not `--help`, not an error, not a
+//! report. Tested the way it fails: the key in every form a CI secret holds it, in every
+//! place a key is taken from, through every command and help path; and the assertion is that
+//! no 40-character run of the private key's base64 (or base64url) appears anywhere.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rsa::pkcs8::DecodePrivateKey as _;
+use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+
+use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, fixture, layer_auth, ran, tempdir, token};
+
+/// The fixture key in each form a CI secret may hold it.
+fn forms() -> Vec<(&'static str, String)> {
+    let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
+    let pkcs1 = std::fs::read_to_string(fixture("keys/rsa2048-pkcs1.pem")).unwrap();
+    let der = std::fs::read(fixture("keys/rsa2048-pkcs8.der")).unwrap();
+    vec![
+        ("PKCS#8 PEM", pem.clone()),
+        ("PKCS#1 PEM", pkcs1),
+        ("DER as base64", STANDARD.encode(&der)),
+        ("PEM as base64", STANDARD.encode(pem.as_bytes())),
+        ("private JWK", private_jwk()),
+    ]
+}
+
+fn private_key() -> rsa::RsaPrivateKey {
+    let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
+    rsa::RsaPrivateKey::from_pkcs8_pem(&pem).unwrap()
+}
+
+fn private_jwk() -> String {
+    let key = private_key();
+    let b64 = |n: &rsa::BigUint| URL_SAFE_NO_PAD.encode(n.to_bytes_be());
+    let primes = key.primes();
+    serde_json::json!({
+        "kty": "RSA", "n": b64(key.n()), "e": b64(key.e()), "d": b64(key.d()),
+        "p": b64(&primes[0]), "q": b64(&primes[1]),
+    })
+    .to_string()
+}
+
+/// Every 40-character run of the private parts (d, p, q) in base64 and base64url, at each
+/// of the three byte alignments a longer encoding (PEM, DER as base64, a JWK) could put them.
+fn secret_runs() -> Vec<String> {
+    let key = private_key();
+    let primes = key.primes();
+    let mut runs = Vec::new();
+    for part in [key.d(), &primes[0], &primes[1]] {
+        let bytes = part.to_bytes_be();
+        for shift in 0..3 {
+            for encoded in [
+                STANDARD.encode(&bytes[shift..]),
+                URL_SAFE_NO_PAD.encode(&bytes[shift..]),
+            ] {
+                // The last 4 characters depend on what follows in a longer encoding.
+                let stable = &encoded[..encoded.len() - 4];
+                runs.extend((0..=stable.len() - 40).map(|i| stable[i..i + 40].to_owned()));
+            }
+        }
+    }
+    runs
+}
+
+fn assert_no_key_material(what: &str, r: &Ran, runs: &[String]) {
+    for text in [&r.stdout, &r.stderr] {
+        let shown = runs.iter().find(|run| text.contains(run.as_str()));
+        assert!(
+            shown.is_none(),
+            "{what}: key material {shown:?} shown\n{r:?}"
+        );
+    }
+}
+
+/// The run with the key `value` given through `source`: `--key VALUE`,
+/// `LAYER_PRIVATE_KEY_PATH=VALUE` or `LAYER_PRIVATE_KEY=VALUE`.
+fn with_key(source: &str, value: &str, args: &[&str]) -> Ran {
+    let mut cmd = layer_auth();
+    cmd.args(args);
+    match source {
+        "--key" => cmd.arg("--key").arg(value),
+        name => cmd.env(name, value),
+    };
+    ran(&mut cmd, None)
+}
+
+const SOURCES: [&str; 3] = ["--key", "LAYER_PRIVATE_KEY_PATH", "LAYER_PRIVATE_KEY"];
+
+#[test]
+fn no_help_path_shows_the_value_of_any_layer_variable() {
+    let runs = secret_runs();
+    let pem = forms()[0].1.clone();
+    let mut helps: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec!["help"]];
+    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
+        helps.push(vec![sub, "--help"]);
+        helps.push(vec![sub, "-h"]);
+        helps.push(vec!["help", sub]);
+    }
+    for args in helps {
+        let mut cmd = layer_auth();
+        for var in [
+            "LAYER_PRIVATE_KEY_PATH",
+            "LAYER_PRIVATE_KEY",
+            "LAYER_PROVIDER_ID",
+            "LAYER_KEY_ID",
+        ] {
+            cmd.env(var, &pem);
+        }
+        let r = ran(cmd.args(&args), None);
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+        assert_no_key_material(&format!("{args:?}"), &r, &runs);
+        assert!(!r.stdout.contains("PRIVATE KEY-----"), "{args:?}: {r:?}");
+    }
+}
+
+#[test]
+fn sign_validate_and_flow_never_show_a_key_given_in_any_form_through_any_source() {
+    let runs = secret_runs();
+    let t = token("valid");
+    let commands: [&[&str]; 4] = [
+        &[
+            "sign",
+            "--nonce",
+            "n",
+            "--user",
+            "alice",
+            "--provider-id",
+            PROVIDER_ID,
+            "--key-id",
+            KEY_ID,
+        ],
+        &["sign", "--nonce", "n", "--user", "alice"],
+        &["validate", &t, "--now", NOW],
+        &[
+            "flow",
+            "--user",
+            "alice",
+            "--provider-id",
+            PROVIDER_ID,
+            "--key-id",
+            KEY_ID,
+        ],
+    ];
+    for (form, value) in forms() {
+        for source in SOURCES {
+            for args in commands {
+                let r = with_key(source, &value, args);
+                let what = format!("{form} in {source}, {args:?}");
+                assert_no_key_material(&what, &r, &runs);
+                assert!(matches!(r.code, 0..=2), "{what}: {r:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn key_material_given_as_a_path_is_described_by_kind_length_and_origin_never_echoed() {
+    for (form, value) in forms() {
+        for source in ["--key", "LAYER_PRIVATE_KEY_PATH"] {
+            let args = [
+                "sign",
+                "--nonce",
+                "n",
+                "--user",
+                "u",
+                "--provider-id",
+                PROVIDER_ID,
+                "--key-id",
+                KEY_ID,
+            ];
+            let r = with_key(source, &value, &args);
+            let what = format!("{form} in {source}");
+            assert_eq!(r.code, 2, "{what}: {r:?}");
+            let line = r.stderr.trim();
+            assert_eq!(line.lines().count(), 1, "{what}: {r:?}");
+            assert!(
+                line.starts_with(&format!("error: {source} holds a value of ")),
+                "{what}: {r:?}"
+            );
+            assert!(
+                line.contains(&format!("{} characters", value.chars().count())),
+                "{what}: {r:?}"
+            );
+            assert!(line.contains("not a file path"), "{what}: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn the_key_itself_in_layer_private_key_signs_in_every_armoured_or_base64_form() {
+    for (form, value) in forms().into_iter().filter(|(f, _)| !f.contains("JWK")) {
+        let r = with_key(
+            "LAYER_PRIVATE_KEY",
+            &value,
+            &[
+                "sign",
+                "--nonce",
+                "n",
+                "--user",
+                "alice",
+                "--provider-id",
+                PROVIDER_ID,
+                "--key-id",
+                KEY_ID,
+            ],
+        );
+        assert_eq!(r.code, 0, "{form}: {r:?}");
+        assert_eq!(r.stdout.trim().split('.').count(), 3, "{form}: {r:?}");
+    }
+}
+
+#[test]
+fn a_key_file_that_holds_any_form_of_the_key_is_read_or_refused_without_showing_it() {
+    let runs = secret_runs();
+    let dir = tempdir();
+    for (i, (form, value)) in forms().into_iter().enumerate() {
+        let path = dir.path().join(format!("key-{i}"));
+        write_private(&path, &value);
+        let r = ran(
+            layer_auth()
+                .args(["sign", "--nonce", "n", "--user", "alice"])
+                .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID, "--key"])
+                .arg(&path),
+            None,
+        );
+        assert_no_key_material(form, &r, &runs);
+        if form.contains("JWK") {
+            assert_eq!(r.code, 2, "{form}: {r:?}");
+        } else {
+            assert_eq!(r.code, 0, "{form}: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_key_path_is_named_with_where_it_came_from() {
+    let r = with_key(
+        "LAYER_PRIVATE_KEY_PATH",
+        "keys/missing.pem",
+        &[
+            "sign",
+            "--nonce",
+            "n",
+            "--user",
+            "u",
+            "--provider-id",
+            PROVIDER_ID,
+            "--key-id",
+            KEY_ID,
+        ],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.starts_with("error: the private key named by LAYER_PRIVATE_KEY_PATH: cannot read the private key file keys/missing.pem: "),
+        "{r:?}"
+    );
+    let r = with_key(
+        "--key",
+        "keys/missing.pem",
+        &[
+            "sign",
+            "--nonce",
+            "n",
+            "--user",
+            "u",
+            "--provider-id",
+            PROVIDER_ID,
+            "--key-id",
+            KEY_ID,
+        ],
+    );
+    assert!(
+        r.stderr
+            .starts_with("error: the private key named by --key: "),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_key_pasted_as_a_stray_argument_is_hidden_in_clap_errors() {
+    let runs = secret_runs();
+    for (form, value) in forms() {
+        let r = ran(
+            layer_auth()
+                .args(["sign", "--nonce", "n", "--user", "u"])
+                .arg(&value),
+            None,
+        );
+        assert_eq!(r.code, 2, "{form}: {r:?}");
+        assert_no_key_material(form, &r, &runs);
+    }
+}
+
+fn write_private(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}

@@ -95,7 +95,7 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__flow)
-            opts="-h -V --user --backend --form --public-key --challenge --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
+            opts="-h -V --user --backend --form --header --user-field --nonce-field --public-key --challenge --strict --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +106,18 @@ _layer__auth() {
                     return 0
                     ;;
                 --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nonce-field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -355,7 +367,7 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__validate)
-            opts="-h -V --public-key --key --provider-id --key-id --user --nonce --leeway --now --json --skip-signature --color --help --version"
+            opts="-h -V --public-key --key --provider-id --key-id --user --nonce --leeway --now --json --jsonl --strict --skip-signature --format --junit --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +402,14 @@ _layer__auth() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "github" -- "${cur}"))
+                    return 0
+                    ;;
+                --junit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

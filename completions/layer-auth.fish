@@ -59,7 +59,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l claim -d 
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -68,6 +68,9 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s h -l help
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user -d 'The user to authenticate (your app\'s user id, the token\'s prn)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l backend -d 'Your backend\'s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l header -d 'An extra request header for the backend, \'NAME: VALUE\' (repeatable), e.g. the app\'s own login. Values are never shown' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user-field -d 'The field the backend reads the user id from (the 2014 samples read userID)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l nonce-field -d 'The field the backend reads the nonce from' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l public-key -d 'Public key(s) the backend\'s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, …' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l ttl -d 'Lifetime of the tokens the embedded signer makes' -r
@@ -75,12 +78,13 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l leeway -d
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l form -d 'Post user_id and nonce as form fields instead of JSON (with --backend)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l challenge -d 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l strict -d 'Fail for any warning or check not made, not only for a failed step'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l json -d 'Print one JSON report of the steps on stdout'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -92,11 +96,15 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l key-i
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l user -d 'The user the token must be for (its prn)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l nonce -d 'The nonce the token must carry (its nce)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l leeway -d 'Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l format -d 'Also print CI annotations on stderr: github (one ::error/::warning line per check)' -r -f -a "github\t'GitHub Actions workflow commands'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l junit -d 'Also write a JUnit XML report to FILE (one testcase per token)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l json -d 'Print one JSON report per token on stdout (schema in SPEC §3) instead of text'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l json -d 'Print one JSON report per token on stdout (docs/report.md) instead of text'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l jsonl -d 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l strict -d 'Fail a token for any warning or check not made, not only for a failed check'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l skip-signature -d 'Count a token valid without verifying its signature (contents only)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s V -l version -d 'Print version'

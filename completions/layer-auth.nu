@@ -54,7 +54,7 @@ module completions {
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
-    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
     --color: string@"nu-complete layer-auth sign color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version
@@ -69,8 +69,12 @@ module completions {
     --user: string            # The user to authenticate (your app's user id, the token's prn)
     --backend: string         # Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}
     --form                    # Post user_id and nonce as form fields instead of JSON (with --backend)
+    --header: string          # An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's own login. Values are never shown
+    --user-field: string      # The field the backend reads the user id from (the 2014 samples read userID)
+    --nonce-field: string     # The field the backend reads the nonce from
     --public-key: path        # Public key(s) the backend's tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key
     --challenge               # Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce
+    --strict                  # Fail for any warning or check not made, not only for a failed step
     --json                    # Print one JSON report of the steps on stdout
     --timeout: string         # Give up on the backend after this long: 10s, 1m, …
     --ttl: string             # Lifetime of the tokens the embedded signer makes
@@ -79,11 +83,15 @@ module completions {
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
-    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
     --color: string@"nu-complete layer-auth flow color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version
   ]
+
+  def "nu-complete layer-auth validate format" [] {
+    [ "github" ]
+  }
 
   def "nu-complete layer-auth validate color" [] {
     [ "auto" "always" "never" ]
@@ -98,9 +106,13 @@ module completions {
     --user: string            # The user the token must be for (its prn)
     --nonce: string           # The nonce the token must carry (its nce)
     --leeway: string          # Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)
-    --now: string             # Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds
-    --json                    # Print one JSON report per token on stdout (schema in SPEC §3) instead of text
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
+    --json                    # Print one JSON report per token on stdout (docs/report.md) instead of text
+    --jsonl                   # Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)
+    --strict                  # Fail a token for any warning or check not made, not only for a failed check
     --skip-signature          # Count a token valid without verifying its signature (contents only)
+    --format: string@"nu-complete layer-auth validate format" # Also print CI annotations on stderr: github (one ::error/::warning line per check)
+    --junit: path             # Also write a JUnit XML report to FILE (one testcase per token)
     --color: string@"nu-complete layer-auth validate color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version

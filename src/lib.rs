@@ -12,6 +12,7 @@
 //! - [`output`]: render a report for people.
 //! - [`time`]: durations and instants as the command line writes them.
 //! - [`json`]: strict JSON (no duplicate members) for everything read from outside.
+//! - [`ids`]: Layer's key, provider and app ids, in their current and pre-2015 forms.
 //!
 //! ```
 //! use layer_auth::checks::{Expect, Policy, validate};
@@ -42,15 +43,12 @@
 //! let report = validate(
 //!     &token,
 //!     &Policy {
-//!         now: chrono::DateTime::from_timestamp(now + 5, 0).unwrap(),
-//!         leeway: chrono::TimeDelta::zero(),
-//!         keys: &keys,
 //!         expect: Expect {
 //!             nonce: Some("nonce-from-POST-/nonces".into()),
 //!             user: Some("alice".into()),
 //!             ..Expect::default()
 //!         },
-//!         skip_signature: false,
+//!         ..Policy::new(chrono::DateTime::from_timestamp(now + 5, 0).unwrap(), &keys)
 //!     },
 //! );
 //! assert!(report.valid);
@@ -61,6 +59,7 @@
 pub mod checks;
 pub mod flow;
 pub mod http;
+pub mod ids;
 pub mod json;
 pub mod keys;
 pub mod output;

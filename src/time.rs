@@ -20,6 +20,61 @@ pub enum TimeError {
     /// The instant is outside the years 1970..=9999.
     #[error("`{0}` is out of range: times run from 1970 to 9999")]
     InstantOutOfRange(String),
+    /// Epoch milliseconds where seconds belong.
+    #[error("`{0}` has 13 digits: milliseconds? Give epoch seconds ({1})")]
+    Milliseconds(String, String),
+}
+
+/// A time as `--now` takes it: an instant, or an offset from the real clock (`now`, `+11m`,
+/// `-2h`), which the caller resolves against the clock it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSpec {
+    /// A fixed instant.
+    At(DateTime<Utc>),
+    /// The real clock, moved by this much.
+    FromNow(TimeDelta),
+}
+
+impl TimeSpec {
+    /// The instant this names, given the real clock's `now`.
+    pub fn resolve(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Self::At(at) => at,
+            Self::FromNow(offset) => now + offset,
+        }
+    }
+}
+
+/// Reads `--now`: what [`parse_instant`] reads, or `now`, `now+11m`, `+11m`, `-2h`.
+///
+/// # Errors
+/// As [`parse_instant`] and [`parse_duration`].
+///
+/// ```
+/// use chrono::TimeDelta;
+/// use layer_auth::time::{TimeSpec, parse_time_spec};
+/// assert_eq!(parse_time_spec("now").unwrap(), TimeSpec::FromNow(TimeDelta::zero()));
+/// assert_eq!(parse_time_spec("-2h").unwrap(), TimeSpec::FromNow(TimeDelta::hours(-2)));
+/// assert_eq!(parse_time_spec("now+11m").unwrap(), TimeSpec::FromNow(TimeDelta::minutes(11)));
+/// assert!(matches!(parse_time_spec("1700000000").unwrap(), TimeSpec::At(_)));
+/// ```
+pub fn parse_time_spec(text: &str) -> Result<TimeSpec, TimeError> {
+    let trimmed = text.trim();
+    let relative = trimmed
+        .strip_prefix("now")
+        .map(str::trim_start)
+        .or_else(|| trimmed.starts_with(['+', '-']).then_some(trimmed));
+    let Some(offset) = relative else {
+        return parse_instant(text).map(TimeSpec::At);
+    };
+    let (sign, span) = match offset.chars().next() {
+        None => return Ok(TimeSpec::FromNow(TimeDelta::zero())),
+        Some('+') => (1, &offset[1..]),
+        Some('-') => (-1, &offset[1..]),
+        Some(_) => return Err(TimeError::BadInstant(text.to_owned())),
+    };
+    let span = parse_duration(span).map_err(|_| TimeError::BadInstant(text.to_owned()))?;
+    Ok(TimeSpec::FromNow(span * sign))
 }
 
 /// The longest duration we accept: a hundred years keeps every sum far from overflow.
@@ -71,7 +126,12 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, TimeError> {
 /// ```
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeError> {
     let trimmed = text.trim();
-    let secs = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
+    let digits = trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty();
+    if digits && trimmed.len() == 13 {
+        let seconds = &trimmed[..10];
+        return Err(TimeError::Milliseconds(text.to_owned(), seconds.to_owned()));
+    }
+    let secs = if digits {
         trimmed.parse::<i64>().ok()
     } else {
         let parsed = DateTime::parse_from_rfc3339(trimmed)
@@ -158,6 +218,30 @@ mod tests {
             parse_instant("99999999999999"),
             Err(TimeError::InstantOutOfRange(_))
         ));
+    }
+
+    #[test]
+    fn now_takes_relative_times_and_names_milliseconds() {
+        let real = parse_instant("1700000000").unwrap();
+        for (text, secs) in [
+            ("now", 0),
+            ("+11m", 660),
+            ("-2h", -7200),
+            ("now - 90s", -90),
+        ] {
+            let spec = parse_time_spec(text).unwrap();
+            assert_eq!(
+                spec.resolve(real).timestamp(),
+                1_700_000_000 + secs,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_time_spec("1700000000123").unwrap_err().to_string(),
+            "`1700000000123` has 13 digits: milliseconds? Give epoch seconds (1700000000)"
+        );
+        assert!(parse_time_spec("now+soon").is_err());
+        assert!(parse_time_spec("nowish").is_err());
     }
 
     #[test]

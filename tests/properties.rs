@@ -12,10 +12,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta};
 use layer_auth::checks::{self, Expect, Policy, Report, Status};
 use layer_auth::flow::backend::token_from_answer;
-use layer_auth::flow::{Step, StepKind};
+use layer_auth::flow::{Phase, Step, StepKind};
 use layer_auth::json;
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey};
-use layer_auth::output::{Paint, flow_verdict, is_unsafe, render_report, render_step};
+use layer_auth::output::{
+    NoHints, Paint, Unestablished, flow_verdict, is_unsafe, render_report, render_step,
+};
 use layer_auth::time;
 use layer_auth::token::{self, TokenRequest, Typ, sign};
 use proptest::prelude::*;
@@ -43,11 +45,8 @@ fn keys() -> &'static KeySet {
 
 fn policy(expect: Expect) -> Policy<'static> {
     Policy {
-        now: DateTime::from_timestamp(NOW, 0).unwrap(),
-        leeway: TimeDelta::zero(),
-        keys: keys(),
         expect,
-        skip_signature: false,
+        ..Policy::new(DateTime::from_timestamp(NOW, 0).unwrap(), keys())
     }
 }
 
@@ -320,14 +319,15 @@ proptest! {
         }));
         let mut out = Vec::new();
         let now = DateTime::from_timestamp(NOW, 0).unwrap();
-        render_report(&report, now, Paint::plain(), &mut out).unwrap();
+        render_report(&report, now, Paint::plain(), &NoHints, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && is_unsafe(*c)).collect();
         prop_assert!(bad.is_empty(), "raw {:?} in\n{}", bad, text);
-        let step = Step { step: StepKind::TokenObtained, ok: false, detail: format!("{prn}{kid}"), report: None };
+        let mut step = Step::new(StepKind::TokenObtained, Phase::SignIn, Err(format!("{prn}{kid}")));
+        step.warnings = vec![format!("{kid}{prn}")];
         let line = render_step(&step, 1.0, Paint::plain());
-        prop_assert!(!line.chars().any(is_unsafe), "raw in {}", line);
-        let verdict = flow_verdict(None, &prn, false, 1.0, Paint::plain());
+        prop_assert!(!line.chars().any(|c| c != '\n' && is_unsafe(c)), "raw in {}", line);
+        let verdict = flow_verdict(None, &Unestablished::default(), &prn, false, 1.0, Paint::plain(), &NoHints);
         prop_assert!(!verdict.chars().any(is_unsafe), "raw in {}", verdict);
     }
 
@@ -337,8 +337,8 @@ proptest! {
         json_text().prop_map(String::into_bytes),
         token_like().prop_map(|t| format!(r#"{{"identity_token":{}}}"#, Value::from(t)).into_bytes()),
     ]) {
-        if let Ok(token) = token_from_answer(&body) {
-            prop_assert_eq!(token.trim(), token.as_str());
+        if let Ok(answer) = token_from_answer(&body) {
+            prop_assert_eq!(answer.token.trim(), answer.token.as_str());
         }
     }
 }

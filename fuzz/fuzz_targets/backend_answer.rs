@@ -5,7 +5,7 @@ use layer_auth::flow::backend::token_from_answer;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(token) = token_from_answer(data) {
-        assert_eq!(token, token.trim(), "the token comes back trimmed");
+    if let Ok(answer) = token_from_answer(data) {
+        assert_eq!(answer.token, answer.token.trim(), "the token comes back trimmed");
     }
 });

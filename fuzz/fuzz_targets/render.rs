@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use layer_auth::checks::{self, Expect, Policy};
 use layer_auth::keys::{KeySet, VerifyingKey};
-use layer_auth::output::{Paint, is_unsafe, render_report};
+use layer_auth::output::{NoHints, Paint, is_unsafe, render_report};
 use layer_auth::time;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,18 +20,16 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let now = time::parse_instant("1700000300").expect("fixed instant");
     let policy = Policy {
-        now,
-        leeway: chrono::TimeDelta::zero(),
-        keys: &KEYS,
         expect: Expect {
             user: Some(text.chars().take(8).collect()),
             ..Expect::default()
         },
-        skip_signature: false,
+        strict: data.first().is_some_and(|b| b & 1 == 1),
+        ..Policy::new(now, &KEYS)
     };
     let report = checks::validate(&text, &policy);
     let mut out = Vec::new();
-    render_report(&report, now, Paint::plain(), &mut out).expect("writes to a Vec");
+    render_report(&report, now, Paint::plain(), &NoHints, &mut out).expect("writes to a Vec");
     let shown = String::from_utf8(out).expect("the report is UTF-8");
     assert!(
         !shown.chars().any(|c| c != '\n' && is_unsafe(c)),

@@ -24,11 +24,9 @@ static NAMED: LazyLock<KeySet> = LazyLock::new(|| key_set(JWKS));
 
 fn policy<'k>(keys: &'k KeySet, expect: Expect, leeway: &str) -> Policy<'k> {
     Policy {
-        now: time::parse_instant("1700000300").expect("fixed instant"),
         leeway: time::parse_duration(leeway).expect("fixed leeway"),
-        keys,
         expect,
-        skip_signature: false,
+        ..Policy::new(time::parse_instant("1700000300").expect("fixed instant"), keys)
     }
 }
 

@@ -4,30 +4,50 @@
 use serde_json::Value;
 
 use super::{Check, CheckId, Context, NOT_DECODED};
+use crate::ids::{KEY_ID_PREFIX, PROVIDER_ID_PREFIX, same};
 use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey};
-use crate::token::{ALG, KEY_ID_PREFIX, PROVIDER_ID_PREFIX};
+use crate::token::ALG;
+
+/// What a binding check compares: the member, what the expected value is called, and the
+/// fix when they differ.
+struct Binding {
+    id: CheckId,
+    name: &'static str,
+    /// What the expected value is (`nonce`, `Provider ID`).
+    what: &'static str,
+    /// What it is in a failure (`nonce the service issued`).
+    expected: &'static str,
+    fix: &'static str,
+    /// Ids compare loosely on this prefix (a bare UUID matches its full form).
+    prefix: Option<&'static str>,
+}
 
 /// Compares a claim or header value with what the caller expects.
-fn expect(
-    id: CheckId,
-    name: &str,
-    found: Option<&str>,
-    wanted: Option<&str>,
-    flag: &str,
-    fix: &str,
-) -> Check {
+fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check {
+    let Binding {
+        id,
+        name,
+        what,
+        expected,
+        fix,
+        prefix,
+    } = *binding;
     let Some(wanted) = wanted else {
-        return Check::skip(id, format!("not checked: no {flag} given"));
+        return Check::skip(id, format!("not checked: no {what} to compare {name} with"));
+    };
+    let matches = |found: &str| match prefix {
+        Some(prefix) => same(found, wanted, prefix),
+        None => found == wanted,
     };
     match found {
         None => Check::skip(id, format!("not checked: no usable {name} (see above)")),
-        Some(found) if found == wanted => {
+        Some(found) if matches(found) => {
             Check::pass(id, format!("{name} is {}", Value::from(found)))
         }
         Some(found) => Check::fail(
             id,
             format!(
-                "{name} is {} but {flag} is {}: {fix}",
+                "{name} is {} but the {expected} is {}: {fix}",
                 Value::from(found),
                 Value::from(wanted)
             ),
@@ -35,77 +55,107 @@ fn expect(
     }
 }
 
-/// An id compared loosely on its `layer:///…/` prefix: a bare UUID matches its full form.
-fn same_id(found: Option<&str>, wanted: Option<&str>, prefix: &str) -> Option<String> {
-    let (found, wanted) = (found?, wanted?);
-    let bare = |s: &'_ str| s.strip_prefix(prefix).unwrap_or(s).to_owned();
-    (found != wanted && bare(found) == bare(wanted)).then(|| wanted.to_owned())
-}
-
 /// `nce` is the nonce the service issued.
 pub(super) fn nonce(cx: &Context<'_, '_>) -> Check {
+    let binding = Binding {
+        id: CheckId::Nonce,
+        name: "nce",
+        what: "nonce",
+        expected: "nonce the service issued",
+        fix: "sign with the nonce the service issued for this sign-in (each nonce is \
+              single-use and lasts 10 minutes)",
+        prefix: None,
+    };
     expect(
-        CheckId::Nonce,
-        "nce",
+        &binding,
         cx.claim_str("nce"),
         cx.policy.expect.nonce.as_deref(),
-        "--nonce",
-        "sign with the nonce the service issued (each nonce is single-use and lasts 10 minutes)",
     )
 }
 
 /// `prn` is the user the client asked for.
 pub(super) fn user(cx: &Context<'_, '_>) -> Check {
+    let binding = Binding {
+        id: CheckId::User,
+        name: "prn",
+        what: "user",
+        expected: "user signing in",
+        fix: "the backend signed for another user",
+        prefix: None,
+    };
     expect(
-        CheckId::User,
-        "prn",
+        &binding,
         cx.claim_str("prn"),
         cx.policy.expect.user.as_deref(),
-        "--user",
-        "the backend signed for another user",
     )
 }
 
 /// `iss` is this provider (a bare UUID matches its `layer:///providers/` form).
 pub(super) fn provider(cx: &Context<'_, '_>) -> Check {
-    let found = cx.claim_str("iss");
-    let wanted = cx.policy.expect.provider_id.as_deref();
-    let found = same_id(found, wanted, PROVIDER_ID_PREFIX).or(found.map(str::to_owned));
+    let binding = Binding {
+        id: CheckId::Provider,
+        name: "iss",
+        what: "Provider ID",
+        expected: "Provider ID",
+        fix: "use the Provider ID from your Layer dashboard",
+        prefix: Some(PROVIDER_ID_PREFIX),
+    };
     expect(
-        CheckId::Provider,
-        "iss",
-        found.as_deref(),
-        wanted,
-        "--provider-id",
-        "use the Provider ID from your Layer dashboard",
+        &binding,
+        cx.claim_str("iss"),
+        cx.policy.expect.provider_id.as_deref(),
     )
 }
 
 /// `kid` is this key id (a bare UUID matches its `layer:///keys/` form).
 pub(super) fn key_id(cx: &Context<'_, '_>) -> Check {
-    let found = kid(cx);
-    let wanted = cx.policy.expect.key_id.as_deref();
-    let found = same_id(found, wanted, KEY_ID_PREFIX).or(found.map(str::to_owned));
-    expect(
-        CheckId::KeyId,
-        "kid",
-        found.as_deref(),
-        wanted,
-        "--key-id",
-        "the token names another key; sign with the key registered under --key-id",
-    )
+    let binding = Binding {
+        id: CheckId::KeyId,
+        name: "kid",
+        what: "Key ID",
+        expected: "Key ID",
+        fix: "the token names another key; sign with the key registered under that Key ID",
+        prefix: Some(KEY_ID_PREFIX),
+    };
+    expect(&binding, kid(cx), cx.policy.expect.key_id.as_deref())
 }
 
 fn kid<'a>(cx: &'a Context<'_, '_>) -> Option<&'a str> {
     cx.header()?.get("kid")?.as_str()
 }
 
+/// The keys to try for this token, as the policy chooses them: by `kid` only when the
+/// policy requires it (the service's rule), else also a lone key whatever the `kid`.
+fn candidates<'k>(cx: &Context<'_, 'k>) -> Candidates<'k> {
+    let keys: &'k crate::keys::KeySet = cx.policy.keys;
+    match keys.candidates(kid(cx)) {
+        Candidates::Single(key) if cx.policy.require_kid => {
+            let named = match (key.kid(), kid(cx)) {
+                (Some(have), Some(wanted)) => same(have, wanted, KEY_ID_PREFIX),
+                _ => false,
+            };
+            if named {
+                Candidates::Single(key)
+            } else {
+                Candidates::NotFound {
+                    known: key.kid().into_iter().collect(),
+                }
+            }
+        }
+        Candidates::Unnamed(_) if cx.policy.require_kid => Candidates::NotFound {
+            known: keys.keys().iter().filter_map(VerifyingKey::kid).collect(),
+        },
+        other => other,
+    }
+}
+
 /// A trusted key is there for this token's `kid`.
 pub(super) fn key(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::KeyNotFound;
-    match cx.policy.keys.candidates(kid(cx)) {
-        Candidates::NoKeys => {
-            Check::skip(id, "not checked: no public key given (--public-key FILE)")
+    match candidates(cx) {
+        Candidates::NoKeys => Check::skip(id, "not checked: no public key to verify with"),
+        Candidates::Single(key) if cx.policy.require_kid => {
+            Check::pass(id, format!("kid names {}", key.describe()))
         }
         Candidates::Single(key) => {
             Check::pass(id, format!("using {} (the only key given)", key.describe()))
@@ -124,16 +174,24 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
                 keys.len()
             ),
         ),
-        Candidates::NotFound { known } => Check::fail(
-            id,
-            format!(
-                "no key has kid {}; the key set holds {}: register this key, or sign with one of those",
-                cx.header()
-                    .and_then(|h| h.get("kid"))
-                    .map_or("(none)".to_owned(), Value::to_string),
-                known.join(", ")
-            ),
-        ),
+        Candidates::NotFound { known } => {
+            let kid = cx
+                .header()
+                .and_then(|h| h.get("kid"))
+                .map_or("(none)".to_owned(), Value::to_string);
+            let known: Vec<String> = known.iter().map(|k| Value::from(*k).to_string()).collect();
+            let held = match known.len() {
+                0 => "no key with a kid".to_owned(),
+                _ => known.join(", "),
+            };
+            Check::fail(
+                id,
+                format!(
+                    "no registered key has kid {kid}; the key set holds {held}: register this \
+                     key, or sign with one of those"
+                ),
+            )
+        }
     }
 }
 
@@ -141,18 +199,11 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
 pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::Signature;
     if cx.policy.skip_signature {
-        return Check::skip(
-            id,
-            "skipped (--skip-signature): the token is NOT authenticated",
-        );
+        return Check::skip(id, "skipped on request: the token is NOT authenticated");
     }
-    let candidates = match cx.policy.keys.candidates(kid(cx)) {
+    let candidates = match candidates(cx) {
         Candidates::NoKeys => {
-            return Check::skip(
-                id,
-                "not verified: no public key given (pass --public-key FILE, or --skip-signature \
-                 to check the contents only)",
-            );
+            return Check::skip(id, "not verified: no public key to verify with");
         }
         Candidates::NotFound { .. } => return Check::fail(id, "not verified: no key for this kid"),
         Candidates::Single(key) => vec![key],
@@ -179,33 +230,33 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     };
     let message = decoded.signing_input.as_bytes();
     let tried = candidates.len();
-    match candidates
+    let Some((index, key)) = candidates
         .into_iter()
         .enumerate()
         .find(|(_, key)| key.verify(message, signature))
-    {
-        Some((0, key)) if tried == 1 => Check::pass(id, verified(key)),
-        Some((index, key)) => Check::pass(
-            id,
-            format!("{} (key {} of the {tried} tried)", verified(key), index + 1),
-        ),
-        None => Check::fail(
+    else {
+        return Check::fail(
             id,
             "the signature does not verify: the token was signed with another key than the one \
              given (does kid name the key you registered?) or was altered after signing",
-        ),
-    }
-}
-
-fn verified(key: &VerifyingKey) -> String {
+        );
+    };
+    let which = if tried == 1 {
+        String::new()
+    } else {
+        format!(" (key {} of the {tried} tried)", index + 1)
+    };
     if key.public_key().bits() < MIN_STRONG_BITS {
-        format!(
-            "verified with {}; accepted, but it is weak: generate a 2048-bit key, register it, \
-             and retire this one",
-            key.describe()
+        Check::warn(
+            id,
+            format!(
+                "verified with {}{which}, but it is a legacy key: generate a 2048-bit key, \
+                 register it, and retire this one",
+                key.describe()
+            ),
         )
     } else {
-        format!("verified with {}", key.describe())
+        Check::pass(id, format!("verified with {}{which}", key.describe()))
     }
 }
 
@@ -232,7 +283,8 @@ mod tests {
         let (status, message) = outcome(&r, CheckId::Nonce);
         assert_eq!(status, Status::Fail);
         assert!(
-            message.starts_with("nce is \"nonce-123\" but --nonce is \"other\""),
+            message
+                .starts_with("nce is \"nonce-123\" but the nonce the service issued is \"other\""),
             "{message}"
         );
         assert_eq!(outcome(&r, CheckId::User).0, Status::Pass);

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::header::id_form_note;
+use super::header::id_form_warning;
 use super::{Check, CheckId, Context};
 use crate::time::human;
 use crate::token::{
@@ -136,14 +136,16 @@ pub(super) fn values(cx: &Context<'_, '_>) -> Check {
             _ => "iss is empty: it must be your Provider ID (layer:///providers/<uuid>)".to_owned(),
         })
         .collect();
-    let note = cx
+    if !problems.is_empty() {
+        return Check::fail(id, problems.join("; "));
+    }
+    let warning = cx
         .claim_str("iss")
-        .and_then(|iss| id_form_note("iss", iss, PROVIDER_ID_PREFIX));
-    let ok = match note {
-        Some(note) => format!("iss, prn and nce are not empty; {note}"),
-        None => "iss, prn and nce are not empty".to_owned(),
-    };
-    Check::from_problems(id, problems, ok)
+        .and_then(|iss| id_form_warning("iss", iss, PROVIDER_ID_PREFIX));
+    match warning {
+        Some(warning) => Check::warn(id, format!("iss, prn and nce are not empty, but {warning}")),
+        None => Check::pass(id, "iss, prn and nce are not empty"),
+    }
 }
 
 /// Profile claims are strings within their lengths; `metadata` is ≤16 string values.
@@ -224,20 +226,42 @@ pub(super) fn not_before(cx: &Context<'_, '_>) -> Check {
     if ahead <= 0 {
         Check::pass(id, format!("issued {} ago", human(-ahead)))
     } else if ahead <= cx.policy.leeway.num_seconds() {
-        Check::pass(
+        Check::warn(
             id,
-            format!("issued {} in the future, within --leeway", human(ahead)),
+            format!(
+                "issued {} in the future, within the allowed clock skew: the signer's clock is \
+                 ahead",
+                human(ahead)
+            ),
+        )
+    } else if let Some(offset) = time_zone_offset(ahead) {
+        Check::fail(
+            id,
+            format!(
+                "iat is {} in the future, a time-zone offset: local time written as UTC. Use \
+                 the epoch seconds of now ({offset})",
+                human(ahead)
+            ),
         )
     } else {
         Check::fail(
             id,
             format!(
                 "iat is {} in the future: the signer's clock is ahead, or it wrote local time \
-                 instead of UTC epoch seconds (allow clock skew with --leeway)",
+                 instead of UTC epoch seconds",
                 human(ahead)
             ),
         )
     }
+}
+
+/// How to write now as epoch seconds, when `seconds` is within a minute of a whole
+/// number of quarter hours up to 14 hours: the mark of a local time written as UTC.
+fn time_zone_offset(seconds: i64) -> Option<&'static str> {
+    let quarter = 15 * 60;
+    let nearest = (seconds + quarter / 2) / quarter * quarter;
+    ((quarter..=14 * 3600).contains(&nearest) && (seconds - nearest).abs() <= 60)
+        .then_some("`int(time.time())`, `Math.floor(Date.now() / 1000)`, `time.Now().Unix()`")
 }
 
 /// `exp` lies ahead of now, give or take the leeway.
@@ -251,7 +275,13 @@ pub(super) fn expiry(cx: &Context<'_, '_>) -> Check {
         Check::pass(id, format!("expires in {}", human(-late)))
     } else if late < cx.policy.leeway.num_seconds() {
         // RFC 7519: now must be before exp; leeway L accepts now < exp + L.
-        Check::pass(id, format!("expired {} ago, within --leeway", human(late)))
+        Check::warn(
+            id,
+            format!(
+                "expired {} ago, within the allowed clock skew",
+                human(late.max(1))
+            ),
+        )
     } else {
         Check::fail(
             id,
@@ -325,6 +355,22 @@ mod tests {
     }
 
     #[test]
+    fn an_app_id_or_bare_uuid_as_iss_warns() {
+        let (status, message) = check(
+            r#"{"iss":"layer:///apps/staging/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"}"#,
+            CheckId::ClaimValues,
+        );
+        assert_eq!(status, Status::Warn);
+        assert!(message.contains("iss is an App ID"), "{message}");
+        let (status, message) = check(
+            r#"{"iss":"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"}"#,
+            CheckId::ClaimValues,
+        );
+        assert_eq!(status, Status::Warn);
+        assert!(message.contains("iss is a bare UUID"), "{message}");
+    }
+
+    #[test]
     fn empty_prn_fails_claim_values() {
         let (status, message) = check(r#"{"prn":""}"#, CheckId::ClaimValues);
         assert_eq!(status, Status::Fail);
@@ -362,7 +408,21 @@ mod tests {
         assert!(message.starts_with("expired 2h 41m ago"), "{message}");
         let (status, message) = check(r#"{"iat":1700003900,"exp":1700004500}"#, CheckId::NotBefore);
         assert_eq!(status, Status::Fail);
-        assert!(message.starts_with("iat is 1h in the future"), "{message}");
+        assert!(
+            message.starts_with(
+                "iat is 1h in the future, a time-zone offset: local time written as UTC"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("`int(time.time())`, `Math.floor(Date.now() / 1000)`"),
+            "{message}"
+        );
+        let (_, message) = check(r#"{"iat":1700002000,"exp":1700004500}"#, CheckId::NotBefore);
+        assert_eq!(
+            message,
+            "iat is 28m 20s in the future: the signer's clock is ahead, or it wrote local time instead of UTC epoch seconds"
+        );
         let (status, _) = check(r#"{"exp":1699999000}"#, CheckId::ExpAfterIat);
         assert_eq!(status, Status::Fail);
         assert_eq!(

@@ -3,7 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::{Check, CheckId, Context};
-use crate::token::{ALG, CTY, KEY_ID_PREFIX, kind};
+use crate::ids::{IdForm, KEY_ID_PREFIX};
+use crate::token::{ALG, CTY, kind};
 
 const PARAMS: [&str; 4] = ["typ", "alg", "cty", "kid"];
 
@@ -62,7 +63,6 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
     };
     let text = |p: &str| header.get(p).and_then(Value::as_str);
     let mut problems = Vec::new();
-    let mut notes = Vec::new();
     if let Some(typ) = text("typ").filter(|t| !matches!(*t, "JWS" | "JWT")) {
         problems.push(format!(
             "typ is {}: Layer expects \"JWS\" (or \"JWT\")",
@@ -85,22 +85,22 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
             Value::from(cty)
         ));
     }
-    match text("kid") {
-        Some("") => problems.push(
+    let kid = text("kid");
+    if kid == Some("") {
+        problems.push(
             "kid is empty: use the Key ID the Layer dashboard shows (layer:///keys/<uuid>)".into(),
-        ),
-        Some(kid) => notes.extend(id_form_note("kid", kid, KEY_ID_PREFIX)),
-        None => {}
+        );
     }
     if !problems.is_empty() {
         return Check::fail(id, problems.join("; "));
     }
-    let mut message = "typ, alg, cty and kid have the values Layer accepts".to_owned();
-    for note in notes {
-        message.push_str("; ");
-        message.push_str(&note);
+    match kid.and_then(|kid| id_form_warning("kid", kid, KEY_ID_PREFIX)) {
+        Some(warning) => Check::warn(
+            id,
+            format!("typ, alg and cty have the values Layer accepts, but {warning}"),
+        ),
+        None => Check::pass(id, "typ, alg, cty and kid have the values Layer accepts"),
     }
-    Check::pass(id, message)
 }
 
 fn alg_problem(alg: &str) -> String {
@@ -115,24 +115,28 @@ fn alg_problem(alg: &str) -> String {
     }
 }
 
-/// A note when an id is a bare UUID (the pre-2015 form) or not in `prefix<uuid>` form.
-pub(super) fn id_form_note(name: &str, value: &str, prefix: &str) -> Option<String> {
-    match value.strip_prefix(prefix) {
-        Some(rest) if is_uuid(rest) => None,
-        Some(_) => Some(format!("{name} does not end in a UUID after {prefix}")),
-        None if is_uuid(value) => Some(format!(
-            "note: {name} is a bare UUID, the pre-2015 form; accepted, but {prefix}<uuid> is current"
+/// What to fix about an id that is not in `prefix<uuid>` form (accepted, but worth a
+/// warning), phrased to follow "but ".
+pub(super) fn id_form_warning(name: &str, value: &str, prefix: &str) -> Option<String> {
+    match IdForm::of(value, prefix) {
+        IdForm::Current => None,
+        IdForm::BareUuid => Some(format!(
+            "{name} is a bare UUID, the pre-2015 form: accepted, but write {prefix}<uuid>"
         )),
-        None => Some(format!("note: {name} is not in the {prefix}<uuid> form")),
+        IdForm::PrefixWithoutUuid => Some(format!(
+            "{name} does not end in a UUID after {prefix}: check it against the dashboard"
+        )),
+        IdForm::AppId => Some(format!(
+            "{name} is an App ID (layer:///apps/…), not a {}: use the id the dashboard shows \
+             for it ({prefix}<uuid>)",
+            if prefix == KEY_ID_PREFIX {
+                "Key ID"
+            } else {
+                "Provider ID"
+            }
+        )),
+        IdForm::Other => Some(format!("{name} is not in the {prefix}<uuid> form")),
     }
-}
-
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -205,13 +209,15 @@ mod tests {
     }
 
     #[test]
-    fn bare_uuid_kid_passes_with_a_note() {
+    fn bare_uuid_kid_warns_and_the_token_stays_valid() {
         let header = HEADER.replace("layer:///keys/", "");
-        let (status, message) = outcome(
-            &report(&raw_token(&header, CLAIMS)),
-            CheckId::HeaderParamWrongValue,
+        let r = report(&raw_token(&header, CLAIMS));
+        let (status, message) = outcome(&r, CheckId::HeaderParamWrongValue);
+        assert_eq!(status, Status::Warn);
+        assert!(
+            message.contains("kid is a bare UUID, the pre-2015 form"),
+            "{message}"
         );
-        assert_eq!(status, Status::Pass);
-        assert!(message.contains("bare UUID"), "{message}");
+        assert!(r.valid);
     }
 }

@@ -1,9 +1,14 @@
 //! Validation of an identity token: every rule of SPEC §1–§2 as a small function returning a
 //! [`Check`], run in the order of [`check_ids`]. An invalid token is a [`Report`], not an error.
 //!
-//! Rules that lack their input (no key, no `--nonce`, an undecodable part) record
-//! [`Status::Skip`] and say why. The token is valid when no rule fails and the signature was
-//! verified (or the caller chose [`Policy::skip_signature`]).
+//! Rules that lack their input (no key, no expected nonce, an undecodable part) record
+//! [`Status::Skip`] and say why; a rule that holds with something to fix records
+//! [`Status::Warn`]. The token is valid when no rule fails and the signature was verified
+//! (or the caller chose [`Policy::skip_signature`]), and under [`Policy::strict`] when no
+//! rule warns or was skipped either.
+//!
+//! Messages speak in the token's terms and name no command-line flag: `flow`, `serve` and
+//! Rust callers show them too. A caller that has flags adds its own hints.
 
 mod binding;
 mod claims;
@@ -95,6 +100,21 @@ impl CheckId {
     }
 }
 
+impl CheckId {
+    /// What the check is about, for lists in verdicts: the member it compares (`nce`,
+    /// `prn`, `iss`, `kid`), `signature` for the key and signature checks, else its id.
+    pub fn subject(self) -> &'static str {
+        match self {
+            Self::Nonce => "nce",
+            Self::User => "prn",
+            Self::Provider => "iss",
+            Self::KeyId => "kid",
+            Self::KeyNotFound | Self::Signature => "signature",
+            other => other.as_str(),
+        }
+    }
+}
+
 impl Serialize for CheckId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -107,6 +127,9 @@ impl Serialize for CheckId {
 pub enum Status {
     /// The rule holds.
     Pass,
+    /// The rule holds, with something to fix (a bare-UUID `kid`, a legacy key, whitespace
+    /// around the token); the message says what.
+    Warn,
     /// The rule is broken: the token is invalid.
     Fail,
     /// The rule could not be applied (missing input); the message says why.
@@ -131,6 +154,14 @@ impl Check {
         Self {
             id,
             status: Status::Pass,
+            message: message.into(),
+        }
+    }
+    /// A passing check with something to fix.
+    pub fn warn(id: CheckId, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            id,
+            status: Status::Warn,
             message: message.into(),
         }
     }
@@ -174,7 +205,7 @@ pub struct Expect {
 }
 
 /// Everything validation depends on besides the token. Time comes in; nothing reads a clock.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Policy<'k> {
     /// The instant to judge `iat` and `exp` against.
     pub now: DateTime<Utc>,
@@ -186,18 +217,52 @@ pub struct Policy<'k> {
     pub expect: Expect,
     /// Count a token valid without a verified signature (contents only).
     pub skip_signature: bool,
+    /// Count a token valid only when no rule warns and none was skipped.
+    pub strict: bool,
+    /// The service's rule: `kid` must name a key of the set, even when the set holds one
+    /// key (otherwise a lone key is used whatever `kid` says, and a mismatch with the
+    /// expected Key ID is its own check).
+    pub require_kid: bool,
 }
+
+impl<'k> Policy<'k> {
+    /// Judging at `now` with `keys`: no leeway, nothing expected, signature required, not
+    /// strict; change the fields for more.
+    pub fn new(now: DateTime<Utc>, keys: &'k KeySet) -> Self {
+        Self {
+            now,
+            leeway: TimeDelta::zero(),
+            keys,
+            expect: Expect::default(),
+            skip_signature: false,
+            strict: false,
+            require_kid: false,
+        }
+    }
+}
+
+/// The JSON report's schema version: bumped when a field changes meaning or goes away
+/// (adding a field does not bump it). `docs/report.md` documents every field.
+pub const REPORT_SCHEMA: u32 = 1;
 
 /// The outcome of validating one token.
 ///
-/// JSON form (one object per token, SPEC §3):
-/// `{"valid": bool, "header": {…}|null, "claims": {…}|null,
-///   "checks": [{"id": "eit_…", "status": "pass"|"fail"|"skip", "message": "…"}, …]}`
-/// with one entry per rule of [`check_ids`], always in that order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// JSON form (one object per token; `docs/report.md` documents it):
+/// `{"schema": 1, "line": N?, "valid": bool, "signature_verified": bool,
+///   "failed": [id], "warnings": [id], "not_checked": [id],
+///   "header": {…}|null, "claims": {…}|null,
+///   "checks": [{"id": "eit_…", "status": "pass"|"warn"|"fail"|"skip", "message": "…"}, …]}`
+/// with one entry in `checks` per rule of [`check_ids`], always in that order; `failed`,
+/// `warnings` and `not_checked` list the ids of the checks with that status, in that order.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// No check failed and the signature was verified (or skipping it was asked for).
+    /// The input line the token came from (1-based), when it came from a stream.
+    pub line: Option<usize>,
+    /// No check failed and the signature was verified (or skipping it was asked for); under
+    /// [`Policy::strict`], also no check warned or was skipped.
     pub valid: bool,
+    /// Whether strict judging was asked for.
+    pub strict: bool,
     /// The decoded header, when it is a JSON object.
     pub header: Option<Map<String, Value>>,
     /// The decoded claims, when they are a JSON object.
@@ -209,12 +274,53 @@ pub struct Report {
 impl Report {
     /// The checks that failed.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
-        self.checks.iter().filter(|c| c.status == Status::Fail)
+        self.with_status(Status::Fail)
+    }
+
+    /// The checks that passed with something to fix.
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.with_status(Status::Warn)
+    }
+
+    /// The checks that could not be made.
+    pub fn not_checked(&self) -> impl Iterator<Item = &Check> {
+        self.with_status(Status::Skip)
+    }
+
+    fn with_status(&self, status: Status) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(move |c| c.status == status)
+    }
+
+    /// Whether the RS256 signature verified under a trusted key.
+    pub fn signature_verified(&self) -> bool {
+        self.check(CheckId::Signature)
+            .is_some_and(|c| matches!(c.status, Status::Pass | Status::Warn))
     }
 
     /// The check for `id`.
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let ids = |status| -> Vec<CheckId> { self.with_status(status).map(|c| c.id).collect() };
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("schema", &REPORT_SCHEMA)?;
+        if let Some(line) = self.line {
+            map.serialize_entry("line", &line)?;
+        }
+        map.serialize_entry("valid", &self.valid)?;
+        map.serialize_entry("signature_verified", &self.signature_verified())?;
+        map.serialize_entry("failed", &ids(Status::Fail))?;
+        map.serialize_entry("warnings", &ids(Status::Warn))?;
+        map.serialize_entry("not_checked", &ids(Status::Skip))?;
+        map.serialize_entry("header", &self.header)?;
+        map.serialize_entry("claims", &self.claims)?;
+        map.serialize_entry("checks", &self.checks)?;
+        map.end()
     }
 }
 
@@ -271,12 +377,10 @@ pub fn check_ids() -> impl Iterator<Item = CheckId> {
 /// let token = sign(&request, &key)?;
 ///
 /// let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
+/// let now = chrono::DateTime::from_timestamp(1_700_000_060, 0).unwrap();
 /// let policy = Policy {
-///     now: chrono::DateTime::from_timestamp(1_700_000_060, 0).unwrap(),
-///     leeway: chrono::TimeDelta::zero(),
-///     keys: &keys,
 ///     expect: Expect { nonce: Some("nonce-1".into()), user: Some("alice".into()), ..Expect::default() },
-///     skip_signature: false,
+///     ..Policy::new(now, &keys)
 /// };
 /// let report = validate(&token, &policy);
 /// assert!(report.valid, "{report:?}");
@@ -288,7 +392,10 @@ pub fn check_ids() -> impl Iterator<Item = CheckId> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn validate(token: &str, policy: &Policy<'_>) -> Report {
-    judge(Context::new(token.trim(), policy), policy)
+    let trimmed = token.trim();
+    let mut context = Context::new(trimmed, policy);
+    context.trimmed = token.len() - trimmed.len();
+    judge(context, policy)
 }
 
 /// The report for an input of `bytes` bytes that was too large to keep (a line of a token
@@ -302,21 +409,26 @@ pub fn validate_oversized(bytes: usize, policy: &Policy<'_>) -> Report {
 
 fn judge(context: Context<'_, '_>, policy: &Policy<'_>) -> Report {
     let checks: Vec<Check> = RULES.iter().map(|(_, rule)| rule(&context)).collect();
-    let verified = checks
-        .iter()
-        .any(|c| c.id == CheckId::Signature && c.status == Status::Pass);
-    let valid =
-        checks.iter().all(|c| c.status != Status::Fail) && (verified || policy.skip_signature);
     let (header, claims) = match context.decoded {
         Some(decoded) => (decoded.header.ok(), decoded.claims.ok()),
         None => (None, None),
     };
-    Report {
-        valid,
+    let mut report = Report {
+        line: None,
+        valid: false,
+        strict: policy.strict,
         header,
         claims,
         checks,
-    }
+    };
+    let clean = |s: Status| match s {
+        Status::Pass => true,
+        Status::Warn | Status::Skip => !policy.strict,
+        Status::Fail => false,
+    };
+    report.valid = report.checks.iter().all(|c| clean(c.status))
+        && (report.signature_verified() || policy.skip_signature);
+    report
 }
 
 /// The token as far as it could be decoded, and the policy: what every rule reads.
@@ -324,6 +436,8 @@ pub(crate) struct Context<'t, 'p> {
     raw: &'t str,
     /// The token's length in bytes (that of `raw`, unless the token was too large to keep).
     len: usize,
+    /// Bytes of whitespace trimmed from around the token.
+    trimmed: usize,
     decoded: Option<Decoded<'t>>,
     policy: &'p Policy<'p>,
 }
@@ -341,6 +455,7 @@ impl<'t, 'p> Context<'t, 'p> {
         Self {
             raw,
             len: raw.len(),
+            trimmed: 0,
             decoded,
             policy,
         }
@@ -422,6 +537,8 @@ pub(crate) mod tests {
             keys: &keys,
             expect,
             skip_signature: false,
+            strict: false,
+            require_kid: false,
         };
         validate(token, &policy)
     }
@@ -469,6 +586,8 @@ pub(crate) mod tests {
             keys: &empty,
             expect: Expect::default(),
             skip_signature: false,
+            strict: false,
+            require_kid: false,
         };
         let report = validate(&token, &policy);
         assert!(!report.valid);
@@ -503,6 +622,8 @@ pub(crate) mod tests {
             keys: &keys,
             expect: Expect::default(),
             skip_signature: false,
+            strict: false,
+            require_kid: false,
         };
         let report = validate_oversized(3_000_000, &policy);
         assert!(!report.valid);

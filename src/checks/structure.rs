@@ -7,7 +7,16 @@ use crate::token::PartError;
 pub(super) fn size(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::TokenSize;
     let bytes = cx.len;
-    if bytes <= MAX_TOKEN_BYTES {
+    if bytes <= MAX_TOKEN_BYTES && cx.trimmed > 0 {
+        Check::warn(
+            id,
+            format!(
+                "{bytes} bytes, once {} bytes of whitespace around it were trimmed (a newline \
+                 from a shell or a backend?): send the token alone",
+                cx.trimmed
+            ),
+        )
+    } else if bytes <= MAX_TOKEN_BYTES {
         Check::pass(id, format!("{bytes} bytes"))
     } else {
         Check::fail(

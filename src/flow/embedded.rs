@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{FlowError, LayerApi, TokenSource};
+use super::{Exchange, FlowError, LayerApi, Obtained, TokenSource};
 use crate::keys::SigningKey;
-use crate::service::{Entropy, Service, Session};
+use crate::service::{ApiError, Entropy, Service, Session};
 use crate::time::human;
-use crate::token::{self, TokenRequest, Typ};
+use crate::token::{self, TokenTemplate};
 
 /// The embedded world's clock: a time source the caller supplies (the system clock, or a
 /// fixed `--now`) plus an offset that only moves forward when told. Cloned, it is shared by
@@ -55,30 +55,19 @@ impl std::fmt::Debug for VirtualClock {
 pub struct EmbeddedSigner<'k> {
     /// The key.
     pub key: &'k SigningKey,
-    /// `kid`.
-    pub key_id: String,
-    /// `iss`.
-    pub provider_id: String,
-    /// Token lifetime.
-    pub ttl: TimeDelta,
+    /// The ids and lifetime every token carries.
+    pub template: TokenTemplate,
     /// The clock for `iat`.
     pub clock: VirtualClock,
 }
 
 impl TokenSource for EmbeddedSigner<'_> {
-    fn identity_token(&mut self, user: &str, nonce: &str) -> Result<String, FlowError> {
-        let issued_at = self.clock.now().timestamp();
-        let request = TokenRequest {
-            key_id: self.key_id.clone(),
-            typ: Typ::Jws,
-            provider_id: self.provider_id.clone(),
-            user: user.to_owned(),
-            nonce: nonce.to_owned(),
-            issued_at,
-            expires_at: issued_at + self.ttl.num_seconds(),
-            extra: serde_json::Map::new(),
-        };
-        Ok(token::sign(&request, self.key)?)
+    fn identity_token(&mut self, user: &str, nonce: &str) -> Result<Obtained, FlowError> {
+        let now = self.clock.now().timestamp();
+        let request = self
+            .template
+            .request(user, nonce, now, serde_json::Map::new());
+        Ok(token::sign(&request, self.key)?.into())
     }
 
     fn describe(&self) -> String {
@@ -94,6 +83,43 @@ pub struct EmbeddedService {
     pub clock: VirtualClock,
     /// Where nonces and session tokens come from.
     pub entropy: Box<dyn Entropy>,
+    /// What it answered since last asked, as the HTTP service would have.
+    pub exchanges: Vec<Exchange>,
+}
+
+impl EmbeddedService {
+    /// The service on `clock`, drawing from `entropy`.
+    pub fn new(service: Service, clock: VirtualClock, entropy: Box<dyn Entropy>) -> Self {
+        Self {
+            service,
+            clock,
+            entropy,
+            exchanges: Vec::new(),
+        }
+    }
+
+    /// Records the answer to `method target`: `ok` as the success body, or the error.
+    fn record<T>(
+        &mut self,
+        method: &'static str,
+        target: &str,
+        result: &Result<T, ApiError>,
+        ok: (u16, impl FnOnce(&T) -> String),
+    ) {
+        let (status, body) = match result {
+            Ok(value) => (ok.0, (ok.1)(value)),
+            Err(error) => (
+                error.status,
+                serde_json::to_string(error).unwrap_or_default(),
+            ),
+        };
+        self.exchanges.push(Exchange {
+            method,
+            target: target.to_owned(),
+            status,
+            body: body.chars().take(super::backend::EXCERPT).collect(),
+        });
+    }
 }
 
 impl std::fmt::Debug for EmbeddedService {
@@ -106,28 +132,55 @@ impl std::fmt::Debug for EmbeddedService {
 
 impl LayerApi for EmbeddedService {
     fn request_nonce(&mut self) -> Result<String, FlowError> {
-        Ok(self
+        let nonce = self
             .service
-            .issue_nonce(self.clock.now(), self.entropy.as_mut()))
+            .issue_nonce(self.clock.now(), self.entropy.as_mut());
+        let result = Ok(nonce);
+        self.record(
+            "POST",
+            "/nonces",
+            &result,
+            (201, |n: &String| {
+                serde_json::json!({ "nonce": n }).to_string()
+            }),
+        );
+        result.map_err(FlowError::Api)
     }
 
     fn create_session(&mut self, identity_token: &str) -> Result<Session, FlowError> {
         let app_id = self.service.app_id().to_owned();
-        self.service
+        let result = self
+            .service
             .create_session(
                 identity_token,
                 &app_id,
                 self.clock.now(),
                 self.entropy.as_mut(),
             )
-            .map_err(|(error, _)| FlowError::Api(error))
+            .map_err(|(error, _)| error);
+        self.record(
+            "POST",
+            "/sessions",
+            &result,
+            (201, |s: &Session| {
+                serde_json::json!({ "session_token": s.token }).to_string()
+            }),
+        );
+        result.map_err(FlowError::Api)
     }
 
     fn call(&mut self, session_token: &str) -> Result<(), FlowError> {
-        self.service
+        let result = self
+            .service
             .authorize(session_token, self.clock.now(), self.entropy.as_mut())
-            .map(|_| ())
-            .map_err(FlowError::Api)
+            .map(|_| ());
+        self.record(
+            "GET",
+            "/conversations",
+            &result,
+            (200, |()| "[]".to_owned()),
+        );
+        result.map_err(FlowError::Api)
     }
 
     fn expire_session(&mut self, session: &Session) -> Result<String, FlowError> {
@@ -140,12 +193,19 @@ impl LayerApi for EmbeddedService {
     }
 
     fn delete_session(&mut self, session_token: &str) -> Result<(), FlowError> {
-        self.service
-            .delete_session(session_token, self.clock.now(), self.entropy.as_mut())
-            .map_err(FlowError::Api)
+        let result =
+            self.service
+                .delete_session(session_token, self.clock.now(), self.entropy.as_mut());
+        let target = format!("/sessions/{session_token}");
+        self.record("DELETE", &target, &result, (204, |()| String::new()));
+        result.map_err(FlowError::Api)
     }
 
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    fn take_exchanges(&mut self) -> Vec<Exchange> {
+        std::mem::take(&mut self.exchanges)
     }
 }

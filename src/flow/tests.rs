@@ -2,6 +2,7 @@ use super::*;
 use crate::checks::tests::{key, keys};
 use crate::service::tests_support::Counter;
 use crate::service::{Service, ServiceConfig};
+use crate::token::{TokenTemplate, Typ};
 
 fn start() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap()
@@ -10,21 +11,25 @@ fn start() -> DateTime<Utc> {
 fn world(clock: &VirtualClock) -> (EmbeddedSigner<'static>, EmbeddedService) {
     let signer = EmbeddedSigner {
         key: key(),
-        key_id: "layer:///keys/11111111-2222-3333-4444-555555555555".into(),
-        provider_id: "layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into(),
-        ttl: TimeDelta::minutes(10),
+        template: TokenTemplate {
+            key_id: "layer:///keys/11111111-2222-3333-4444-555555555555".into(),
+            provider_id: "layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into(),
+            typ: Typ::Jws,
+            ttl: 600,
+            extra: serde_json::Map::new(),
+        },
         clock: clock.clone(),
     };
-    let service = EmbeddedService {
-        service: Service::new(ServiceConfig {
+    let service = EmbeddedService::new(
+        Service::new(ServiceConfig {
             app_id: "layer:///apps/staging/x".into(),
             keys: keys(),
             provider_id: None,
             session_ttl: TimeDelta::seconds(60),
         }),
-        clock: clock.clone(),
-        entropy: Box::new(Counter(0)),
-    };
+        clock.clone(),
+        Box::new(Counter(0)),
+    );
     (signer, service)
 }
 
@@ -42,6 +47,7 @@ fn run_flow(
         key_id: None,
         leeway: TimeDelta::zero(),
         challenge,
+        strict: false,
     };
     let mut steps = Vec::new();
     let ok = run(&policy, source, api, &mut |s| steps.push(s.clone()));
@@ -116,7 +122,7 @@ fn the_challenge_reauthenticates_with_the_challenge_nonce() {
 struct Impostor<'k>(EmbeddedSigner<'k>);
 
 impl TokenSource for Impostor<'_> {
-    fn identity_token(&mut self, _user: &str, nonce: &str) -> Result<String, FlowError> {
+    fn identity_token(&mut self, _user: &str, nonce: &str) -> Result<Obtained, FlowError> {
         self.0.identity_token("mallory", nonce)
     }
     fn describe(&self) -> String {
@@ -135,7 +141,7 @@ fn a_token_for_another_user_stops_the_flow_at_validation() {
     assert!(!last.ok);
     assert!(
         last.detail
-            .contains("user_matches: prn is \"mallory\" but --user is \"alice\""),
+            .contains("user_matches: prn is \"mallory\" but the user signing in is \"alice\""),
         "{}",
         last.detail
     );

@@ -19,9 +19,7 @@ pub use public::PublicKey;
 pub use signing::SigningKey;
 pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey};
 
-/// Prefix of a Key ID in its current form (`layer:///keys/<uuid>`); a bare UUID, the
-/// pre-2015 form, names the same key.
-pub const KEY_ID_PREFIX: &str = "layer:///keys/";
+pub use crate::ids::KEY_ID_PREFIX;
 /// Smallest key `sign` uses without `--allow-weak-key`, and the smallest we generate.
 pub const MIN_STRONG_BITS: usize = 2048;
 /// Smallest legacy key we still verify (with a warning) or sign with on request.
@@ -64,9 +62,7 @@ pub enum KeyError {
     )]
     Encrypted,
     /// A key of another algorithm.
-    #[error(
-        "this is {0} key; Layer identity tokens are RS256 and need an RSA key (`layer-auth keygen` makes one)"
-    )]
+    #[error("this is {0} key; Layer identity tokens are RS256 and need an RSA key")]
     NotRsa(&'static str),
     /// A public key where a private one is needed.
     #[error("this is a public key; signing needs the private key")]
@@ -83,7 +79,7 @@ pub enum KeyError {
     /// Over [`AWS_LC_MAX_BITS`]: verifiable, but not for signing.
     #[error(
         "{0}-bit RSA key: keys over {AWS_LC_MAX_BITS} bits can be verified but not used to sign; \
-         generate a 2048-bit key (`layer-auth keygen --out new.pem`) and register it"
+         generate a 2048-bit key and register it"
     )]
     TooLargeToSign(usize),
     /// A public exponent other than 3 or 65537.
@@ -91,9 +87,8 @@ pub enum KeyError {
     BadExponent(String),
     /// A legacy key offered for signing without opting in.
     #[error(
-        "{0}-bit RSA key: too weak to sign with. Generate a 2048-bit key (`layer-auth keygen --out new.pem`), \
-         register its public half in the Layer dashboard, and sign with it \
-         (or pass --allow-weak-key to sign with this legacy key anyway)"
+        "{0}-bit RSA key: too weak to sign with. Generate a 2048-bit key, register its public \
+         half in the Layer dashboard, and sign with it"
     )]
     Weak(usize),
     /// `keygen` asked for a size we do not generate.

@@ -221,9 +221,10 @@ impl KeySet {
             [only] => return Candidates::Single(only),
             _ => {}
         }
-        let bare = |k: &str| k.strip_prefix(KEY_ID_PREFIX).unwrap_or(k).to_owned();
-        let wanted = kid.map(bare);
-        let named = |k: &&VerifyingKey| k.kid.is_some() && k.kid.as_deref().map(bare) == wanted;
+        let named = |k: &&VerifyingKey| match (k.kid.as_deref(), kid) {
+            (Some(have), Some(wanted)) => crate::ids::same(have, wanted, KEY_ID_PREFIX),
+            _ => false,
+        };
         let by_kid: Vec<_> = self.keys.iter().filter(named).collect();
         if !by_kid.is_empty() {
             return Candidates::ByKid(by_kid);

@@ -3,15 +3,39 @@
 //! Every piece of text that came from outside goes through [`escape`] first, before any
 //! colour is added.
 
+mod ci;
 mod escape;
 mod flow;
 mod report;
 
 use colored::{ColoredString, Colorize as _};
 
+pub use ci::{JunitCase, github_annotations, write_junit};
 pub use escape::{escape, escape_capped, is_unsafe};
-pub use flow::{flow_verdict, render_step};
+pub use flow::{FlowReport, TimedStep, Unestablished, flow_verdict, micros, render_step};
 pub use report::{render_report, verdict};
+
+use crate::checks::{Check, CheckId};
+
+/// What the command at hand adds to the library's messages, which name no flag (`flow`,
+/// `serve` and Rust callers show them too): how to supply what was missing, or allow what
+/// failed, in that command's terms.
+pub trait Hints {
+    /// A hint for one check, shown after its message ("pass --nonce NONCE").
+    fn check(&self, _check: &Check) -> Option<String> {
+        None
+    }
+    /// How to make the checks that were not made ("pass --provider-id and --key-id").
+    fn not_made(&self, _ids: &[CheckId]) -> Option<String> {
+        None
+    }
+}
+
+/// No hints: the library's messages alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHints;
+
+impl Hints for NoHints {}
 
 /// Colour for one stream, decided by the caller: when off, every method returns plain text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -153,15 +153,16 @@ impl Service {
     }
 
     fn check_token(&self, identity_token: &str, now: DateTime<Utc>) -> Report {
+        // Strict like the service: no leeway, and when the registered keys carry ids, the
+        // token's kid must name one of them.
+        let named = self.config.keys.keys().iter().all(|k| k.kid().is_some());
         let policy = Policy {
-            now,
-            leeway: TimeDelta::zero(),
-            keys: &self.config.keys,
             expect: Expect {
                 provider_id: self.config.provider_id.clone(),
                 ..Expect::default()
             },
-            skip_signature: false,
+            require_kid: named && !self.config.keys.is_empty(),
+            ..Policy::new(now, &self.config.keys)
         };
         checks::validate(identity_token, &policy)
     }

@@ -17,9 +17,7 @@ pub use decode::{Base64Error, Decoded, PartError, base64url, decode};
 pub const ALG: &str = "RS256";
 /// The content type of a Layer External Identity Token, version 1.
 pub const CTY: &str = "layer-eit;v=1";
-pub use crate::keys::KEY_ID_PREFIX;
-/// Prefix of a Provider ID in its current form.
-pub const PROVIDER_ID_PREFIX: &str = "layer:///providers/";
+pub use crate::ids::{KEY_ID_PREFIX, PROVIDER_ID_PREFIX};
 /// Optional profile claims and their maximum length in characters (SPEC §1).
 pub const PROFILE_CLAIMS: [(&str, usize); 4] = [
     ("display_name", 128),
@@ -80,6 +78,48 @@ pub struct TokenRequest {
     pub extra: Map<String, Value>,
 }
 
+/// What every token from one signer shares: the ids, `typ`, the lifetime and extra claims.
+/// `sign`, `flow`'s embedded signer and `serve`'s sample backend all stamp tokens through it,
+/// so `iat` and `exp` are computed in one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenTemplate {
+    /// `kid`.
+    pub key_id: String,
+    /// `iss`.
+    pub provider_id: String,
+    /// `typ`.
+    pub typ: Typ,
+    /// `exp - iat`, in seconds.
+    pub ttl: i64,
+    /// Claims every token carries besides the required five.
+    pub extra: Map<String, Value>,
+}
+
+impl TokenTemplate {
+    /// The request for `user` over `nonce`, issued at `now` (epoch seconds), with `claims`
+    /// added to the template's own.
+    pub fn request(
+        &self,
+        user: &str,
+        nonce: &str,
+        now: i64,
+        claims: Map<String, Value>,
+    ) -> TokenRequest {
+        let mut extra = self.extra.clone();
+        extra.extend(claims);
+        TokenRequest {
+            key_id: self.key_id.clone(),
+            typ: self.typ,
+            provider_id: self.provider_id.clone(),
+            user: user.to_owned(),
+            nonce: nonce.to_owned(),
+            issued_at: now,
+            expires_at: now.saturating_add(self.ttl),
+            extra,
+        }
+    }
+}
+
 /// A token request that would make a token Layer refuses.
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
@@ -87,10 +127,12 @@ pub enum SignError {
     #[error("the {0} is empty or blank; Layer needs a non-empty {0}")]
     Empty(&'static str),
     /// `exp` not after `iat`.
-    #[error("the token would expire before it is issued: use a positive --ttl")]
+    #[error("the token would expire before it is issued: its lifetime must be more than 0s")]
     NoLifetime,
     /// `iat` or `exp` before 1970 or past the year 5138, which `validate` refuses.
-    #[error("iat and exp must fall between 1970 and the year 5138 (check --now and --ttl)")]
+    #[error(
+        "iat and exp must fall between 1970 and the year 5138 (check the time and the lifetime)"
+    )]
     ImplausibleTime,
     /// The token would be longer than [`MAX_TOKEN_BYTES`], which `validate` refuses.
     #[error(

@@ -14,15 +14,21 @@ use layer_auth::token::{TokenRequest, Typ, sign};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::util::{KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, private_key, ran, tempdir};
+use crate::util::{
+    KEY_ID, PROVIDER_ID, Ran, Report, fixture, la, layer_auth, private_key, ran, tempdir,
+};
 
 // ---- the `--json` report, read strictly ----
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FlowJson {
+    schema: u32,
     ok: bool,
     user: String,
+    strict: bool,
+    warnings: usize,
+    not_checked: Vec<String>,
     steps: Vec<StepJson>,
     total_ms: f64,
 }
@@ -30,29 +36,34 @@ struct FlowJson {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StepJson {
+    n: usize,
     step: String,
+    phase: String,
     ok: bool,
+    status: String,
     detail: String,
     elapsed_ms: f64,
     #[serde(default)]
-    report: Option<ReportJson>,
+    warnings: Vec<String>,
+    #[serde(default)]
+    not_checked: Vec<String>,
+    #[serde(default)]
+    nonce: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    http: Vec<ExchangeJson>,
+    #[serde(default)]
+    report: Option<Report>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReportJson {
-    valid: bool,
-    header: Option<Map<String, Value>>,
-    claims: Option<Map<String, Value>>,
-    checks: Vec<CheckJson>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CheckJson {
-    id: String,
-    status: String,
-    message: String,
+struct ExchangeJson {
+    method: String,
+    target: String,
+    status: u16,
+    body: String,
 }
 
 impl FlowJson {
@@ -360,6 +371,10 @@ struct Signer {
     /// Added to the current time for `iat`.
     iat_offset: i64,
     ttl: i64,
+    /// `iss`; `None` = the fixtures' provider id.
+    provider_id: Option<&'static str>,
+    /// `kid`; `None` = the fixtures' key id.
+    key_id: Option<&'static str>,
 }
 
 impl Default for Signer {
@@ -370,6 +385,8 @@ impl Default for Signer {
             nonce: None,
             iat_offset: 0,
             ttl: 600,
+            provider_id: None,
+            key_id: None,
         }
     }
 }
@@ -383,9 +400,9 @@ impl Signer {
         let (user, nonce) = request.fields();
         let iat = unix_now() + self.iat_offset;
         let token_request = TokenRequest {
-            key_id: KEY_ID.to_owned(),
+            key_id: self.key_id.unwrap_or(KEY_ID).to_owned(),
             typ: Typ::Jws,
-            provider_id: PROVIDER_ID.to_owned(),
+            provider_id: self.provider_id.unwrap_or(PROVIDER_ID).to_owned(),
             user: self.user.map_or(user, str::to_owned),
             nonce: self.nonce.map_or(nonce, str::to_owned),
             issued_at: iat,
@@ -522,7 +539,7 @@ fn flow_challenge_json_expires_the_session_and_re_authenticates_over_a_new_chall
     assert!(!second.is_empty());
     assert_ne!(first, second, "the challenge brings a new nonce");
     // The second token was signed over exactly the challenge nonce.
-    let reports: Vec<&ReportJson> = report
+    let reports: Vec<&Report> = report
         .steps
         .iter()
         .filter(|s| s.step == "token_validated")
@@ -850,7 +867,7 @@ fn flow_backend_answering_json_without_a_token_member_names_the_members_it_has()
         .into_iter()
         .find(|l| l.contains("token obtained"))
         .unwrap();
-    assert!(line.contains("it has: error"), "{r:?}");
+    assert!(line.contains("it has: \"error\""), "{r:?}");
     let _ = server.finish();
 }
 
@@ -1017,4 +1034,338 @@ fn flow_backend_answer_with_identity_token_twice_is_refused_by_name() {
         "has the member \"identity_token\" twice",
     );
     let _ = server.finish();
+}
+
+// ---- a green means what the service would say (issue 10) ----
+
+const OTHER_PROVIDER: &str = "layer:///providers/00000000-0000-4000-8000-000000000000";
+
+#[test]
+fn flow_backend_signing_another_provider_id_with_no_ids_given_names_the_unmade_checks_and_fails_under_strict()
+ {
+    let signer = || Signer {
+        provider_id: Some(OTHER_PROVIDER),
+        ..Signer::default()
+    };
+    let server = signing_backend(signer());
+    let r = flow_backend(&server.url, &[]);
+    passed(&r);
+    let verdict = r.stderr.lines().last().unwrap();
+    assert!(
+        verdict.starts_with("✓ flow passed with 2 checks not made (iss, kid — pass --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID): authenticated as \"alice\""),
+        "{r:?}"
+    );
+    let _ = server.finish();
+    let server = signing_backend(signer());
+    let r = flow_backend(&server.url, &["--strict"]);
+    failed_at(&r, "token validated", "refused under strict checking");
+    assert!(r.stderr.contains("iss, kid"), "{r:?}");
+    let _ = server.finish();
+    let server = signing_backend(signer());
+    let r = flow_backend(
+        &server.url,
+        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    );
+    failed_at(&r, "token validated", "eit_provider_not_found");
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_with_the_ids_given_checks_kid_as_the_service_does() {
+    let server = signing_backend(Signer {
+        key_id: Some("layer:///keys/00000000-0000-4000-8000-000000000000"),
+        ..Signer::default()
+    });
+    let r = flow_backend(
+        &server.url,
+        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    );
+    failed_at(&r, "token validated", "key_id_matches");
+    let _ = server.finish();
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(
+        &server.url,
+        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    );
+    passed(&r);
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✓ flow passed: authenticated as \"alice\""),
+        "everything established: {r:?}"
+    );
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_kid_without_the_keys_prefix_is_a_warning_the_verdict_counts() {
+    let server = signing_backend(Signer {
+        key_id: Some("11111111-2222-3333-4444-555555555555"),
+        ..Signer::default()
+    });
+    let r = flow_backend(
+        &server.url,
+        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    );
+    passed(&r);
+    assert!(r.stderr.contains("  ⚠ token validated"), "{r:?}");
+    assert!(
+        r.stderr.contains("⚠ eit_header_param_wrong_value: "),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✓ flow passed with 1 warning: "),
+        "{r:?}"
+    );
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_answer_with_a_trailing_newline_is_a_warning() {
+    let signer = Signer::default();
+    let server = backend(move |request| (200, format!("{}\n", signer.token(request))));
+    let r = flow_backend(&server.url, &["--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = flow_json(&r, 0);
+    let step = report.step("token_obtained");
+    assert_eq!(step.status, "warn");
+    assert!(
+        step.warnings[0].contains("1 bytes of whitespace around the answer were trimmed"),
+        "{step:?}"
+    );
+    assert_eq!(report.warnings, 1);
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_json_carries_numbers_phases_the_nonce_the_token_and_every_http_exchange() {
+    let server = signing_backend(Signer::default());
+    let r = flow_backend(&server.url, &["--json", "--challenge"]);
+    let report = flow_json(&r, 0);
+    assert_eq!(report.schema, 1);
+    let numbers: Vec<usize> = report.steps.iter().map(|s| s.n).collect();
+    assert_eq!(numbers, (1..=11).collect::<Vec<_>>());
+    let phases: Vec<&str> = report.steps.iter().map(|s| s.phase.as_str()).collect();
+    assert_eq!(&phases[..5], ["sign_in"; 5]);
+    assert_eq!(&phases[5..10], ["reauthentication"; 5]);
+    assert_eq!(phases[10], "sign_out");
+    let nonce = report.steps[0].nonce.clone().unwrap();
+    assert_eq!(report.steps[0].http[0].method, "POST");
+    assert_eq!(report.steps[0].http[0].target, "/nonces");
+    assert_eq!(report.steps[0].http[0].status, 201);
+    assert!(report.steps[0].http[0].body.contains(&nonce));
+    let obtained = &report.steps[1];
+    assert_eq!(obtained.http[0].target, server.url);
+    assert_eq!(obtained.http[0].status, 200);
+    assert!(obtained.http[0].body.contains("identity_token"));
+    let token = obtained.token.clone().unwrap();
+    assert_eq!(token.split('.').count(), 3);
+    assert_eq!(report.step("replay_refused").http[0].status, 422);
+    let deauth = report.step("deauthenticated");
+    let statuses: Vec<u16> = deauth.http.iter().map(|h| h.status).collect();
+    assert_eq!(statuses, [204, 401]);
+    assert!(
+        report
+            .steps
+            .iter()
+            .all(|s| (s.elapsed_ms * 1000.0).round() / 1000.0 == s.elapsed_ms)
+    );
+    assert!(!report.strict);
+    let unmade = ["eit_provider_not_found", "key_id_matches"];
+    assert_eq!(report.not_checked, unmade, "no ids were given");
+    assert_eq!(report.step("token_validated").not_checked, unmade);
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_backend_gets_extra_headers_field_names_and_our_user_agent_and_never_shows_a_header_value() {
+    let server = backend(|request| {
+        let (user, nonce) = {
+            let body: Value = serde_json::from_str(&request.body).unwrap_or_default();
+            (
+                body["userID"].as_str().unwrap_or_default().to_owned(),
+                body["layerNonce"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        let mut fixed = request.clone();
+        fixed.body = json!({"user_id": user, "nonce": nonce}).to_string();
+        (
+            200,
+            json!({"identity_token": Signer::default().token(&fixed)}).to_string(),
+        )
+    });
+    let r = flow_backend(
+        &server.url,
+        &[
+            "--header",
+            "Authorization: Bearer s3cr3t-app-session",
+            "--header",
+            "X-Team: blue",
+            "--user-field",
+            "userID",
+            "--nonce-field",
+            "layerNonce",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    for text in [&r.stdout, &r.stderr] {
+        assert!(!text.contains("s3cr3t-app-session"), "{r:?}");
+    }
+    let seen = server.finish();
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some("Bearer s3cr3t-app-session")
+    );
+    assert_eq!(seen[0].header("x-team"), Some("blue"));
+    let agent = seen[0].header("user-agent").unwrap();
+    assert_eq!(agent, format!("layer-auth/{}", env!("CARGO_PKG_VERSION")));
+    let r = la(&[
+        "flow",
+        "--user",
+        "a",
+        "--backend",
+        "http://127.0.0.1:1/",
+        "--public-key",
+        "k",
+        "--header",
+        "no colon here",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("--header takes 'NAME: VALUE'") && !r.stderr.contains("no colon here"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that_reproduces_it() {
+    let server = signing_backend(Signer {
+        user: Some("mallory"),
+        ..Signer::default()
+    });
+    let r = flow_backend(&server.url, &[]);
+    failed_at(&r, "token validated", "user_matches");
+    let line = |label: &str| {
+        r.stderr
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(label))
+            .unwrap_or_else(|| unreachable!("no {label} line: {r:?}"))
+            .trim()
+            .to_owned()
+    };
+    assert_eq!(line("token ").split('.').count(), 3);
+    assert!(line("claims").contains("\"prn\":\"mallory\""), "{r:?}");
+    let again = line("again ");
+    assert!(again.starts_with("layer-auth validate '"), "{again}");
+    let _ = server.finish();
+    // Run the line as printed, with this build as layer-auth.
+    let bin = assert_cmd::cargo::cargo_bin("layer-auth");
+    let script = format!("layer-auth() {{ \"$0\" \"$@\"; }}; {again} --json");
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .arg(&bin)
+        .env_remove("LAYER_PRIVATE_KEY_PATH")
+        .env_remove("LAYER_PROVIDER_ID")
+        .env_remove("LAYER_KEY_ID")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["failed"], json!(["user_matches"]));
+}
+
+#[test]
+fn flow_backend_that_caches_its_token_is_named_on_the_challenge() {
+    let cached = Arc::new(Mutex::new(None::<String>));
+    let server = {
+        let cached = Arc::clone(&cached);
+        backend(move |request| {
+            let mut slot = cached.lock().unwrap();
+            let token = slot
+                .get_or_insert_with(|| Signer::default().token(request))
+                .clone();
+            (200, json!({"identity_token": token}).to_string())
+        })
+    };
+    let r = flow_backend(&server.url, &["--challenge"]);
+    failed_at(
+        &r,
+        "token validated",
+        "this is the token of step 2 again: your backend caches tokens",
+    );
+    let _ = server.finish();
+}
+
+#[test]
+fn flow_https_against_a_plain_http_backend_asks_whether_http_was_meant() {
+    let server = signing_backend(Signer::default());
+    let url = server.url.replacen("http://", "https://", 1);
+    let r = flow_backend(&url, &[]);
+    failed_at(
+        &r,
+        "token obtained",
+        "does not speak TLS; did you mean http://127.0.0.1:",
+    );
+    let _ = server.finish();
+    // A plain-HTTP server that answers the TLS hello with a 400, as most do.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut hello = [0u8; 512];
+        let _ = stream.read(&mut hello);
+        let _ = stream.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+    });
+    let r = flow_backend(&format!("https://127.0.0.1:{port}/authenticate"), &[]);
+    failed_at(
+        &r,
+        "token obtained",
+        &format!("did you mean http://127.0.0.1:{port}/authenticate?"),
+    );
+    answer.join().unwrap();
+}
+
+#[test]
+fn flow_public_key_without_backend_and_own_key_without_ids_are_refused_with_the_reason() {
+    let r = la(&["flow", "--user", "alice", "--public-key", "backend.pub.pem"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("--public-key checks the tokens a --backend signs"),
+        "{r:?}"
+    );
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let r = ran(
+        layer_auth()
+            .args(["flow", "--user", "alice", "--key"])
+            .arg(&key),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("your key signs only with your ids: pass --provider-id (LAYER_PROVIDER_ID) and --key-id (LAYER_KEY_ID)"),
+        "{r:?}"
+    );
+    let r = la(&["flow", "--user", "alice"]);
+    assert!(
+        r.stderr.starts_with(
+            "flow embedded service and signer, ephemeral key and made-up ids for \"alice\""
+        ),
+        "{r:?}"
+    );
 }

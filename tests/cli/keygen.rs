@@ -118,3 +118,27 @@ fn keygen_jwk_prints_rsa_jwk_whose_kid_is_the_rfc7638_thumbprint() {
         "3072-bit modulus is 384 bytes = 512 base64url chars"
     );
 }
+
+#[test]
+fn keygen_names_the_file_the_public_key_went_to_when_stdout_is_redirected() {
+    let dir = crate::util::tempdir();
+    let public = dir.path().join("k.pub.pem");
+    let file = std::fs::File::create(&public).unwrap();
+    let out = crate::util::layer_auth()
+        .args(["keygen", "--out"])
+        .arg(dir.path().join("k.pem"))
+        .stdout(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let canonical = public.canonicalize().unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "register the public key written to {} in",
+            canonical.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("printed above"), "{stderr}");
+}

@@ -5,6 +5,7 @@ mod flow;
 mod hostile;
 mod interop;
 mod keygen;
+mod report_doc;
 mod review;
 mod secrets;
 mod sign;

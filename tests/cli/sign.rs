@@ -55,11 +55,14 @@ fn validate(token: &str, spki: &str) -> Ran {
     ])
 }
 
-/// The run failed with exit 2, nothing on stdout and one `error:` line on stderr.
+/// The run failed with exit 2, nothing on stdout and one `error:` line on stderr (and a
+/// `hint:` line when the command line knows the fix).
 fn one_error_line(r: &Ran) -> &str {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
-    assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let hinted = lines.len() == 2 && lines[1].starts_with("hint: ");
+    assert!(lines.len() == 1 || hinted, "one line: {r:?}");
     assert!(r.stderr.starts_with("error: "), "{r:?}");
     &r.stderr
 }
@@ -822,14 +825,17 @@ fn sign_batch_bad_lines_leave_empty_lines_in_place_name_line_k_and_exit_1() {
     assert_eq!(&lines[1..5], ["", "", "", ""], "{r:?}");
     assert_eq!(claims(lines[5])["nce"], json!("n6"));
     assert_eq!(claims(lines[5])["prn"], json!("frank"));
-    for k in 2..=5 {
+    for k in 2..=4 {
         assert!(r.stderr.contains(&format!("line {k}:")), "line {k}: {r:?}");
     }
-    assert!(!r.stderr.contains("line 1:") && !r.stderr.contains("line 6:"));
+    // A blank line answers with a blank line and is no failure (as in validate -).
+    for k in [1, 5, 6] {
+        assert!(!r.stderr.contains(&format!("line {k}:")), "line {k}: {r:?}");
+    }
     assert!(r.stderr.contains("not JSON"), "{r:?}");
     assert!(r.stderr.contains(r#"no "user""#), "{r:?}");
     assert!(r.stderr.contains("must be a string"), "{r:?}");
-    assert!(r.stderr.contains("empty line"), "{r:?}");
+    assert!(r.stderr.contains("3 line(s) could not be signed"), "{r:?}");
 }
 
 #[test]
@@ -956,4 +962,101 @@ fn sign_batch_into_a_pipe_closed_after_one_line_ends_without_a_panic() {
     }
     #[cfg(not(unix))]
     assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+// ---- what a CI author gets told (issue 10) ----
+
+#[test]
+fn sign_lists_every_missing_setting_at_once() {
+    let r = la(&["sign", "--nonce", "n", "--user", "u"]);
+    let line = one_error_line(&r);
+    assert!(
+        line.starts_with("error: missing 3 settings: the provider id: pass --provider-id"),
+        "{r:?}"
+    );
+    assert!(
+        line.contains("; the key id: pass --key-id layer:///keys/<uuid> or set LAYER_KEY_ID"),
+        "{r:?}"
+    );
+    assert!(line.contains("; the private key: pass --key PATH"), "{r:?}");
+    let r = la(&[
+        "sign",
+        "--nonce",
+        "n",
+        "--user",
+        "u",
+        "--key-id",
+        "k",
+        "--provider-id",
+        "p",
+    ]);
+    assert!(
+        one_error_line(&r).starts_with("error: missing the private key: "),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn sign_batch_skips_blank_lines_names_a_bom_and_a_misnamed_member_and_warns_of_run_options() {
+    let dir = tempdir();
+    let input = format!(
+        "\u{feff}{}\n{}\n{}\n\n",
+        batch_line("n1", "alice"),
+        json!({"nonce": "n2", "user_id": "bob"}),
+        json!({"nonce": "n3", "user": "carol", "ttl": "2m"}),
+    );
+    let r = batch_stdin(dir.path(), &input);
+    assert_eq!(r.code, 1, "only the misnamed line fails: {r:?}");
+    let lines: Vec<&str> = r.stdout.split_terminator('\n').collect();
+    assert_eq!(lines.len(), 4, "{r:?}");
+    assert_eq!(
+        claims(lines[0])["prn"],
+        json!("alice"),
+        "the BOM was skipped"
+    );
+    assert_eq!(lines[1], "");
+    assert_eq!(claims(lines[2])["ttl"], json!("2m"));
+    assert_eq!(
+        lines[3], "",
+        "the trailing blank line answers with a blank line"
+    );
+    assert!(
+        r.stderr
+            .contains("warning: line 1 starts with a UTF-8 byte-order mark (BOM)"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("error: line 2: no \"user\", but \"user_id\": did you mean user?"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("warning: line 3: \"ttl\" is not a per-line option"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("line 4"), "{r:?}");
+    let clean = batch_stdin(dir.path(), &format!("{}\n\n", batch_line("n1", "alice")));
+    assert_eq!(
+        clean.code, 0,
+        "a trailing blank line is no failure: {clean:?}"
+    );
+}
+
+#[test]
+fn sign_now_takes_times_relative_to_the_real_clock() {
+    let dir = tempdir();
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let r = ran(
+        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--now", "-2h"]),
+        None,
+    );
+    let iat = claims(&one_token(&r))["iat"].as_i64().unwrap();
+    assert!(
+        (before - 7200 - 5..=before - 7200 + 5).contains(&iat),
+        "iat {iat}, now {before}"
+    );
 }

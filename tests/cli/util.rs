@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt as _;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// `layer-auth` with no `LAYER_*`, colour or terminal settings inherited.
 pub fn layer_auth() -> Command {
@@ -131,4 +133,52 @@ pub fn private_key(dir: &Path, name: &str) -> PathBuf {
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     copy
+}
+
+/// One `--json` report (docs/report.md), read strictly: an unknown member is a failure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub schema: u32,
+    #[serde(default)]
+    pub line: Option<usize>,
+    pub valid: bool,
+    pub signature_verified: bool,
+    pub failed: Vec<String>,
+    pub warnings: Vec<String>,
+    pub not_checked: Vec<String>,
+    pub header: Option<Map<String, Value>>,
+    pub claims: Option<Map<String, Value>>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    pub status: String,
+    pub message: String,
+}
+
+impl Report {
+    /// The check with this id (there must be exactly one).
+    pub fn check(&self, id: &str) -> &Check {
+        let found: Vec<&Check> = self.checks.iter().filter(|c| c.id == id).collect();
+        assert_eq!(found.len(), 1, "one {id} check in {self:#?}");
+        found[0]
+    }
+
+    /// The status of the check with this id.
+    pub fn status(&self, id: &str) -> &str {
+        &self.check(id).status
+    }
+
+    /// The ids of the failing checks, in report order.
+    pub fn failing(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == "fail")
+            .map(|c| c.id.as_str())
+            .collect()
+    }
 }

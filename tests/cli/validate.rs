@@ -6,51 +6,8 @@ use std::process::Stdio;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
-use serde_json::{Map, Value};
 
-use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, fixture, la, layer_auth, ran, token};
-
-/// One `--json` report (SPEC §3), read strictly: an unknown member is a failure.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Report {
-    valid: bool,
-    header: Option<Map<String, Value>>,
-    claims: Option<Map<String, Value>>,
-    checks: Vec<Check>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Check {
-    id: String,
-    status: String,
-    message: String,
-}
-
-impl Report {
-    /// The check with this id (there must be exactly one).
-    fn check(&self, id: &str) -> &Check {
-        let found: Vec<&Check> = self.checks.iter().filter(|c| c.id == id).collect();
-        assert_eq!(found.len(), 1, "one {id} check in {self:#?}");
-        found[0]
-    }
-
-    /// The status of the check with this id.
-    fn status(&self, id: &str) -> &str {
-        &self.check(id).status
-    }
-
-    /// The ids of the failing checks, in report order.
-    fn failing(&self) -> Vec<&str> {
-        self.checks
-            .iter()
-            .filter(|c| c.status == "fail")
-            .map(|c| c.id.as_str())
-            .collect()
-    }
-}
+use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, Report, fixture, la, layer_auth, ran, token};
 
 /// Every rule, in the order every report lists them.
 const CHECK_IDS: [&str; 20] = [
@@ -116,6 +73,14 @@ fn validate_json(token: &str, extra: &[&str]) -> Ran {
         NOW,
         "--json",
     ];
+    args.extend_from_slice(extra);
+    la(&args)
+}
+
+/// `validate TOKEN --public-key keys/rsa2048-spki.pem --now NOW EXTRA…`, report on stderr.
+fn validate_human(token: &str, extra: &[&str]) -> Ran {
+    let spki = key("rsa2048-spki.pem");
+    let mut args = vec!["validate", token, "--public-key", &spki, "--now", NOW];
     args.extend_from_slice(extra);
     la(&args)
 }
@@ -224,7 +189,7 @@ fn validate_json_lists_every_rule_once_in_the_same_order_for_every_token() {
         assert_eq!(ids, CHECK_IDS, "{name}");
         for check in &report.checks {
             assert!(
-                ["pass", "fail", "skip"].contains(&check.status.as_str()),
+                ["pass", "warn", "fail", "skip"].contains(&check.status.as_str()),
                 "{name}: {check:?}"
             );
             assert!(!check.message.is_empty(), "{name}: {check:?}");
@@ -308,8 +273,15 @@ fn validate_leeway_forgives_an_expiry_30s_ago_only_when_it_is_at_least_30s() {
         assert_eq!(r.code, 0, "--leeway {leeway}: {r:?}");
         let report = parse_report(&r);
         assert!(report.valid);
-        assert_eq!(report.status("eit_expired"), "pass");
-        assert!(report.check("eit_expired").message.contains("leeway"));
+        assert_eq!(report.status("eit_expired"), "warn");
+        assert!(
+            report
+                .check("eit_expired")
+                .message
+                .contains("within the allowed clock skew"),
+            "{report:#?}"
+        );
+        assert_eq!(report.warnings, ["eit_expired"]);
     }
 }
 
@@ -321,7 +293,9 @@ fn validate_leeway_forgives_an_iat_an_hour_ahead_only_with_an_hour_of_leeway() {
     assert_eq!(parse_report(&r).failing(), ["eit_not_before"]);
     let r = validate_json(&future, &["--leeway", "1h"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(parse_report(&r).status("eit_not_before"), "pass");
+    assert_eq!(parse_report(&r).status("eit_not_before"), "warn");
+    let r = validate_json(&future, &["--leeway", "1h", "--strict"]);
+    assert_eq!(r.code, 1, "a warning fails under --strict: {r:?}");
 }
 
 #[test]
@@ -420,8 +394,8 @@ fn validate_fails_only_the_check_of_the_one_expected_value_that_differs_and_exit
         assert_eq!(report.failing(), [id], "{flag}: {report:#?}");
         let message = &report.check(id).message;
         assert!(
-            message.contains(value) && message.contains(flag),
-            "{flag}: the message names what was wanted: {message}"
+            message.contains(value) && !message.contains("--"),
+            "{flag}: the message names what was wanted, in the token's terms: {message}"
         );
     }
 }
@@ -746,7 +720,12 @@ fn validate_refuses_an_unusable_public_key_with_one_line_and_exit_2() {
         ]);
         assert_eq!(r.code, 2, "{path}: {r:?}");
         assert!(r.stdout.is_empty(), "{path}: {r:?}");
-        assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
+        let error = r
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("hint: "))
+            .count();
+        assert_eq!(error, 1, "one error line: {r:?}");
         assert!(r.stderr.starts_with("error: "), "{r:?}");
         assert!(
             r.stderr.contains(&path) && r.stderr.contains(reason),
@@ -1027,7 +1006,13 @@ fn validate_human_report_goes_to_stderr_with_header_claims_every_check_and_a_ver
     }
     assert!(!r.stderr.contains("✗"), "{r:?}");
     let verdict = r.stderr.lines().last().unwrap();
-    assert!(verdict.starts_with("✓ valid: "), "{r:?}");
+    assert!(
+        verdict.starts_with(
+            "✓ valid with 4 checks not made (nce, prn, iss, kid — pass --nonce, --user, \
+             --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID): identity token for"
+        ),
+        "{r:?}"
+    );
     assert!(
         verdict.contains("alice") && verdict.contains("expires in 5m"),
         "{r:?}"
@@ -1155,7 +1140,7 @@ fn help_examples(sub: &str) -> Vec<String> {
 
 #[test]
 fn every_subcommand_help_exits_0_and_ends_with_examples() {
-    for sub in ["keygen", "sign", "validate", "completions"] {
+    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
         let examples = help_examples(sub);
         assert!(
             (2..=6).contains(&examples.len()),
@@ -1174,14 +1159,46 @@ fn every_subcommand_help_exits_0_and_ends_with_examples() {
 }
 
 #[test]
-fn every_help_example_line_is_a_whole_command() {
-    for sub in ["keygen", "sign", "validate", "completions"] {
+fn every_help_example_line_is_a_whole_command_or_continues_one_with_a_backslash() {
+    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
+        let mut continued = false;
         for line in help_examples(sub) {
             let line = line.trim_start();
             assert!(
-                line.contains("layer-auth ") || line.starts_with("export "),
+                continued || line.contains("layer-auth ") || line.starts_with("export "),
                 "{sub}: not a whole command (wrapped?): {line:?}"
             );
+            assert!(line.len() <= 80, "{sub}: over 80 columns: {line:?}");
+            continued = line.ends_with(" \\");
+        }
+        assert!(!continued, "{sub}: the last example ends in a backslash");
+    }
+}
+
+#[test]
+fn help_examples_are_never_broken_mid_command_on_a_narrow_terminal() {
+    for columns in ["40", "60", "80"] {
+        for sub in ["sign", "validate", "flow"] {
+            let r = ran(
+                layer_auth().env("COLUMNS", columns).args([sub, "--help"]),
+                None,
+            );
+            assert_eq!(r.code, 0, "{r:?}");
+            let examples = r.stdout.split("Examples:\n").nth(1).unwrap();
+            let mut continued = false;
+            for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+                let line = line.trim_start();
+                assert!(
+                    continued
+                        || line.starts_with("layer-auth ")
+                        || line.starts_with("export ")
+                        || line.starts_with("printf ")
+                        || line.starts_with("cat "),
+                    "COLUMNS={columns} {sub}: broken mid-command: {line:?}\n{}",
+                    r.stdout
+                );
+                continued = line.ends_with(" \\");
+            }
         }
     }
 }
@@ -1203,4 +1220,371 @@ fn completions_refuse_an_unknown_shell_with_exit_2() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("tcsh"), "{r:?}");
+}
+
+// ---- verdicts that say what was and was not established (issue 10) ----
+
+/// A fixture-like token signed by `sign` with the fixture key, `extra` changing what the
+/// test needs (`--now 1700000000` unless `extra` sets it).
+fn signed(extra: &[&str]) -> String {
+    let dir = crate::util::tempdir();
+    let key = crate::util::private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let mut cmd = crate::util::sign_cmd(&key);
+    cmd.args(["--nonce", "nonce-123", "--user", "alice"]);
+    if !extra.contains(&"--now") {
+        cmd.args(["--now", "1700000000"]);
+    }
+    let r = ran(cmd.args(extra), None);
+    assert_eq!(r.code, 0, "{r:?}");
+    r.stdout.trim().to_owned()
+}
+
+#[test]
+fn validate_warns_for_a_bare_uuid_kid_an_app_id_iss_and_a_legacy_key_and_colours_by_status() {
+    let r = validate_json(&token("valid-bare-uuid"), &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = parse_report(&r);
+    assert_eq!(
+        report.warnings,
+        ["eit_header_param_wrong_value", "claim_values"]
+    );
+    let app = signed(&[
+        "--claim",
+        "iss=layer:///apps/staging/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    ]);
+    let report = parse_report(&validate_json(&app, &[]));
+    assert_eq!(report.status("claim_values"), "warn");
+    assert!(
+        report
+            .check("claim_values")
+            .message
+            .contains("iss is an App ID")
+    );
+    let r = la(&[
+        "validate",
+        &token("valid-1024"),
+        "--public-key",
+        &key("rsa1024-spki.pem"),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    let report = parse_report(&r);
+    assert_eq!(report.status(SIGNATURE), "warn", "{r:?}");
+    assert!(report.signature_verified);
+    let human = la(&[
+        "validate",
+        &token("valid-bare-uuid"),
+        "--public-key",
+        &key("rsa2048-spki.pem"),
+        "--now",
+        NOW,
+    ]);
+    let verdict = human.stderr.lines().last().unwrap();
+    assert!(
+        verdict.starts_with("✓ valid with 2 warnings (eit_header_param_wrong_value, claim_values) and 4 checks not made"),
+        "{human:?}"
+    );
+    assert!(
+        human.stderr.contains("  ⚠ eit_header_param_wrong_value "),
+        "{human:?}"
+    );
+}
+
+#[test]
+fn validate_warns_when_whitespace_was_trimmed_from_around_the_token() {
+    let padded = format!("  {}\t", token("valid"));
+    let report = parse_report(&validate_json(&padded, &[]));
+    assert!(report.valid);
+    assert_eq!(report.warnings, ["token_size"]);
+    assert!(
+        report
+            .check("token_size")
+            .message
+            .contains("3 bytes of whitespace around it were trimmed")
+    );
+}
+
+#[test]
+fn validate_verdict_names_only_the_checks_not_made_and_the_flags_that_make_them() {
+    let ids = ["--provider-id", PROVIDER_ID, "--key-id", KEY_ID];
+    let r = validate_human(&token("valid"), &ids);
+    assert_eq!(r.code, 0, "{r:?}");
+    let verdict = r.stderr.lines().last().unwrap();
+    assert!(
+        verdict.starts_with("✓ valid with 2 checks not made (nce, prn — pass --nonce and --user): identity token for \"alice\""),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("not checked: no nonce to compare nce with (pass --nonce)"),
+        "the check line carries the hint: {r:?}"
+    );
+    let all = validate_human(
+        &token("valid"),
+        &[&ids[..], &["--nonce", "nonce-123", "--user", "alice"]].concat(),
+    );
+    assert!(
+        all.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✓ valid: identity token for \"alice\", expires in 5m"),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn validate_strict_fails_any_warning_or_check_not_made_with_exit_1() {
+    let spki = key("rsa2048-spki.pem");
+    let r = la(&[
+        "validate",
+        &token("valid"),
+        "--public-key",
+        &spki,
+        "--now",
+        NOW,
+        "--strict",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✗ invalid (strict): 4 checks not made (nce, prn, iss, kid"),
+        "{r:?}"
+    );
+    let r = validate_json(&token("valid"), &["--strict"]);
+    assert!(!parse_report(&r).valid);
+    let every = [
+        "--strict",
+        "--nonce",
+        "nonce-123",
+        "--user",
+        "alice",
+        "--provider-id",
+        PROVIDER_ID,
+        "--key-id",
+        KEY_ID,
+    ];
+    assert_eq!(validate_json(&token("valid"), &every).code, 0);
+    assert_eq!(
+        validate_json(&token("valid-bare-uuid"), &every).code,
+        1,
+        "warnings fail too"
+    );
+}
+
+#[test]
+fn validate_json_carries_line_numbers_that_blank_lines_do_not_shift_and_every_status_list() {
+    let input = format!(
+        "{}\n\n   \n{}\n{}\n",
+        token("valid"),
+        token("expired"),
+        token("valid-bare-uuid")
+    );
+    let r = validate_stdin(&["--json"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let reports = parse_reports(&r);
+    let lines: Vec<Option<usize>> = reports.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [Some(1), Some(4), Some(5)]);
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.schema == 1 && r.signature_verified)
+    );
+    assert_eq!(reports[1].failed, ["eit_expired"]);
+    assert_eq!(reports[2].warnings.len(), 2);
+    assert_eq!(
+        reports[0].not_checked,
+        [
+            "eit_nonce_not_found",
+            "user_matches",
+            "eit_provider_not_found",
+            "key_id_matches"
+        ]
+    );
+    let one = parse_report(&validate_json(&token("valid"), &[]));
+    assert_eq!(one.line, None, "a token argument has no line");
+}
+
+#[test]
+fn validate_jsonl_judges_each_token_against_its_own_nonce_and_user() {
+    let t = token("valid");
+    let input = [
+        serde_json::json!({"token": t, "nonce": "nonce-123", "user": "alice"}).to_string(),
+        serde_json::json!({"token": t, "nonce": "other", "user": "alice"}).to_string(),
+        serde_json::json!({"token": t, "user": "mallory"}).to_string(),
+        "not json".to_owned(),
+        serde_json::json!({"nonce": "n"}).to_string(),
+    ]
+    .join("\n");
+    let r = validate_stdin(&["--jsonl", "--json"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{r:?}");
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(
+        lines[1]["failed"],
+        serde_json::json!(["eit_nonce_not_found"])
+    );
+    assert_eq!(lines[2]["failed"], serde_json::json!(["user_matches"]));
+    assert_eq!(lines[2]["not_checked"][0], "eit_nonce_not_found");
+    assert_eq!(
+        lines[3],
+        serde_json::json!({"schema": 1, "line": 4, "valid": false, "error": "the line is not JSON (expected ident at column 2)"})
+    );
+    assert_eq!(lines[4]["line"], 5);
+    assert!(
+        lines[4]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("no \"token\"")
+    );
+    let r = la(&["validate", &t, "--jsonl"]);
+    assert_eq!(r.code, 2, "--jsonl reads stdin: {r:?}");
+}
+
+#[test]
+fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_stderr() {
+    let input = format!("{}\n{}\n", token("expired"), token("valid-bare-uuid"));
+    let r = validate_stdin(&["--json", "--format", "github"], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let annotations: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 3, "{r:?}");
+    assert!(
+        annotations[0].starts_with("::error title=eit_expired::line 1: expired "),
+        "{r:?}"
+    );
+    assert!(
+        annotations[1].starts_with("::warning title=eit_header_param_wrong_value::line 2: "),
+        "{r:?}"
+    );
+    assert_eq!(parse_reports(&r).len(), 2, "stdout is untouched JSON");
+    let strict = validate_stdin(&["--format", "github", "--strict"], input.as_bytes());
+    let errors = strict
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .count();
+    assert_eq!(
+        errors,
+        1 + 4 + 2 + 4,
+        "under --strict, warnings and checks not made are errors: {strict:?}"
+    );
+}
+
+#[test]
+fn validate_junit_writes_one_testcase_per_token_that_pythons_xml_parser_reads() {
+    let dir = crate::util::tempdir();
+    let xml = dir.path().join("report.xml");
+    let input = format!(
+        "{}\n{}\n{}\n",
+        token("valid"),
+        token("expired"),
+        token("alg-none")
+    );
+    let r = validate_stdin(&["--junit", xml.to_str().unwrap()], input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let script = "import sys, xml.etree.ElementTree as ET\n\
+        root = ET.parse(sys.argv[1]).getroot()\n\
+        cases = root.iter('testcase')\n\
+        print(root.get('tests'), root.get('failures'))\n\
+        for c in cases: print(c.get('name'), ' '.join(f.get('type') for f in c.iter('failure')))\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("3 2"));
+    assert_eq!(lines.next(), Some("line 1 "));
+    assert_eq!(lines.next(), Some("line 2 eit_expired"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("line 3 eit_header_param_wrong_value"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_now_takes_times_relative_to_the_real_clock_and_names_milliseconds() {
+    let fresh = signed(&["--now", "-1m"]);
+    let spki = key("rsa2048-spki.pem");
+    for now in ["now", "+30s", "now+1m"] {
+        let r = la(&["validate", &fresh, "--public-key", &spki, "--now", now]);
+        assert_eq!(r.code, 0, "--now {now}: {r:?}");
+    }
+    let r = la(&["validate", &fresh, "--public-key", &spki, "--now", "+1h"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let r = la(&[
+        "validate",
+        &fresh,
+        "--public-key",
+        &spki,
+        "--now",
+        "1700000000123",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("has 13 digits: milliseconds? Give epoch seconds (1700000000)"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn validate_says_local_time_written_as_utc_when_iat_is_a_time_zone_offset_ahead() {
+    let ahead = signed(&["--now", "1700007500"]);
+    let report = parse_report(&validate_json(&ahead, &[]));
+    let message = &report.check("eit_not_before").message;
+    assert!(
+        message
+            .starts_with("iat is 2h in the future, a time-zone offset: local time written as UTC"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`int(time.time())`, `Math.floor(Date.now() / 1000)`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn no_library_message_names_a_command_line_flag() {
+    let expect = [
+        "--nonce",
+        "other",
+        "--user",
+        "bob",
+        "--provider-id",
+        "layer:///providers/x",
+        "--key-id",
+        "layer:///keys/x",
+    ];
+    for name in fixture_token_names() {
+        for extra in [&[][..], &expect[..], &["--skip-signature"][..]] {
+            let report = parse_report(&validate_json(&token(&name), extra));
+            for check in &report.checks {
+                assert!(!check.message.contains("--"), "{name} {extra:?}: {check:?}");
+            }
+        }
+    }
+    let keyless = parse_report(&la(&["validate", &token("valid"), "--now", NOW, "--json"]));
+    assert!(
+        keyless.checks.iter().all(|c| !c.message.contains("--")),
+        "{keyless:#?}"
+    );
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::Args;
 use layer_auth::keys::WeakKeys;
-use layer_auth::time;
+use layer_auth::time::{self, TimeSpec};
 
 /// The environment variable that names a private key file.
 pub const PRIVATE_KEY_PATH_ENV: &str = "LAYER_PRIVATE_KEY_PATH";
@@ -100,15 +100,26 @@ impl IdArgs {
 /// `--now`: the clock, for reproducible runs.
 #[derive(Debug, Clone, Args)]
 pub struct ClockArgs {
-    /// Judge or stamp times as if it were this instant: RFC 3339 or epoch seconds.
-    #[arg(long, value_name = "TIME", value_parser = parse_instant, allow_hyphen_values = true)]
-    pub now: Option<DateTime<Utc>>,
+    /// Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or
+    /// relative to the real clock (now, +11m, -2h).
+    #[arg(long, value_name = "TIME", value_parser = parse_time_spec, allow_hyphen_values = true)]
+    now: Option<TimeSpec>,
 }
 
 impl ClockArgs {
     /// `--now`, or the system clock (the only place the binary reads it).
     pub fn now(&self) -> DateTime<Utc> {
-        self.now.unwrap_or_else(Utc::now)
+        let real = Utc::now();
+        self.now.map_or(real, |spec| spec.resolve(real))
+    }
+
+    /// A clock for a whole run: `--now` resolved against the real clock each time it is read.
+    pub fn source(&self) -> impl Fn() -> DateTime<Utc> + Send + Sync + 'static {
+        let spec = self.now;
+        move || {
+            let real = Utc::now();
+            spec.map_or(real, |spec| spec.resolve(real))
+        }
     }
 }
 
@@ -122,9 +133,9 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
     time::parse_duration(text).map_err(|e| e.to_string())
 }
 
-/// clap value parser for instants (RFC 3339 or epoch seconds).
-pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    time::parse_instant(text).map_err(|e| e.to_string())
+/// clap value parser for `--now` (RFC 3339, epoch seconds, `now`, `+11m`, `-2h`).
+pub fn parse_time_spec(text: &str) -> Result<TimeSpec, String> {
+    time::parse_time_spec(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -135,6 +146,11 @@ mod tests {
     fn value_parsers_explain_what_they_expect() {
         assert_eq!(parse_duration("2h").unwrap().num_seconds(), 7200);
         assert!(parse_duration("-1s").unwrap_err().contains("out of range"));
-        assert!(parse_instant("noon").unwrap_err().contains("RFC 3339"));
+        assert!(parse_time_spec("noon").unwrap_err().contains("RFC 3339"));
+        assert!(
+            parse_time_spec("1700000000000")
+                .unwrap_err()
+                .contains("milliseconds?")
+        );
     }
 }

@@ -32,49 +32,56 @@ pub enum Line<'a> {
 }
 
 enum Owned {
-    Text(Vec<u8>),
-    TooLong(usize),
+    Text(usize, Vec<u8>),
+    TooLong(usize, usize),
 }
 
 impl Owned {
+    fn number(&self) -> usize {
+        match self {
+            Self::Text(n, _) | Self::TooLong(n, _) => *n,
+        }
+    }
+
     fn line(&self) -> Line<'_> {
         match self {
-            Self::Text(bytes) => Line::Text(bytes),
-            Self::TooLong(len) => Line::TooLong(*len),
+            Self::Text(_, bytes) => Line::Text(bytes),
+            Self::TooLong(_, len) => Line::TooLong(*len),
         }
     }
 
     fn bytes(&self) -> usize {
         match self {
-            Self::Text(bytes) => bytes.len(),
-            Self::TooLong(_) => 0,
+            Self::Text(_, bytes) => bytes.len(),
+            Self::TooLong(..) => 0,
         }
     }
 }
 
-/// Runs `work` on every line of `input` on every core, and calls `emit` on this thread with
-/// each 1-based line number and result, in input order. Lines longer than `max_line` bytes
-/// reach `work` as [`Line::TooLong`]. A line on its own (one token) is worked on without
+/// Runs `work` on every line of `input` (with its 1-based number) on every core, and calls
+/// `emit` on this thread with each line number and result, in input order. Lines longer than
+/// `max_line` bytes reach `work` as [`Line::TooLong`]. A line on its own (one token) is worked on without
 /// starting the thread pool. `emit`'s third argument is true for the last result of a chunk:
 /// the moment to flush, so that answers leave as their lines come in.
 pub fn for_each_line<T: Send>(
     input: impl Read + Send,
     max_line: usize,
-    work: impl Fn(Line<'_>) -> T + Sync,
+    work: impl Fn(usize, Line<'_>) -> T + Sync,
     mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut input = BufReader::with_capacity(256 * 1024, input);
-    let first = read_chunk(&mut input, max_line)?;
+    let mut numbers = 1_usize..;
+    let first = read_chunk(&mut input, max_line, &mut numbers)?;
     std::thread::scope(|scope| {
         let (lines_tx, lines_rx) = sync_channel::<Vec<Owned>>(DEPTH);
-        let (results_tx, results_rx) = sync_channel::<Vec<T>>(DEPTH);
+        let (results_tx, results_rx) = sync_channel::<Vec<(usize, T)>>(DEPTH);
         let reader = scope.spawn(move || -> anyhow::Result<()> {
             let mut chunk = first;
             while !chunk.is_empty() {
                 if lines_tx.send(chunk).is_err() {
                     return Ok(()); // the consumer stopped (closed stdout): stop reading
                 }
-                chunk = read_chunk(&mut input, max_line)?;
+                chunk = read_chunk(&mut input, max_line, &mut numbers)?;
             }
             Ok(())
         });
@@ -96,10 +103,16 @@ pub fn for_each_line<T: Send>(
                     batch.extend(more);
                 }
                 // A lone line (one token) never starts the thread pool.
-                let results: Vec<T> = if batch.len() == 1 {
-                    batch.iter().map(|l| work(l.line())).collect()
+                let results: Vec<(usize, T)> = if batch.len() == 1 {
+                    batch
+                        .iter()
+                        .map(|l| (l.number(), work(l.number(), l.line())))
+                        .collect()
                 } else {
-                    batch.par_iter().map(|l| work(l.line())).collect()
+                    batch
+                        .par_iter()
+                        .map(|l| (l.number(), work(l.number(), l.line())))
+                        .collect()
                 };
                 drop(batch);
                 if results_tx.send(results).is_err() {
@@ -107,11 +120,9 @@ pub fn for_each_line<T: Send>(
                 }
             }
         });
-        let mut line_no = 0;
         for results in results_rx {
             let last = results.len();
-            for (i, result) in results.into_iter().enumerate() {
-                line_no += 1;
+            for (i, (line_no, result)) in results.into_iter().enumerate() {
                 emit(line_no, result, i + 1 == last)?;
             }
         }
@@ -124,11 +135,15 @@ pub fn for_each_line<T: Send>(
 /// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, without their `\n` or `\r\n`, ending
 /// early when nothing more is buffered (so a slow producer is not kept waiting); empty at the
 /// end of the input.
-fn read_chunk<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Result<Vec<Owned>> {
+fn read_chunk<R: Read>(
+    input: &mut BufReader<R>,
+    max_line: usize,
+    numbers: &mut std::ops::RangeFrom<usize>,
+) -> anyhow::Result<Vec<Owned>> {
     let mut lines = Vec::with_capacity(64);
     let mut bytes = 0;
     while lines.len() < CHUNK && bytes < CHUNK_BYTES {
-        let Some(line) = read_line(input, max_line)? else {
+        let Some(line) = read_line(input, max_line, numbers)? else {
             break;
         };
         bytes += line.bytes();
@@ -142,7 +157,11 @@ fn read_chunk<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Res
 
 /// One line without its ending, or the length of a line over `max_line` bytes (the rest of
 /// it read past, never kept); `None` at the end of input.
-fn read_line<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Result<Option<Owned>> {
+fn read_line<R: Read>(
+    input: &mut BufReader<R>,
+    max_line: usize,
+    numbers: &mut std::ops::RangeFrom<usize>,
+) -> anyhow::Result<Option<Owned>> {
     let mut line = Vec::new();
     // Room for `\r\n` past the limit tells "too long" from "just fits".
     let cap = max_line as u64 + 2;
@@ -153,6 +172,7 @@ fn read_line<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Resu
     if read == 0 {
         return Ok(None);
     }
+    let number = numbers.next().unwrap_or(usize::MAX);
     let ended = line.last() == Some(&b'\n');
     if !ended && read as u64 == cap {
         let (rest, last) = skip_line(input).context("reading the input")?;
@@ -162,15 +182,15 @@ fn read_line<R: Read>(input: &mut BufReader<R>, max_line: usize) -> anyhow::Resu
             last
         };
         let len = line.len() + rest - usize::from(last == Some(b'\r'));
-        return Ok(Some(Owned::TooLong(len)));
+        return Ok(Some(Owned::TooLong(number, len)));
     }
     while matches!(line.last(), Some(b'\n' | b'\r')) {
         line.pop();
     }
     if line.len() > max_line {
-        return Ok(Some(Owned::TooLong(line.len())));
+        return Ok(Some(Owned::TooLong(number, line.len())));
     }
-    Ok(Some(Owned::Text(line)))
+    Ok(Some(Owned::Text(number, line)))
 }
 
 /// Reads past the rest of a line: the bytes skipped before its `\n` (or the end of input),
@@ -203,7 +223,7 @@ mod tests {
 
     const MAX: usize = 1024 * 1024;
 
-    fn text(line: Line<'_>) -> String {
+    fn text(_: usize, line: Line<'_>) -> String {
         match line {
             Line::Text(bytes) => String::from_utf8_lossy(bytes).into_owned(),
             Line::TooLong(len) => format!("too long: {len}"),
@@ -231,6 +251,29 @@ mod tests {
                     .all(|(n, v)| v.parse::<usize>().unwrap() + 1 == *n)
             );
         }
+    }
+
+    #[test]
+    fn work_sees_each_line_with_its_number() {
+        let mut seen = Vec::new();
+        for_each_line(
+            &b"a\n\nb\n"[..],
+            MAX,
+            |n, l| (n, text(n, l)),
+            |n, v, _| {
+                seen.push((n, v));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (1, (1, "a".into())),
+                (2, (2, String::new())),
+                (3, (3, "b".into()))
+            ]
+        );
     }
 
     #[test]
@@ -270,7 +313,7 @@ mod tests {
         for_each_line(
             input.as_slice(),
             MAX,
-            |l| matches!(l, Line::Text(_)),
+            |_, l| matches!(l, Line::Text(_)),
             |_, kept, end| {
                 assert!(kept);
                 in_chunk += 1;
@@ -296,7 +339,7 @@ mod tests {
         let result = for_each_line(
             input.as_bytes(),
             MAX,
-            |_| (),
+            |_, _| (),
             |n, (), _| {
                 anyhow::ensure!(n < 10, "stop");
                 Ok(())

@@ -29,6 +29,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The width help is wrapped at: the terminal's (or `COLUMNS`), but never under 80 columns,
+/// the width every example is written to, so clap never breaks one mid-command (a
+/// narrower terminal folds long lines itself), and never over 100.
+pub fn help_width() -> usize {
+    let detected = terminal_size::terminal_size()
+        .map(|(width, _)| usize::from(width.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok());
+    detected.unwrap_or(100).clamp(80, 100)
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {

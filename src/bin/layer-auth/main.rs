@@ -5,16 +5,21 @@ mod args;
 mod batch;
 mod cli;
 mod cmd;
+mod hints;
 mod keysource;
 mod term;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
     term::install_panic_hook();
-    let cli = match cli::Cli::try_parse() {
+    let command = cli::Cli::command().term_width(cli::help_width());
+    let parsed = command
+        .try_get_matches()
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => return term::clap_exit(&error),
     };

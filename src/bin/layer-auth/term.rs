@@ -87,6 +87,9 @@ pub fn print_error(error: &anyhow::Error, paint: Paint) {
         paint.bad("error:"),
         escape(&hide_key_material(&text))
     ));
+    if let Some(hint) = crate::hints::for_error(error) {
+        say(&format!("{} {hint}", paint.dim("hint:")));
+    }
 }
 
 /// `text` with every run of 40 or more base64 characters that looks random (upper case,

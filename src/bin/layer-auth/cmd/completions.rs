@@ -12,7 +12,7 @@ use crate::cli::Cli;
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
-  layer-auth completions bash > ~/.local/share/bash-completion/completions/layer-auth
+  layer-auth completions bash > /etc/bash_completion.d/layer-auth
   layer-auth completions zsh > \"${fpath[1]}/_layer-auth\"
   layer-auth completions fish > ~/.config/fish/completions/layer-auth.fish";
 

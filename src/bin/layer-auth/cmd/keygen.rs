@@ -1,13 +1,13 @@
 //! `layer-auth keygen`: a new RSA key; the private half written safely, the public half
 //! printed.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use layer_auth::keys::{GENERATE_BITS, MIN_STRONG_BITS, SigningKey};
-use layer_auth::output::Paint;
+use layer_auth::output::{Paint, escape};
 
 use super::Outcome;
 use crate::term;
@@ -15,7 +15,7 @@ use crate::term;
 const EXAMPLES: &str = "Examples:
   layer-auth keygen --out layer-key.pem > layer-key.pub.pem
   layer-auth keygen --bits 4096 --out prod.pem --format jwk > prod.jwk.json
-  layer-auth keygen --out layer-key.pem --force      # replace an existing key";
+  layer-auth keygen --out layer-key.pem --force   # replace an existing key";
 
 /// Generate an RSA key pair for signing identity tokens.
 ///
@@ -74,15 +74,35 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let mut out = term::stdout();
     out.write_all(printed.as_bytes())?;
     out.flush()?;
+    let out_path = escape(&args.out.to_string_lossy()).into_owned();
     term::say(&format!(
-        "{} wrote a {}-bit RSA private key to {} (PKCS#8 PEM, mode 0600)\n  thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key printed above in the Layer dashboard, then\n        layer-auth sign --key {} --provider-id … --key-id … --nonce … --user …",
+        "{} wrote a {}-bit RSA private key to {out_path} (PKCS#8 PEM, mode 0600)\n  \
+         thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key {} in the Layer \
+         dashboard, then\n        layer-auth sign --key {out_path} --provider-id … --key-id … \
+         --nonce … --user …",
         paint.good("✓"),
         args.bits,
-        args.out.display(),
         public.thumbprint(),
-        args.out.display(),
+        where_stdout_went(),
     ));
     Ok(Outcome::Done)
+}
+
+/// Where the public key went: "printed above" on a terminal, else the file or pipe that
+/// stdout is (Linux names it in /proc), so the next step names the right place.
+fn where_stdout_went() -> String {
+    if std::io::stdout().is_terminal() {
+        return "printed above".into();
+    }
+    match std::fs::read_link("/proc/self/fd/1") {
+        Ok(target) if target.is_absolute() && target.is_file() => {
+            format!("written to {}", escape(&target.to_string_lossy()))
+        }
+        Ok(target) if target.to_string_lossy().starts_with("pipe:") => {
+            "sent down the pipe on stdout".into()
+        }
+        _ => "written to stdout".into(),
+    }
 }
 
 /// Refuses an `--out` that keygen must not write: stdout (`-`: a private key is never

@@ -1,14 +1,15 @@
 //! `layer-auth sign`: one token for one user and nonce, or one per JSON line with --batch.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use layer_auth::json::JsonError;
 use layer_auth::keys::SigningKey;
 use layer_auth::output::Paint;
-use layer_auth::token::{self, TokenRequest, Typ};
+use layer_auth::output::escape;
+use layer_auth::token::{self, TokenTemplate, Typ};
 use serde_json::{Map, Value};
 
 use super::Outcome;
@@ -17,10 +18,11 @@ use crate::batch::{self, Line};
 use crate::{keysource, term};
 
 const EXAMPLES: &str = "Examples:
-  export LAYER_PRIVATE_KEY_PATH=layer-key.pem     # and LAYER_PROVIDER_ID, LAYER_KEY_ID
+  export LAYER_PRIVATE_KEY_PATH=layer-key.pem   # and the two LAYER_*_ID
   layer-auth sign --nonce \"$NONCE\" --user alice --display-name 'Alice Liddell'
-  layer-auth sign --nonce n1 --user 42 --ttl 2m --claim 'metadata={\"team\":\"blue\"}'
-  printf '{\"nonce\":\"n1\",\"user\":\"alice\"}\\n' | layer-auth sign --batch - > tokens.txt";
+  layer-auth sign --nonce n1 --user 42 --ttl 2m \\
+      --claim 'metadata={\"team\":\"blue\"}'
+  layer-auth sign --batch requests.jsonl > tokens.txt";
 
 /// Sign a Layer identity token.
 ///
@@ -131,118 +133,96 @@ fn parse_claim(text: &str) -> Result<(String, Value), String> {
 
 /// What every token of the run shares: ids, lifetime, flags' claims, and the parsed key.
 struct Signer {
-    template: TokenRequest,
-    ttl: i64,
+    template: TokenTemplate,
     clock: ClockArgs,
     key: SigningKey,
 }
 
+/// A batch line signed: the token, and what to tell about the line.
+type Signed = Result<(String, Vec<String>), String>;
+
+/// Per-line names that are options of the whole run, not claims.
+const RUN_OPTIONS: [&str; 8] = [
+    "ttl",
+    "typ",
+    "now",
+    "key",
+    "key_id",
+    "provider_id",
+    "kid",
+    "leeway",
+];
+
 impl Signer {
     fn new(args: &SignArgs, paint: Paint) -> anyhow::Result<Self> {
-        let provider_id = required(
-            &args.ids.provider_id(),
-            "provider id",
-            "--provider-id",
-            "LAYER_PROVIDER_ID",
-            "layer:///providers/<uuid>",
-        )?;
-        let key_id = required(
-            &args.ids.key_id(),
-            "key id",
-            "--key-id",
-            "LAYER_KEY_ID",
-            "layer:///keys/<uuid>",
-        )?;
+        let (provider_id, key_id) = settings(args)?;
         if args.ttl <= chrono::TimeDelta::zero() {
             bail!("--ttl must be more than 0s");
         }
-        let mut extra = Map::new();
-        for (name, value) in [
-            ("display_name", &args.display_name),
-            ("first_name", &args.first_name),
-            ("last_name", &args.last_name),
-            ("avatar_url", &args.avatar_url),
-        ] {
-            if let Some(value) = value {
-                extra.insert(name.into(), value.clone().into());
-            }
-        }
-        for (name, value) in &args.claims {
-            if token::REQUIRED_CLAIMS.contains(&name.as_str()) {
-                term::warn(
-                    paint,
-                    &format!("--claim {name} replaces the standard {name} claim"),
-                );
-            }
-            extra.insert(name.clone(), value.clone());
-        }
-        let template = TokenRequest {
+        let template = TokenTemplate {
             key_id,
+            provider_id,
             typ: match args.typ {
                 TypArg::Jws => Typ::Jws,
                 TypArg::Jwt => Typ::Jwt,
             },
-            provider_id,
-            user: String::new(),
-            nonce: String::new(),
-            issued_at: 0,
-            expires_at: 0,
-            extra,
+            ttl: args.ttl.num_seconds(),
+            extra: flag_claims(args, paint),
         };
         let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
         term::warnings(paint, &loaded.warnings);
-        let key = loaded.value;
-        let (ttl, clock) = (args.ttl.num_seconds(), args.clock.clone());
         Ok(Self {
             template,
-            ttl,
-            clock,
-            key,
+            clock: args.clock.clone(),
+            key: loaded.value,
         })
     }
 
+    /// A token stamped now (each batch token when it is signed: a long batch takes
+    /// minutes), or at `--now`.
     fn sign(&self, nonce: &str, user: &str, claims: Map<String, Value>) -> anyhow::Result<String> {
-        let mut request = self.template.clone();
-        request.nonce = nonce.to_owned();
-        request.user = user.to_owned();
-        // Each token is stamped when it is signed (a long batch takes minutes), or at --now.
-        request.issued_at = self.clock.now().timestamp();
-        request.expires_at = request.issued_at.saturating_add(self.ttl);
-        request.extra.extend(claims);
+        let now = self.clock.now().timestamp();
+        let request = self.template.request(user, nonce, now, claims);
         Ok(token::sign(&request, &self.key)?)
     }
 
-    /// One batch line: `{"nonce": …, "user": …, …claims}`.
-    fn sign_line(&self, line: Line<'_>) -> Result<String, String> {
+    /// One batch line: `{"nonce": …, "user": …, …claims}`; `None` for a blank line.
+    fn sign_line(&self, n: usize, line: Line<'_>) -> Option<Signed> {
         let line = match line {
             Line::Text(line) => line,
             Line::TooLong(len) => {
-                return Err(format!(
+                return Some(Err(format!(
                     "the line is {len} bytes, over the {} KiB a token may have; its claims \
                      could never fit",
                     token::MAX_TOKEN_BYTES / 1024
-                ));
+                )));
             }
         };
-        let text = std::str::from_utf8(line).map_err(|_| "not UTF-8 text".to_owned())?;
-        if text.trim().is_empty() {
-            return Err("empty line; expected {\"nonce\": …, \"user\": …}".into());
+        let mut notes = Vec::new();
+        let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => {
+                notes.push(format!(
+                    "line {n} starts with a UTF-8 byte-order mark (BOM), skipped: save the file \
+                     without it"
+                ));
+                rest
+            }
+            None => line,
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return None;
         }
-        let mut object = match layer_auth::json::parse_object(text.as_bytes()) {
-            Ok(object) => object,
-            Err(error) => return Err(format!("the line {error}")),
-        };
-        let mut take = |name: &str| match object.remove(name) {
-            Some(Value::String(s)) => Ok(s),
-            Some(other) => Err(format!(
-                "\"{name}\" is {}; it must be a string",
-                token::kind(&other)
-            )),
-            None => Err(format!(
-                "no \"{name}\"; each line needs {{\"nonce\": …, \"user\": …}}"
-            )),
-        };
-        let (nonce, user) = (take("nonce")?, take("user")?);
+        Some(self.sign_object(line).map(|(token, more)| {
+            notes.extend(more.into_iter().map(|note| format!("line {n}: {note}")));
+            (token, notes)
+        }))
+    }
+
+    fn sign_object(&self, line: &[u8]) -> Signed {
+        let mut object =
+            layer_auth::json::parse_object(line).map_err(|error| format!("the line {error}"))?;
+        let nonce = take(&mut object, "nonce", &["nce", "nonceId"])?;
+        let user = take(&mut object, "user", &["user_id", "userId", "userID", "prn"])?;
         if let Some(name) = token::REQUIRED_CLAIMS
             .iter()
             .find(|n| object.contains_key(**n))
@@ -252,22 +232,99 @@ impl Signer {
                  a line may add only other claims"
             ));
         }
-        self.sign(&nonce, &user, object)
-            .map_err(|e| format!("{e:#}"))
+        let notes = RUN_OPTIONS
+            .iter()
+            .filter(|o| object.contains_key(**o))
+            .map(|o| {
+                format!(
+                    "\"{o}\" is not a per-line option (the flags set it for the whole batch); it \
+                     is signed as a custom claim"
+                )
+            })
+            .collect();
+        let token = self
+            .sign(&nonce, &user, object)
+            .map_err(|e| format!("{e:#}"))?;
+        Ok((token, notes))
     }
 }
 
-fn required(
-    value: &Option<String>,
-    what: &str,
-    flag: &str,
-    env: &str,
-    form: &str,
-) -> anyhow::Result<String> {
-    match value {
-        Some(value) => Ok(value.clone()),
-        None => bail!("no {what}: pass {flag} {form} or set {env} (the Layer dashboard shows it)"),
+/// A required string member of a batch line, with "did you mean" for the names people use.
+fn take(object: &mut Map<String, Value>, name: &str, aliases: &[&str]) -> Result<String, String> {
+    match object.remove(name) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!(
+            "\"{name}\" is {}; it must be a string",
+            token::kind(&other)
+        )),
+        None => match aliases.iter().find(|a| object.contains_key(**a)) {
+            Some(alias) => Err(format!(
+                "no \"{name}\", but \"{alias}\": did you mean {name}? Each line needs \
+                 {{\"nonce\": …, \"user\": …}}"
+            )),
+            None => Err(format!(
+                "no \"{name}\"; each line needs {{\"nonce\": …, \"user\": …}}"
+            )),
+        },
     }
+}
+
+/// The provider id and key id, or one error that lists every missing setting (the key
+/// too), so a CI author fixes them all in one go.
+fn settings(args: &SignArgs) -> anyhow::Result<(String, String)> {
+    let (provider_id, key_id) = (args.ids.provider_id(), args.ids.key_id());
+    let mut missing = Vec::new();
+    if provider_id.is_none() {
+        missing.push(
+            "the provider id: pass --provider-id layer:///providers/<uuid> or set \
+             LAYER_PROVIDER_ID",
+        );
+    }
+    if key_id.is_none() {
+        missing.push("the key id: pass --key-id layer:///keys/<uuid> or set LAYER_KEY_ID");
+    }
+    if !args.key.is_configured() {
+        missing.push(
+            "the private key: pass --key PATH, or set LAYER_PRIVATE_KEY_PATH (a file) or \
+             LAYER_PRIVATE_KEY (the PEM itself); `layer-auth keygen --out key.pem` makes one",
+        );
+    }
+    match (provider_id, key_id) {
+        (Some(p), Some(k)) if missing.is_empty() => Ok((p, k)),
+        _ if missing.len() == 1 => {
+            bail!("missing {} (the Layer dashboard shows the ids)", missing[0])
+        }
+        _ => bail!(
+            "missing {} settings: {} (the Layer dashboard shows the ids)",
+            missing.len(),
+            missing.join("; ")
+        ),
+    }
+}
+
+/// `--display-name` and the other profile flags, then every `--claim`.
+fn flag_claims(args: &SignArgs, paint: Paint) -> Map<String, Value> {
+    let mut extra = Map::new();
+    for (name, value) in [
+        ("display_name", &args.display_name),
+        ("first_name", &args.first_name),
+        ("last_name", &args.last_name),
+        ("avatar_url", &args.avatar_url),
+    ] {
+        if let Some(value) = value {
+            extra.insert(name.into(), value.clone().into());
+        }
+    }
+    for (name, value) in &args.claims {
+        if token::REQUIRED_CLAIMS.contains(&name.as_str()) {
+            term::warn(
+                paint,
+                &format!("--claim {name} replaces the standard {name} claim"),
+            );
+        }
+        extra.insert(name.clone(), value.clone());
+    }
+    extra
 }
 
 pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
@@ -283,6 +340,11 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
         out.flush()?;
         return Ok(Outcome::Done);
     };
+    sign_batch(&signer, batch, paint)
+}
+
+/// `--batch FILE|-`: one token per line, in order, on every core.
+fn sign_batch(signer: &Signer, batch: &Path, paint: Paint) -> anyhow::Result<Outcome> {
     let input: Box<dyn std::io::Read + Send> = if batch.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -296,14 +358,22 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
     batch::for_each_line(
         input,
         token::MAX_TOKEN_BYTES,
-        |line| signer.sign_line(line),
+        |n, line| signer.sign_line(n, line),
         |line_no, result, end_of_chunk| {
             progress.tick();
             match result {
-                Ok(token) => writeln!(out, "{token}")?,
-                Err(reason) => {
+                Some(Ok((token, notes))) => {
+                    writeln!(out, "{token}")?;
+                    for note in notes {
+                        progress.say(&format!("{} {}", paint.warn("warning:"), escape(&note)));
+                    }
+                }
+                // A blank line answers with a blank line, so line N still answers line N.
+                None => writeln!(out)?,
+                Some(Err(reason)) => {
                     failed += 1;
                     writeln!(out)?;
+                    let reason = escape(&reason);
                     progress.say(&format!("{} line {line_no}: {reason}", paint.bad("error:")));
                 }
             }

@@ -3,30 +3,38 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
-use anyhow::bail;
-use clap::Args;
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
 use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::KeySet;
-use layer_auth::output::{Paint, render_report};
+use layer_auth::output::{
+    JunitCase, Paint, escape, github_annotations, render_report, write_junit,
+};
+use serde_json::Value;
 
 use super::Outcome;
 use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
 use crate::batch::{self, Line};
+use crate::hints::{FlagHints, Given};
 use crate::{keysource, term};
 
 const EXAMPLES: &str = "Examples:
-  layer-auth validate \"$TOKEN\" --public-key layer-key.pub.pem --nonce \"$NONCE\" --user alice
-  layer-auth validate \"$TOKEN\" --public-key jwks.json --leeway 30s --json | jq .checks
-  cat tokens.txt | layer-auth validate --public-key layer-key.pub.pem --json > reports.jsonl";
+  layer-auth validate \"$TOKEN\" --public-key layer-key.pub.pem \\
+      --nonce \"$NONCE\" --user alice --strict
+  layer-auth validate \"$TOKEN\" --public-key jwks.json --json | jq .failed
+  layer-auth validate - --public-key layer-key.pub.pem --strict \\
+      --format github --junit report.xml < tokens.txt";
 
 /// Validate identity tokens, naming every check with the service's eit_* reason.
 ///
-/// Decodes the header and claims, runs each rule of the Layer token format (✓ pass, ✗ fail,
-/// – skipped) and prints a verdict. A token is valid only when no check fails and its
-/// signature was verified with a --public-key (unless --skip-signature). The report goes to
-/// stderr; with --json, one JSON object per token goes to stdout. With - (or piped stdin and
-/// no TOKEN) every non-empty line is a token, validated on every core, in order. Exit status:
-/// 0 all valid, 1 any invalid, 2 bad input (unreadable key, bad flag).
+/// Decodes the header and claims, runs each rule of the Layer token format (✓ pass, ⚠ pass
+/// with something to fix, ✗ fail, – not checked) and prints a verdict that names every check
+/// not made. A token is valid only when no check fails and its signature was verified with a
+/// --public-key (unless --skip-signature); --strict also fails it for any warning or check
+/// not made. The report goes to stderr; with --json, one JSON object per token goes to
+/// stdout (docs/report.md). With - (or piped stdin and no TOKEN) every non-empty line is a
+/// token, validated on every core, in order; with --jsonl each line is {"token", "nonce",
+/// "user"}. Exit status: 0 all valid, 1 any invalid, 2 bad input (unreadable key, bad flag).
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct ValidateArgs {
@@ -61,119 +69,348 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub clock: ClockArgs,
 
-    /// Print one JSON report per token on stdout (schema in SPEC §3) instead of text.
+    /// Print one JSON report per token on stdout (docs/report.md) instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged
+    /// against its own nonce and user (either may be left out).
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Fail a token for any warning or check not made, not only for a failed check.
+    #[arg(long)]
+    pub strict: bool,
 
     /// Count a token valid without verifying its signature (contents only).
     #[arg(long)]
     pub skip_signature: bool,
+
+    /// Also print CI annotations on stderr: github (one ::error/::warning line per check).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<CiFormat>,
+
+    /// Also write a JUnit XML report to FILE (one testcase per token).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiFormat {
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+/// Where the tokens come from.
+enum Input {
+    One(String),
+    Lines,
+    Jsonl,
+}
+
+/// One token judged, rendered on the worker thread (rendering is part of the work).
+struct Judged {
+    valid: bool,
+    /// The JSON line for stdout, or the human report for stderr.
+    shown: Vec<u8>,
+    annotations: String,
+    case: Option<JunitCase>,
 }
 
 pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let loaded = keysource::trusted_keys(&args.public_key, &args.key)?;
     term::warnings(paint, &loaded.warnings);
     let keys = KeySet::new(loaded.value);
-    let policy = Policy {
-        now: args.clock.now(),
-        leeway: args.leeway,
-        keys: &keys,
-        expect: Expect {
+    let judge = Judge::new(args, &keys, paint);
+    let mut sink = Sink::new(args, paint);
+    match input(args)? {
+        Input::One(token) => sink.take(judge.token(&token, None, None))?,
+        stream => {
+            let jsonl = matches!(stream, Input::Jsonl);
+            sink.lines = true;
+            let progress = term::Progress::new("validated");
+            batch::for_each_line(
+                std::io::stdin(),
+                checks::MAX_TOKEN_BYTES * 2,
+                |n, line| judge.line(n, line, jsonl),
+                |_, judged, end| {
+                    progress.tick();
+                    progress.suspend(|| sink.take_line(judged, end))
+                },
+            )?;
+            progress.finish();
+        }
+    }
+    sink.finish()
+}
+
+fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
+    match args.token.as_deref() {
+        Some(_) if args.jsonl => bail!("--jsonl reads stdin: give - or no TOKEN"),
+        Some(token) if token != "-" => Ok(Input::One(token.to_owned())),
+        None if std::io::stdin().is_terminal() => {
+            bail!("no token: pass one as an argument, or pipe tokens (one per line) into stdin")
+        }
+        _ if args.jsonl => Ok(Input::Jsonl),
+        _ => Ok(Input::Lines),
+    }
+}
+
+/// Everything a token is judged and rendered with.
+struct Judge<'a> {
+    policy: Policy<'a>,
+    hints: FlagHints,
+    paint: Paint,
+    json: bool,
+    annotate: bool,
+    junit: bool,
+}
+
+impl<'a> Judge<'a> {
+    fn new(args: &ValidateArgs, keys: &'a KeySet, paint: Paint) -> Self {
+        let expect = Expect {
             nonce: args.nonce.clone(),
             user: args.user.clone(),
             provider_id: args.ids.provider_id(),
             key_id: args.ids.key_id(),
-        },
-        skip_signature: args.skip_signature,
-    };
-    // Rendering is part of the work, so it runs on every core in batch mode.
-    let render = |report: &Report| -> std::io::Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(2048);
-        if args.json {
-            serde_json::to_writer(&mut bytes, report)?;
-            bytes.push(b'\n');
-        } else {
-            render_report(report, policy.now, paint, &mut bytes)?;
-        }
-        Ok(bytes)
-    };
-    let judge = |token: &str| {
-        let report = checks::validate(token, &policy);
-        render(&report).map(|bytes| (report.valid, bytes))
-    };
-    let judge_oversized = |len: usize| {
-        let report = checks::validate_oversized(len, &policy);
-        render(&report).map(|bytes| (report.valid, bytes))
-    };
-    let mut out = term::stdout();
-    // Writes one rendered report; `flush` at the end of a chunk, so answers stream.
-    let mut show = |bytes: &[u8], line: Option<usize>, flush: bool| -> anyhow::Result<()> {
-        if args.json {
-            out.write_all(bytes)?;
-            if flush {
-                out.flush()?;
-            }
-        } else {
-            let mut err = std::io::stderr().lock();
-            if let Some(line) = line {
-                writeln!(err, "{}", paint.bold(&format!("── line {line} ──")))?;
-            }
-            err.write_all(bytes)?;
-        }
-        Ok(())
-    };
-    let mut invalid = 0usize;
-    match args.token.as_deref() {
-        Some(token) if token != "-" => {
-            let (valid, bytes) = judge(token)?;
-            invalid += usize::from(!valid);
-            show(&bytes, None, false)?;
-        }
-        _ => {
-            if args.token.is_none() && std::io::stdin().is_terminal() {
-                bail!(
-                    "no token: pass one as an argument, or pipe tokens (one per line) into stdin"
-                );
-            }
-            let mut seen = 0usize;
-            let progress = term::Progress::new("validated");
-            batch::for_each_line(
-                std::io::stdin(),
-                checks::MAX_TOKEN_BYTES,
-                |line| match line {
-                    Line::TooLong(len) => Some(judge_oversized(len)),
-                    Line::Text(line) => {
-                        let text = match std::str::from_utf8(line) {
-                            Ok(text) => std::borrow::Cow::Borrowed(text),
-                            Err(_) => String::from_utf8_lossy(line),
-                        };
-                        (!text.trim().is_empty()).then(|| judge(&text))
-                    }
-                },
-                |line_no, judged, end_of_chunk| {
-                    progress.tick();
-                    let Some(judged) = judged else {
-                        return show(&[], None, end_of_chunk);
-                    };
-                    let (valid, bytes) = judged?;
-                    seen += 1;
-                    invalid += usize::from(!valid);
-                    progress.suspend(|| show(&bytes, Some(line_no), end_of_chunk))
-                },
-            )?;
-            progress.finish();
-            if seen == 0 {
-                bail!("no token on stdin: expected one token per line");
-            }
-            if seen > 1 && !args.json {
-                term::say(&format!("{} of {seen} tokens valid", seen - invalid));
-            }
+        };
+        let given = Given {
+            nonce: expect.nonce.is_some() || args.jsonl,
+            user: expect.user.is_some() || args.jsonl,
+            provider_id: expect.provider_id.is_some(),
+            key_id: expect.key_id.is_some(),
+            keys: !keys.is_empty(),
+            skip_signature: args.skip_signature,
+        };
+        let policy = Policy {
+            leeway: args.leeway,
+            expect,
+            skip_signature: args.skip_signature,
+            strict: args.strict,
+            ..Policy::new(args.clock.now(), keys)
+        };
+        Self {
+            policy,
+            hints: FlagHints { given },
+            paint,
+            json: args.json,
+            annotate: args.format == Some(CiFormat::Github),
+            junit: args.junit.is_some(),
         }
     }
-    out.flush()?;
-    Ok(if invalid == 0 {
-        Outcome::Done
-    } else {
-        Outcome::Invalid
-    })
+
+    /// One line of a stream: a token, a JSON line, or one too long to be either.
+    fn line(&self, n: usize, line: Line<'_>, jsonl: bool) -> Option<anyhow::Result<Judged>> {
+        let text = match line {
+            Line::TooLong(len) => {
+                let policy = &self.policy;
+                return Some(self.render(checks::validate_oversized(len, policy), Some(n)));
+            }
+            Line::Text(bytes) => String::from_utf8_lossy(bytes),
+        };
+        // Blank lines keep their numbers but are not tokens.
+        if text.trim().is_empty() {
+            return None;
+        }
+        if !jsonl {
+            return Some(self.token(&text, Some(n), None));
+        }
+        Some(match expectations(text.as_bytes()) {
+            Ok((token, expect)) => self.token(&token, Some(n), Some(expect)),
+            Err(problem) => self.bad_line(n, &problem),
+        })
+    }
+
+    /// A token, judged against the run's expectations or a line's own.
+    fn token(
+        &self,
+        token: &str,
+        line: Option<usize>,
+        expect: Option<Expect>,
+    ) -> anyhow::Result<Judged> {
+        let report = match expect {
+            Some(expect) => checks::validate(
+                token,
+                &Policy {
+                    expect,
+                    ..self.policy.clone()
+                },
+            ),
+            None => checks::validate(token, &self.policy),
+        };
+        self.render(report, line)
+    }
+
+    fn render(&self, mut report: Report, line: Option<usize>) -> anyhow::Result<Judged> {
+        report.line = line;
+        let mut shown = Vec::with_capacity(2048);
+        if self.json {
+            serde_json::to_writer(&mut shown, &report)?;
+            shown.push(b'\n');
+        } else {
+            if let Some(n) = line {
+                writeln!(shown, "{}", self.paint.bold(&format!("── line {n} ──")))?;
+            }
+            render_report(
+                &report,
+                self.policy.now,
+                self.paint,
+                &self.hints,
+                &mut shown,
+            )?;
+        }
+        let label = line.map(|n| format!("line {n}"));
+        Ok(Judged {
+            valid: report.valid,
+            annotations: if self.annotate {
+                github_annotations(&report, label.as_deref())
+            } else {
+                String::new()
+            },
+            case: self
+                .junit
+                .then(|| JunitCase::of(&report, label.unwrap_or_else(|| "token".into()))),
+            shown,
+        })
+    }
+
+    /// A `--jsonl` line that holds no token to judge.
+    fn bad_line(&self, n: usize, problem: &str) -> anyhow::Result<Judged> {
+        let shown = if self.json {
+            let error = serde_json::json!({
+                "schema": checks::REPORT_SCHEMA, "line": n, "valid": false, "error": problem
+            });
+            format!("{error}\n").into_bytes()
+        } else {
+            format!(
+                "{} line {n}: {}\n",
+                self.paint.bad("error:"),
+                escape(problem)
+            )
+            .into_bytes()
+        };
+        Ok(Judged {
+            valid: false,
+            shown,
+            annotations: if self.annotate {
+                format!("::error title=input::line {n}: {}\n", escape(problem))
+            } else {
+                String::new()
+            },
+            case: self
+                .junit
+                .then(|| JunitCase::error(format!("line {n}"), problem)),
+        })
+    }
+}
+
+/// `{"token": …, "nonce": …, "user": …}`: the token and what it must carry.
+fn expectations(line: &[u8]) -> Result<(String, Expect), String> {
+    let object = layer_auth::json::parse_object(line).map_err(|e| format!("the line {e}"))?;
+    let text = |name: &str| match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            "\"{name}\" is {}; it must be a string",
+            layer_auth::token::kind(other)
+        )),
+    };
+    let token = text("token")?
+        .ok_or("no \"token\"; each line is {\"token\": …, \"nonce\": …, \"user\": …}")?;
+    let expect = Expect {
+        nonce: text("nonce")?,
+        user: text("user")?,
+        ..Expect::default()
+    };
+    Ok((token, expect))
+}
+
+/// Where judged tokens go: stdout (JSON) or stderr (people), annotations, the JUnit file,
+/// and the counts for the summary and the exit status.
+struct Sink<'a> {
+    args: &'a ValidateArgs,
+    paint: Paint,
+    out: Box<dyn std::io::Write>,
+    cases: Vec<JunitCase>,
+    seen: usize,
+    invalid: usize,
+    /// Whether tokens came from a stream (where none at all is an error).
+    lines: bool,
+}
+
+impl<'a> Sink<'a> {
+    fn new(args: &'a ValidateArgs, paint: Paint) -> Self {
+        Self {
+            args,
+            paint,
+            out: term::stdout(),
+            cases: Vec::new(),
+            seen: 0,
+            invalid: 0,
+            lines: false,
+        }
+    }
+
+    fn take_line(
+        &mut self,
+        judged: Option<anyhow::Result<Judged>>,
+        end_of_chunk: bool,
+    ) -> anyhow::Result<()> {
+        if let Some(judged) = judged {
+            self.take(judged)?;
+        }
+        if end_of_chunk {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, judged: anyhow::Result<Judged>) -> anyhow::Result<()> {
+        let judged = judged?;
+        self.seen += 1;
+        self.invalid += usize::from(!judged.valid);
+        if self.args.json {
+            self.out.write_all(&judged.shown)?;
+        } else {
+            std::io::stderr().lock().write_all(&judged.shown)?;
+        }
+        if !judged.annotations.is_empty() {
+            std::io::stderr()
+                .lock()
+                .write_all(judged.annotations.as_bytes())?;
+        }
+        self.cases.extend(judged.case);
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<Outcome> {
+        self.out.flush()?;
+        if self.lines && self.seen == 0 {
+            bail!("no token on stdin: expected one token per line");
+        }
+        if self.seen > 1 && !self.args.json {
+            let summary = format!("{} of {} tokens valid", self.seen - self.invalid, self.seen);
+            term::say(&if self.invalid == 0 {
+                self.paint.good(&summary)
+            } else {
+                self.paint.bad(&summary)
+            });
+        }
+        if let Some(path) = &self.args.junit {
+            write_junit_file(path, &self.cases)?;
+        }
+        Ok(if self.invalid == 0 {
+            Outcome::Done
+        } else {
+            Outcome::Invalid
+        })
+    }
+}
+
+fn write_junit_file(path: &std::path::Path, cases: &[JunitCase]) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    write_junit("layer-auth validate", cases, &mut bytes)?;
+    std::fs::write(path, bytes)
+        .with_context(|| format!("cannot write the JUnit report {}", path.display()))
 }

@@ -1,0 +1,155 @@
+//! The command line's words for the library's messages: which flag supplies what a check
+//! was missing, or allows what it refused. The library names no flag (its messages reach
+//! `serve`'s clients too); this table, keyed by check, is where flags are named.
+
+use layer_auth::checks::{Check, CheckId, Status};
+use layer_auth::keys::KeyError;
+use layer_auth::output::Hints;
+use layer_auth::token::SignError;
+
+/// The flag (and variable) that supplies a check's expected value.
+fn supplier(id: CheckId) -> Option<(&'static str, Option<&'static str>)> {
+    match id {
+        CheckId::Nonce => Some(("--nonce", None)),
+        CheckId::User => Some(("--user", None)),
+        CheckId::Provider => Some(("--provider-id", Some("LAYER_PROVIDER_ID"))),
+        CheckId::KeyId => Some(("--key-id", Some("LAYER_KEY_ID"))),
+        CheckId::KeyNotFound | CheckId::Signature => Some(("--public-key FILE", None)),
+        _ => None,
+    }
+}
+
+/// What the command was given, so hints name only what is missing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    pub nonce: bool,
+    pub user: bool,
+    pub provider_id: bool,
+    pub key_id: bool,
+    pub keys: bool,
+    pub skip_signature: bool,
+}
+
+impl Given {
+    fn has(&self, id: CheckId) -> bool {
+        match id {
+            CheckId::Nonce => self.nonce,
+            CheckId::User => self.user,
+            CheckId::Provider => self.provider_id,
+            CheckId::KeyId => self.key_id,
+            CheckId::KeyNotFound | CheckId::Signature => self.keys || self.skip_signature,
+            _ => true,
+        }
+    }
+}
+
+/// Hints for `validate` and `flow`: the flags that supply what was missing, `--leeway` for
+/// clock skew.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagHints {
+    pub given: Given,
+}
+
+impl Hints for FlagHints {
+    fn check(&self, check: &Check) -> Option<String> {
+        match (check.id, check.status) {
+            (CheckId::Expired | CheckId::NotBefore, Status::Fail) => {
+                Some("allow clock skew with --leeway".into())
+            }
+            (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => Some(
+                "pass --public-key FILE, or --skip-signature to judge the contents only".into(),
+            ),
+            (id, Status::Skip) if !self.given.has(id) => {
+                supplier(id).map(|(flag, _)| format!("pass {flag}"))
+            }
+            _ => None,
+        }
+    }
+
+    fn not_made(&self, ids: &[CheckId]) -> Option<String> {
+        let mut flags: Vec<&str> = Vec::new();
+        let mut vars: Vec<&str> = Vec::new();
+        for id in ids.iter().filter(|id| !self.given.has(**id)) {
+            if let Some((flag, var)) = supplier(*id) {
+                if !flags.contains(&flag) {
+                    flags.push(flag);
+                }
+                vars.extend(var);
+            }
+        }
+        if flags.is_empty() {
+            return None;
+        }
+        let vars = if vars.is_empty() {
+            String::new()
+        } else {
+            format!(", or set {}", vars.join("/"))
+        };
+        Some(format!("pass {}{vars}", and_list(&flags)))
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The `hint:` line for an error, when the command line can say how to get past it.
+pub fn for_error(error: &anyhow::Error) -> Option<&'static str> {
+    error.chain().find_map(|cause| {
+        if let Some(key) = cause.downcast_ref::<KeyError>() {
+            return match key {
+                KeyError::Weak(_) => Some(
+                    "`layer-auth keygen --out new.pem` makes a 2048-bit key; --allow-weak-key \
+                     signs with this legacy one anyway",
+                ),
+                KeyError::TooLargeToSign(_) | KeyError::NotRsa(_) => {
+                    Some("`layer-auth keygen --out new.pem` makes a 2048-bit RSA key")
+                }
+                _ => None,
+            };
+        }
+        match cause.downcast_ref::<SignError>()? {
+            SignError::NoLifetime => Some("give --ttl a positive duration: 90s, 10m, 2h"),
+            SignError::ImplausibleTime => Some("check --now and --ttl"),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_name_only_the_flags_for_what_was_missing() {
+        let hints = FlagHints {
+            given: Given {
+                nonce: true,
+                keys: true,
+                ..Given::default()
+            },
+        };
+        let ids = [
+            CheckId::Nonce,
+            CheckId::User,
+            CheckId::Provider,
+            CheckId::KeyId,
+        ];
+        assert_eq!(
+            hints.not_made(&ids).unwrap(),
+            "pass --user, --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID"
+        );
+        let skipped = Check::skip(CheckId::Nonce, "not checked: no usable nce");
+        assert_eq!(hints.check(&skipped), None, "the nonce was given");
+        let late = Check::fail(CheckId::Expired, "expired 2h ago");
+        assert_eq!(
+            hints.check(&late).unwrap(),
+            "allow clock skew with --leeway"
+        );
+    }
+}

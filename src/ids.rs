@@ -1,0 +1,93 @@
+//! Layer's ids, in one place: `layer:///keys/<uuid>`, `layer:///providers/<uuid>` and
+//! `layer:///apps/…`, and the bare UUIDs used before 2015, which name the same thing. Checks,
+//! key sets and the service all compare ids through [`same`], and name their form through
+//! [`IdForm`].
+
+/// Prefix of a Key ID in its current form.
+pub const KEY_ID_PREFIX: &str = "layer:///keys/";
+/// Prefix of a Provider ID in its current form.
+pub const PROVIDER_ID_PREFIX: &str = "layer:///providers/";
+/// Prefix of an App ID (which is not a Provider ID, though the two get confused).
+pub const APP_ID_PREFIX: &str = "layer:///apps/";
+
+/// The shape of an id against the prefix its kind should carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdForm {
+    /// `prefix<uuid>`: the current form.
+    Current,
+    /// A bare UUID: the pre-2015 form, still accepted.
+    BareUuid,
+    /// The prefix, but no UUID after it.
+    PrefixWithoutUuid,
+    /// An App ID (`layer:///apps/…`) where another kind of id belongs.
+    AppId,
+    /// Anything else.
+    Other,
+}
+
+impl IdForm {
+    /// The form of `id`, for an id that should read `prefix<uuid>`.
+    ///
+    /// ```
+    /// use layer_auth::ids::{IdForm, KEY_ID_PREFIX};
+    /// let uuid = "11111111-2222-3333-4444-555555555555";
+    /// assert_eq!(IdForm::of(&format!("{KEY_ID_PREFIX}{uuid}"), KEY_ID_PREFIX), IdForm::Current);
+    /// assert_eq!(IdForm::of(uuid, KEY_ID_PREFIX), IdForm::BareUuid);
+    /// assert_eq!(IdForm::of("layer:///apps/staging/x", KEY_ID_PREFIX), IdForm::AppId);
+    /// ```
+    pub fn of(id: &str, prefix: &str) -> Self {
+        match id.strip_prefix(prefix) {
+            Some(rest) if is_uuid(rest) => Self::Current,
+            Some(_) => Self::PrefixWithoutUuid,
+            None if is_uuid(id) => Self::BareUuid,
+            None if id.starts_with(APP_ID_PREFIX) => Self::AppId,
+            None => Self::Other,
+        }
+    }
+}
+
+/// Whether `text` is a UUID in its 8-4-4-4-12 hex form.
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `id` without `prefix`: the bare UUID both forms share.
+pub fn bare<'a>(id: &'a str, prefix: &str) -> &'a str {
+    id.strip_prefix(prefix).unwrap_or(id)
+}
+
+/// Whether two ids name the same thing: equal, or equal once `prefix` is dropped (a bare
+/// UUID matches its `layer:///…/` form).
+///
+/// ```
+/// use layer_auth::ids::{KEY_ID_PREFIX, same};
+/// assert!(same("layer:///keys/abc", "abc", KEY_ID_PREFIX));
+/// assert!(!same("layer:///keys/abc", "abd", KEY_ID_PREFIX));
+/// ```
+pub fn same(a: &str, b: &str, prefix: &str) -> bool {
+    a == b || bare(a, prefix) == bare(b, prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_is_told_apart() {
+        let uuid = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+        let p = PROVIDER_ID_PREFIX;
+        assert_eq!(IdForm::of(&format!("{p}{uuid}"), p), IdForm::Current);
+        assert_eq!(IdForm::of(uuid, p), IdForm::BareUuid);
+        assert_eq!(IdForm::of(&format!("{p}x"), p), IdForm::PrefixWithoutUuid);
+        assert_eq!(
+            IdForm::of(&format!("layer:///apps/staging/{uuid}"), p),
+            IdForm::AppId
+        );
+        assert_eq!(IdForm::of("acme", p), IdForm::Other);
+        assert!(!is_uuid("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeg"));
+    }
+}

@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a Layer identity token')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Run the Layer authentication sequence end to end and show each step')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate identity tokens, naming every check with the service''s eit_* reason')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for layer-auth on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -75,6 +76,8 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown')
             [CompletionResult]::new('--user-field', '--user-field', [CompletionResultType]::ParameterName, 'The field the backend reads the user id from (the 2014 samples read userID)')
             [CompletionResult]::new('--nonce-field', '--nonce-field', [CompletionResultType]::ParameterName, 'The field the backend reads the nonce from')
+            [CompletionResult]::new('--layer-url', '--layer-url', [CompletionResultType]::ParameterName, 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app id to present to --layer-url (default: what the service says it is)')
             [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key(s) the backend''s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the backend after this long: 10s, 1m, …')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of the tokens the embedded signer makes')
@@ -117,6 +120,28 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'layer-auth;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen (port 0 picks a free one)')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app id clients must present (default: made up, printed)')
+            [CompletionResult]::new('--session-ttl', '--session-ttl', [CompletionResultType]::ParameterName, 'How long a session lasts before the 401 challenge')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Load nonces, sessions and attempts from FILE at start; write them back at exit')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Make nonces, session tokens and made-up ids reproducible (tests only)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How request lines are written on stderr')
+            [CompletionResult]::new('--control-token', '--control-token', [CompletionResultType]::ParameterName, 'The bearer token /_emulator/ needs when not on loopback (default: random, printed)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'layer-auth;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -130,6 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a Layer identity token')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Run the Layer authentication sequence end to end and show each step')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate identity tokens, naming every check with the service''s eit_* reason')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for layer-auth on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -144,6 +170,9 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             break
         }
         'layer-auth;help;validate' {
+            break
+        }
+        'layer-auth;help;serve' {
             break
         }
         'layer-auth;help;completions' {

@@ -28,6 +28,9 @@ _layer__auth() {
             layer__auth,keygen)
                 cmd="layer__auth__subcmd__keygen"
                 ;;
+            layer__auth,serve)
+                cmd="layer__auth__subcmd__serve"
+                ;;
             layer__auth,sign)
                 cmd="layer__auth__subcmd__sign"
                 ;;
@@ -46,6 +49,9 @@ _layer__auth() {
             layer__auth__subcmd__help,keygen)
                 cmd="layer__auth__subcmd__help__subcmd__keygen"
                 ;;
+            layer__auth__subcmd__help,serve)
+                cmd="layer__auth__subcmd__help__subcmd__serve"
+                ;;
             layer__auth__subcmd__help,sign)
                 cmd="layer__auth__subcmd__help__subcmd__sign"
                 ;;
@@ -59,7 +65,7 @@ _layer__auth() {
 
     case "${cmd}" in
         layer__auth)
-            opts="-h -V --color --help --version keygen sign flow validate completions help"
+            opts="-h -V --color --help --version keygen sign flow validate serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,7 +101,7 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__flow)
-            opts="-h -V --user --backend --form --header --user-field --nonce-field --public-key --challenge --strict --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
+            opts="-h -V --user --backend --form --header --user-field --nonce-field --layer-url --app-id --public-key --challenge --strict --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +124,14 @@ _layer__auth() {
                     return 0
                     ;;
                 --nonce-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layer-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -165,7 +179,7 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__help)
-            opts="keygen sign flow validate completions help"
+            opts="keygen sign flow validate serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +248,20 @@ _layer__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        layer__subcmd__auth__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         layer__subcmd__auth__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -279,6 +307,76 @@ _layer__auth() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "pem jwk" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__subcmd__auth__subcmd__serve)
+            opts="-h -V --listen --public-key --key --allow-weak-key --provider-id --key-id --app-id --session-ttl --state --seed --log-format --control-token --max-connections --now --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --control-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand sign 'Sign a Layer identity token'
             cand flow 'Run the Layer authentication sequence end to end and show each step'
             cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand serve 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
             cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -69,6 +70,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --header 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown'
             cand --user-field 'The field the backend reads the user id from (the 2014 samples read userID)'
             cand --nonce-field 'The field the backend reads the nonce from'
+            cand --layer-url 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)'
+            cand --app-id 'The app id to present to --layer-url (default: what the service says it is)'
             cand --public-key 'Public key(s) the backend''s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key'
             cand --timeout 'Give up on the backend after this long: 10s, 1m, …'
             cand --ttl 'Lifetime of the tokens the embedded signer makes'
@@ -109,6 +112,27 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'layer-auth;serve'= {
+            cand --listen 'Where to listen (port 0 picks a free one)'
+            cand --public-key 'Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)'
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
+            cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
+            cand --app-id 'The app id clients must present (default: made up, printed)'
+            cand --session-ttl 'How long a session lasts before the 401 challenge'
+            cand --state 'Load nonces, sessions and attempts from FILE at start; write them back at exit'
+            cand --seed 'Make nonces, session tokens and made-up ids reproducible (tests only)'
+            cand --log-format 'How request lines are written on stderr'
+            cand --control-token 'The bearer token /_emulator/ needs when not on loopback (default: random, printed)'
+            cand --max-connections 'Most connections open at once'
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'layer-auth;completions'= {
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
             cand -h 'Print help'
@@ -121,6 +145,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand sign 'Sign a Layer identity token'
             cand flow 'Run the Layer authentication sequence end to end and show each step'
             cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand serve 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
             cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -131,6 +156,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         &'layer-auth;help;flow'= {
         }
         &'layer-auth;help;validate'= {
+        }
+        &'layer-auth;help;serve'= {
         }
         &'layer-auth;help;completions'= {
         }

@@ -33,6 +33,7 @@ complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "keygen" -d 'G
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "sign" -d 'Sign a Layer identity token'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "flow" -d 'Run the Layer authentication sequence end to end and show each step'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "validate" -d 'Validate identity tokens, naming every check with the service\'s eit_* reason'
+complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "serve" -d 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l bits -d 'Key size in bits: 2048, 3072 or 4096' -r
@@ -71,6 +72,8 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l backend -
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l header -d 'An extra request header for the backend, \'NAME: VALUE\' (repeatable), e.g. the app\'s own login. Values are never shown' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user-field -d 'The field the backend reads the user id from (the 2014 samples read userID)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l nonce-field -d 'The field the backend reads the nonce from' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l layer-url -d 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l app-id -d 'The app id to present to --layer-url (default: what the service says it is)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l public-key -d 'Public key(s) the backend\'s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, …' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l ttl -d 'Lifetime of the tokens the embedded signer makes' -r
@@ -108,14 +111,35 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l stric
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l skip-signature -d 'Count a token valid without verifying its signature (contents only)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l listen -d 'Where to listen (port 0 picks a free one)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l public-key -d 'Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l provider-id -d 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l app-id -d 'The app id clients must present (default: made up, printed)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l session-ttl -d 'How long a session lasts before the 401 challenge' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l state -d 'Load nonces, sessions and attempts from FILE at start; write them back at exit' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l seed -d 'Make nonces, session tokens and made-up ids reproducible (tests only)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l log-format -d 'How request lines are written on stderr' -r -f -a "text\t'One line per request for people'
+json\t'One JSON object per request'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l control-token -d 'The bearer token /_emulator/ needs when not on loopback (default: random, printed)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l max-connections -d 'Most connections open at once' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "keygen" -d 'Generate an RSA key pair for signing identity tokens'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "sign" -d 'Sign a Layer identity token'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "flow" -d 'Run the Layer authentication sequence end to end and show each step'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "validate" -d 'Validate identity tokens, naming every check with the service\'s eit_* reason'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "keygen" -d 'Generate an RSA key pair for signing identity tokens'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "sign" -d 'Sign a Layer identity token'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "flow" -d 'Run the Layer authentication sequence end to end and show each step'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "validate" -d 'Validate identity tokens, naming every check with the service\'s eit_* reason'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "serve" -d 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand help; and not __fish_seen_subcommand_from keygen sign flow validate serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -72,6 +72,8 @@ module completions {
     --header: string          # An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's own login. Values are never shown
     --user-field: string      # The field the backend reads the user id from (the 2014 samples read userID)
     --nonce-field: string     # The field the backend reads the nonce from
+    --layer-url: string       # A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)
+    --app-id: string          # The app id to present to --layer-url (default: what the service says it is)
     --public-key: path        # Public key(s) the backend's tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key
     --challenge               # Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce
     --strict                  # Fail for any warning or check not made, not only for a failed step
@@ -119,6 +121,35 @@ module completions {
     token?: string            # The token, or - to read one token per line from stdin
   ]
 
+  def "nu-complete layer-auth serve log_format" [] {
+    [ "text" "json" ]
+  }
+
+  def "nu-complete layer-auth serve color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to
+  export extern "layer-auth serve" [
+    --listen: string          # Where to listen (port 0 picks a free one)
+    --public-key: path        # Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
+    --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
+    --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
+    --app-id: string          # The app id clients must present (default: made up, printed)
+    --session-ttl: string     # How long a session lasts before the 401 challenge
+    --state: path             # Load nonces, sessions and attempts from FILE at start; write them back at exit
+    --seed: string            # Make nonces, session tokens and made-up ids reproducible (tests only)
+    --log-format: string@"nu-complete layer-auth serve log_format" # How request lines are written on stderr
+    --control-token: string   # The bearer token /_emulator/ needs when not on loopback (default: random, printed)
+    --max-connections: string # Most connections open at once
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
+    --color: string@"nu-complete layer-auth serve color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
   def "nu-complete layer-auth completions shell" [] {
     [ "bash" "zsh" "fish" "elvish" "powershell" "nushell" ]
   }
@@ -153,6 +184,10 @@ module completions {
 
   # Validate identity tokens, naming every check with the service's eit_* reason
   export extern "layer-auth help validate" [
+  ]
+
+  # Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to
+  export extern "layer-auth help serve" [
   ]
 
   # Print shell completions for layer-auth on stdout

@@ -72,6 +72,24 @@ pub fn same(a: &str, b: &str, prefix: &str) -> bool {
     a == b || bare(a, prefix) == bare(b, prefix)
 }
 
+/// A random (version 4) UUID, drawn from `rng`: for the ids an embedded or emulated service
+/// makes up.
+pub fn random_uuid(rng: &mut dyn rand::Rng) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +107,9 @@ mod tests {
         );
         assert_eq!(IdForm::of("acme", p), IdForm::Other);
         assert!(!is_uuid("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeeg"));
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
+        let made = random_uuid(&mut rng);
+        assert!(is_uuid(&made), "{made}");
+        assert_eq!(&made[14..15], "4", "version 4");
     }
 }

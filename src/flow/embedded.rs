@@ -1,54 +1,16 @@
-//! The embedded side of the flow: the service and a signer in-process, sharing one virtual
-//! clock, so `flow` runs on a fresh machine and the challenge can move time forward.
-
-use std::cell::Cell;
-use std::rc::Rc;
+//! The embedded side of the flow: the service and a signer in-process, sharing one clock,
+//! so `flow` runs on a fresh machine and the challenge can move time forward.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Exchange, FlowError, LayerApi, Obtained, TokenSource};
 use crate::keys::SigningKey;
-use crate::service::{ApiError, Entropy, Service, Session};
+use crate::service::{ApiError, Clock, Service, Session};
 use crate::time::human;
 use crate::token::{self, TokenTemplate};
 
-/// The embedded world's clock: a time source the caller supplies (the system clock, or a
-/// fixed `--now`) plus an offset that only moves forward when told. Cloned, it is shared by
-/// the embedded service and signer; the library itself never reads a clock.
-#[derive(Clone)]
-pub struct VirtualClock {
-    source: Rc<dyn Fn() -> DateTime<Utc>>,
-    offset: Rc<Cell<TimeDelta>>,
-}
-
-impl VirtualClock {
-    /// A clock reading `source`.
-    pub fn new(source: impl Fn() -> DateTime<Utc> + 'static) -> Self {
-        Self {
-            source: Rc::new(source),
-            offset: Rc::new(Cell::new(TimeDelta::zero())),
-        }
-    }
-    /// What it shows.
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.source)() + self.offset.get()
-    }
-    /// Moves it forward.
-    pub fn advance(&self, by: TimeDelta) {
-        self.offset.set(self.offset.get() + by);
-    }
-}
-
-impl std::fmt::Debug for VirtualClock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "VirtualClock({}, offset {}s)",
-            self.now(),
-            self.offset.get().num_seconds()
-        )
-    }
-}
+/// The clock the embedded service and signer share.
+pub type VirtualClock = Clock;
 
 /// Signs tokens in-process, as a backend would.
 #[derive(Debug)]
@@ -58,7 +20,7 @@ pub struct EmbeddedSigner<'k> {
     /// The ids and lifetime every token carries.
     pub template: TokenTemplate,
     /// The clock for `iat`.
-    pub clock: VirtualClock,
+    pub clock: Clock,
 }
 
 impl TokenSource for EmbeddedSigner<'_> {
@@ -75,25 +37,19 @@ impl TokenSource for EmbeddedSigner<'_> {
     }
 }
 
-/// The service in-process, on the virtual clock.
+/// The service in-process, recording what it answered as the HTTP service would have.
+#[derive(Debug)]
 pub struct EmbeddedService {
     /// The service.
     pub service: Service,
-    /// Its clock.
-    pub clock: VirtualClock,
-    /// Where nonces and session tokens come from.
-    pub entropy: Box<dyn Entropy>,
-    /// What it answered since last asked, as the HTTP service would have.
-    pub exchanges: Vec<Exchange>,
+    exchanges: Vec<Exchange>,
 }
 
 impl EmbeddedService {
-    /// The service on `clock`, drawing from `entropy`.
-    pub fn new(service: Service, clock: VirtualClock, entropy: Box<dyn Entropy>) -> Self {
+    /// `service`, in-process.
+    pub fn new(service: Service) -> Self {
         Self {
             service,
-            clock,
-            entropy,
             exchanges: Vec::new(),
         }
     }
@@ -122,20 +78,9 @@ impl EmbeddedService {
     }
 }
 
-impl std::fmt::Debug for EmbeddedService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedService")
-            .field("now", &self.clock.now())
-            .finish_non_exhaustive()
-    }
-}
-
 impl LayerApi for EmbeddedService {
     fn request_nonce(&mut self) -> Result<String, FlowError> {
-        let nonce = self
-            .service
-            .issue_nonce(self.clock.now(), self.entropy.as_mut());
-        let result = Ok(nonce);
+        let result = Ok(self.service.issue_nonce());
         self.record(
             "POST",
             "/nonces",
@@ -148,16 +93,11 @@ impl LayerApi for EmbeddedService {
     }
 
     fn create_session(&mut self, identity_token: &str) -> Result<Session, FlowError> {
-        let app_id = self.service.app_id().to_owned();
+        let app_id = self.service.config().app_id.clone();
         let result = self
             .service
-            .create_session(
-                identity_token,
-                &app_id,
-                self.clock.now(),
-                self.entropy.as_mut(),
-            )
-            .map_err(|(error, _)| error);
+            .create_session(identity_token, &app_id)
+            .map_err(|refusal| refusal.error);
         self.record(
             "POST",
             "/sessions",
@@ -170,10 +110,7 @@ impl LayerApi for EmbeddedService {
     }
 
     fn call(&mut self, session_token: &str) -> Result<(), FlowError> {
-        let result = self
-            .service
-            .authorize(session_token, self.clock.now(), self.entropy.as_mut())
-            .map(|_| ());
+        let result = self.service.authorize(session_token).map(|_| ());
         self.record(
             "GET",
             "/conversations",
@@ -184,8 +121,9 @@ impl LayerApi for EmbeddedService {
     }
 
     fn expire_session(&mut self, session: &Session) -> Result<String, FlowError> {
-        let by = (session.expires_at - self.clock.now()) + TimeDelta::seconds(1);
-        self.clock.advance(by);
+        let clock = self.service.clock();
+        let by = (session.expires_at - clock.now()) + TimeDelta::seconds(1);
+        clock.advance(by);
         Ok(format!(
             "the embedded service's clock moved forward {}",
             human(by.num_seconds())
@@ -193,16 +131,14 @@ impl LayerApi for EmbeddedService {
     }
 
     fn delete_session(&mut self, session_token: &str) -> Result<(), FlowError> {
-        let result =
-            self.service
-                .delete_session(session_token, self.clock.now(), self.entropy.as_mut());
+        let result = self.service.delete_session(session_token);
         let target = format!("/sessions/{session_token}");
         self.record("DELETE", &target, &result, (204, |()| String::new()));
         result.map_err(FlowError::Api)
     }
 
     fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        self.service.clock().now()
     }
 
     fn take_exchanges(&mut self) -> Vec<Exchange> {

@@ -1,8 +1,8 @@
 use super::*;
 use crate::checks::tests::{key, keys};
-use crate::service::tests_support::Counter;
 use crate::service::{Service, ServiceConfig};
 use crate::token::{TokenTemplate, Typ};
+use rand::SeedableRng as _;
 
 fn start() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap()
@@ -20,16 +20,16 @@ fn world(clock: &VirtualClock) -> (EmbeddedSigner<'static>, EmbeddedService) {
         },
         clock: clock.clone(),
     };
-    let service = EmbeddedService::new(
-        Service::new(ServiceConfig {
+    let service = EmbeddedService::new(Service::new(
+        ServiceConfig {
             app_id: "layer:///apps/staging/x".into(),
             keys: keys(),
             provider_id: None,
             session_ttl: TimeDelta::seconds(60),
-        }),
+        },
         clock.clone(),
-        Box::new(Counter(0)),
-    );
+        Box::new(rand::rngs::StdRng::seed_from_u64(3)),
+    ));
     (signer, service)
 }
 
@@ -60,7 +60,7 @@ fn kinds(steps: &[Step]) -> Vec<StepKind> {
 
 #[test]
 fn the_embedded_flow_runs_every_step_in_order() {
-    let clock = VirtualClock::new(start);
+    let clock = VirtualClock::fixed(start());
     let (mut signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", false, &mut signer, &mut service);
     assert!(ok, "{steps:#?}");
@@ -86,7 +86,7 @@ fn the_embedded_flow_runs_every_step_in_order() {
 
 #[test]
 fn the_challenge_reauthenticates_with_the_challenge_nonce() {
-    let clock = VirtualClock::new(start);
+    let clock = VirtualClock::fixed(start());
     let (mut signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", true, &mut signer, &mut service);
     assert!(ok, "{steps:#?}");
@@ -132,7 +132,7 @@ impl TokenSource for Impostor<'_> {
 
 #[test]
 fn a_token_for_another_user_stops_the_flow_at_validation() {
-    let clock = VirtualClock::new(start);
+    let clock = VirtualClock::fixed(start());
     let (signer, mut service) = world(&clock);
     let (ok, steps) = run_flow("alice", false, &mut Impostor(signer), &mut service);
     assert!(!ok);

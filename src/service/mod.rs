@@ -1,53 +1,52 @@
-//! The Layer service side of SPEC §2 as a plain state machine: nonces (single use, ten
-//! minutes), sessions, the expiry challenge, deauthentication, and the service's error bodies.
-//! No I/O and no clock: every call takes `now`, and fresh values come from an [`Entropy`].
-//! `flow` drives it in-process; `serve` will put it behind HTTP unchanged.
+//! The Layer service of SPEC §2: nonces (single use, ten minutes), sessions, the expiry
+//! challenge, deauthentication, the identities sign-ins bring, and the service's error
+//! bodies; plus what a test emulator adds (the attempt log, the ledgers, moving the clock,
+//! injected faults, a saved state).
+//!
+//! [`Service`] owns its configuration, its books, its [`Clock`] and its random generator,
+//! and is safe to share between threads: `flow`'s embedded service and `serve`'s HTTP
+//! handlers call the same methods. Its state sits behind one lock held for microseconds: a
+//! token is validated (RSA, the expensive part) before the lock is taken, which then only
+//! redeems the nonce and opens the session, so one of many concurrent redemptions of a nonce
+//! wins by construction. No I/O here; HTTP is `crate::http`'s.
 
+mod attempts;
+mod clock;
 mod error;
+mod faults;
+mod ledger;
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 use crate::checks::{self, Expect, Policy, Report};
 use crate::keys::KeySet;
 
+pub use attempts::{Attempt, MAX_ATTEMPTS};
+pub use clock::Clock;
 pub use error::ApiError;
+pub use faults::Fault;
+pub use ledger::{
+    Books, Expiry, GRACE, Identity, MAX_NONCES, MAX_SESSIONS, NONCE_TTL, NonceEntry, NonceState,
+    Session,
+};
 
-/// How long a nonce lives after issue (SPEC §2).
-pub const NONCE_TTL: TimeDelta = TimeDelta::minutes(10);
-/// The media type every request must accept (SPEC §2).
+/// The media type every API request must accept; versions 1.0 (these docs), 2.0 (the Web
+/// SDK 3.x) and 3.0 (the later XDK) are all taken (SPEC §2).
 pub const ACCEPT: &str = "application/vnd.layer+json; version=1.0";
-
-/// A source of unpredictable bytes for nonces and session tokens.
-pub trait Entropy {
-    /// Fills `buf` with random bytes.
-    fn fill(&mut self, buf: &mut [u8]);
-}
-
-/// The operating system's random source (through aws-lc).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OsEntropy;
-
-impl Entropy for OsEntropy {
-    fn fill(&mut self, buf: &mut [u8]) {
-        // Without OS randomness there is no safe nonce or session token: stopping (the
-        // binary's panic hook makes it one line and exit 2) beats a predictable value.
-        #[allow(clippy::panic, reason = "no randomness, no safe way on")]
-        if aws_lc_rs::rand::fill(buf).is_err() {
-            panic!("the operating system's random source failed");
-        }
-    }
-}
+/// The `version=` values [`Service::check_accept`] takes.
+pub const API_VERSIONS: [&str; 3] = ["1.0", "2.0", "3.0"];
 
 /// How the service is set up.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ServiceConfig {
     /// The app id clients must present (`layer:///apps/staging/<uuid>`).
     pub app_id: String,
-    /// Public keys of the providers' registered keys, chosen by `kid`.
+    /// The providers' registered keys, chosen by `kid`.
     pub keys: KeySet,
     /// When set, tokens must come from this provider.
     pub provider_id: Option<String>,
@@ -55,183 +54,341 @@ pub struct ServiceConfig {
     pub session_ttl: TimeDelta,
 }
 
-/// A session the service granted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// The session token (`Authorization: Layer session-token="…"`).
-    pub token: String,
-    /// The authenticated user, the identity token's `prn`.
-    pub user: String,
-    /// When the session stops being accepted.
-    pub expires_at: DateTime<Utc>,
+/// Why `POST /sessions` refused: the service's answer, the reason in the service's words
+/// (an `eit_*` id, or `app_id`), and the validation report when the token was judged.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The answer: `422 invalid_property`.
+    pub error: ApiError,
+    /// `eit_expired`, `eit_nonce_not_found`, `app_id`, …
+    pub reason: String,
+    /// The token's report, when it was judged.
+    pub report: Option<Report>,
 }
 
-/// The Layer service's state.
-#[derive(Debug)]
+/// Everything a service remembers, for `serve --state FILE`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedState {
+    /// Bumped when the format changes.
+    pub schema: u32,
+    /// How far the clock had been moved, in milliseconds.
+    pub clock_offset_ms: i64,
+    /// Nonces, sessions and identities.
+    pub books: Books,
+    /// The attempt log, oldest first.
+    pub attempts: Vec<Attempt>,
+}
+
+struct Inner {
+    ledger: ledger::Ledger,
+    rng: Box<dyn Rng + Send>,
+    attempts: VecDeque<Attempt>,
+    next_attempt: u64,
+    faults: Vec<Fault>,
+}
+
+/// The Layer service: config, books, clock and randomness, shared between threads.
 pub struct Service {
     config: ServiceConfig,
-    nonces: HashMap<String, DateTime<Utc>>,
-    sessions: HashMap<String, Session>,
+    clock: Clock,
+    inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("app_id", &self.config.app_id)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Service {
-    /// A service with no nonces or sessions yet.
-    pub fn new(config: ServiceConfig) -> Self {
+    /// A service with empty books, on `clock`, drawing nonces and session tokens from `rng`.
+    pub fn new(config: ServiceConfig, clock: Clock, rng: Box<dyn Rng + Send>) -> Self {
         Self {
             config,
-            nonces: HashMap::new(),
-            sessions: HashMap::new(),
+            clock,
+            inner: Mutex::new(Inner {
+                ledger: ledger::Ledger::default(),
+                rng,
+                attempts: VecDeque::new(),
+                next_attempt: 1,
+                faults: Vec::new(),
+            }),
         }
     }
 
-    /// The app id clients must present.
-    pub fn app_id(&self) -> &str {
-        &self.config.app_id
+    /// The lock, held for microseconds; a panic elsewhere never makes it unusable.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How it is set up.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
+    /// Its clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// `POST /nonces` → `201 {"nonce": …}`: a fresh single-use nonce, valid for ten minutes.
-    pub fn issue_nonce(&mut self, now: DateTime<Utc>, entropy: &mut dyn Entropy) -> String {
-        self.nonces.retain(|_, issued| now - *issued < NONCE_TTL);
-        let nonce = random_token(entropy, 32);
-        self.nonces.insert(nonce.clone(), now);
-        nonce
+    pub fn issue_nonce(&self) -> String {
+        let now = self.clock.now();
+        let inner = &mut *self.lock();
+        inner.ledger.issue_nonce(now, inner.rng.as_mut())
     }
 
     /// `POST /sessions` with `{"identity_token", "app_id"}` → `201 {"session_token"}`.
     ///
-    /// The token must pass every check of SPEC §1 under the registered keys; its nonce must
-    /// have been issued here, be under ten minutes old, and unused (it is used up now).
+    /// The token must pass every check of SPEC §1 the way the service makes them (no
+    /// leeway; `kid` must name a registered key when keys carry ids; `iss` must be the
+    /// provider when one is set); its nonce must have been issued here, be under ten minutes
+    /// old, and unused: it is used up now. Every call is logged as an [`Attempt`].
     ///
     /// # Errors
-    /// [`ApiError`] `422 invalid_property` for a bad token, app id, or an unknown, used or
-    /// expired nonce, with the validation [`Report`] when the token itself is bad.
-    pub fn create_session(
-        &mut self,
-        identity_token: &str,
-        app_id: &str,
-        now: DateTime<Utc>,
-        entropy: &mut dyn Entropy,
-    ) -> Result<Session, (ApiError, Option<Report>)> {
+    /// [`Refusal`]: `422 invalid_property` for a bad token or app id, or an unknown, used or
+    /// expired nonce.
+    pub fn create_session(&self, identity_token: &str, app_id: &str) -> Result<Session, Refusal> {
+        let now = self.clock.now();
         if app_id != self.config.app_id {
-            return Err((ApiError::unknown_app(app_id), None));
+            let refusal = Refusal {
+                error: ApiError::unknown_app(app_id),
+                reason: "app_id".into(),
+                report: None,
+            };
+            self.lock()
+                .record(Attempt::refused(now, identity_token, None, &refusal));
+            return Err(refusal);
         }
-        let report = self.check_token(identity_token, now);
-        if !report.valid {
-            // Not valid without a failure means the signature could not be checked: no key.
-            let (reason, message) = report.failures().next().map_or(
-                (
-                    "eit_key_not_found",
-                    "no key is registered to verify it with".to_owned(),
-                ),
-                |f| (f.id.as_str(), f.message.to_string()),
-            );
-            return Err((
-                ApiError::invalid_identity_token(reason, &message),
-                Some(report),
-            ));
+        // RSA happens here, outside the lock.
+        let report = self.judge(identity_token, now);
+        let inner = &mut *self.lock();
+        let state = attempts::claim(&report, "nce")
+            .map_or(NonceState::Unknown, |n| inner.ledger.nonce_state(n, now));
+        let result = inner.redeem(report, now, self.config.session_ttl);
+        match &result {
+            Ok((session, report)) => inner.record(Attempt::accepted(
+                now,
+                identity_token,
+                state,
+                session,
+                report,
+            )),
+            Err(refusal) => {
+                inner.record(Attempt::refused(now, identity_token, Some(state), refusal))
+            }
         }
-        let claim = |name: &str| {
-            report
-                .claims
-                .as_ref()
-                .and_then(|c| c.get(name))
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-        };
-        let (nonce, user) = (claim("nce").to_owned(), claim("prn").to_owned());
-        match self.nonces.remove(&nonce) {
-            Some(issued) if now - issued < NONCE_TTL => {}
-            _ => return Err((ApiError::nonce_not_found(), Some(report))),
-        }
-        let session = Session {
-            token: random_token(entropy, 32),
-            user,
-            expires_at: now + self.config.session_ttl,
-        };
-        self.sessions.insert(session.token.clone(), session.clone());
-        Ok(session)
+        result.map(|(session, _)| session)
     }
 
-    fn check_token(&self, identity_token: &str, now: DateTime<Utc>) -> Report {
-        // Strict like the service: no leeway, and when the registered keys carry ids, the
-        // token's kid must name one of them.
-        let named = self.config.keys.keys().iter().all(|k| k.kid().is_some());
+    /// The token's report, judged as the service judges: no leeway, and when the registered
+    /// keys carry ids, `kid` must name one of them.
+    fn judge(&self, identity_token: &str, now: DateTime<Utc>) -> Report {
+        let keys = &self.config.keys;
+        let named = keys.keys().iter().all(|k| k.kid().is_some());
         let policy = Policy {
             expect: Expect {
                 provider_id: self.config.provider_id.clone(),
                 ..Expect::default()
             },
-            require_kid: named && !self.config.keys.is_empty(),
-            ..Policy::new(now, &self.config.keys)
+            require_kid: named && !keys.is_empty(),
+            ..Policy::new(now, keys)
         };
         checks::validate(identity_token, &policy)
     }
 
-    /// Any protected call with `Authorization: Layer session-token="…"`: the session's user.
+    /// Any protected call with `Authorization: Layer session-token="…"`: the session.
     ///
     /// # Errors
-    /// `401 authentication_required` (code 4) carrying a fresh nonce in `data` when the
-    /// session is unknown or expired: the client re-signs with that nonce.
-    pub fn authorize(
-        &mut self,
-        session_token: &str,
-        now: DateTime<Utc>,
-        entropy: &mut dyn Entropy,
-    ) -> Result<Session, ApiError> {
-        match self.sessions.get(session_token) {
-            Some(session) if now < session.expires_at => Ok(session.clone()),
-            Some(_) => {
-                self.sessions.remove(session_token);
-                Err(ApiError::authentication_required(
-                    true,
-                    self.issue_nonce(now, entropy),
-                ))
-            }
-            None => Err(ApiError::authentication_required(
-                false,
-                self.issue_nonce(now, entropy),
-            )),
-        }
+    /// `401 authentication_required` (code 4) carrying a fresh nonce when the session is
+    /// unknown, expired or deleted: the client re-signs with that nonce.
+    pub fn authorize(&self, session_token: &str) -> Result<Session, ApiError> {
+        let now = self.clock.now();
+        let inner = &mut *self.lock();
+        inner
+            .ledger
+            .authorize(session_token, now, inner.rng.as_mut())
     }
 
     /// `DELETE /sessions/<token>` → `204`.
     ///
     /// # Errors
     /// As [`Service::authorize`] when the session is unknown or expired.
-    pub fn delete_session(
-        &mut self,
-        session_token: &str,
-        now: DateTime<Utc>,
-        entropy: &mut dyn Entropy,
-    ) -> Result<(), ApiError> {
-        self.authorize(session_token, now, entropy)?;
-        self.sessions.remove(session_token);
-        Ok(())
+    pub fn delete_session(&self, session_token: &str) -> Result<(), ApiError> {
+        let now = self.clock.now();
+        let inner = &mut *self.lock();
+        inner
+            .ledger
+            .delete_session(session_token, now, inner.rng.as_mut())
     }
 
-    /// The `Accept` header check every request passes first.
+    /// The identity a sign-in of `user_id` brought (`GET /identities/<user_id>`).
+    pub fn identity(&self, user_id: &str) -> Option<Identity> {
+        self.lock().ledger.identity(user_id).cloned()
+    }
+
+    /// Makes the chosen sessions expire now: their next call gets the challenge.
+    pub fn expire(&self, which: &Expiry) -> usize {
+        let now = self.clock.now();
+        self.lock().ledger.expire(which, now)
+    }
+
+    /// Moves the service's clock forward (nonces and sessions expire as if time passed).
+    pub fn advance(&self, by: TimeDelta) -> DateTime<Utc> {
+        self.clock.advance(by);
+        self.clock.now()
+    }
+
+    /// The nonces remembered, oldest first.
+    pub fn nonces(&self) -> Vec<NonceEntry> {
+        self.lock().ledger.nonces()
+    }
+
+    /// The sessions remembered, oldest first.
+    pub fn sessions(&self) -> Vec<Session> {
+        self.lock().ledger.sessions()
+    }
+
+    /// The attempts logged after `since` (their `seq`), oldest first.
+    pub fn attempts(&self, since: u64) -> Vec<Attempt> {
+        let inner = self.lock();
+        inner
+            .attempts
+            .iter()
+            .filter(|a| a.seq > since)
+            .cloned()
+            .collect()
+    }
+
+    /// Arms a fault: the next matching call(s) fail as it says.
+    pub fn add_fault(&self, fault: Fault) {
+        self.lock().faults.push(fault);
+    }
+
+    /// The fault armed for `method path`, if any (used up one time).
+    pub fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
+        faults::take(&mut self.lock().faults, method, path)
+    }
+
+    /// The answer an armed fault gives (`401` carries a fresh nonce, as a real one would).
+    pub fn fault_error(&self, fault: &Fault) -> ApiError {
+        let nonce = (fault.status == Some(401)).then(|| self.issue_nonce());
+        fault.error(nonce)
+    }
+
+    /// Forgets every nonce, session, identity, attempt and fault.
+    pub fn reset(&self) {
+        let mut inner = self.lock();
+        inner.ledger = ledger::Ledger::default();
+        inner.attempts.clear();
+        inner.faults.clear();
+    }
+
+    /// Everything remembered, for a state file.
+    pub fn save(&self) -> SavedState {
+        let inner = self.lock();
+        SavedState {
+            schema: 1,
+            clock_offset_ms: self.clock.offset().num_milliseconds(),
+            books: inner.ledger.books(),
+            attempts: inner.attempts.iter().cloned().collect(),
+        }
+    }
+
+    /// Takes back what [`Service::save`] wrote.
+    pub fn restore(&self, saved: SavedState) {
+        self.clock
+            .set_offset(TimeDelta::milliseconds(saved.clock_offset_ms));
+        let mut inner = self.lock();
+        inner.ledger = ledger::Ledger::from_books(saved.books);
+        inner.next_attempt = saved.attempts.last().map_or(1, |a| a.seq + 1);
+        inner.attempts = saved.attempts.into();
+    }
+
+    /// The `Accept` header check every API request passes first: Layer's media type, at
+    /// one of [`API_VERSIONS`] (spaces and case aside).
     ///
     /// # Errors
-    /// `406 invalid_header` (code 107) when it is missing or another media type.
+    /// `406 invalid_header` (code 107) when it is missing or names anything else.
     pub fn check_accept(accept: Option<&str>) -> Result<(), ApiError> {
-        let normalized = |s: &str| s.replace(' ', "").to_ascii_lowercase();
-        match accept {
-            Some(value) if normalized(value) == normalized(ACCEPT) => Ok(()),
-            _ => Err(ApiError::invalid_accept()),
+        let normalized: String = accept
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let accepted = normalized.split(',').any(|media| {
+            API_VERSIONS
+                .iter()
+                .any(|v| media == format!("application/vnd.layer+json;version={v}"))
+        });
+        if accepted {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_accept())
         }
     }
 }
 
-fn random_token(entropy: &mut dyn Entropy, bytes: usize) -> String {
-    let mut buf = vec![0; bytes];
-    entropy.fill(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
+impl Inner {
+    /// Under the lock: the nonce of a valid token redeemed, and the session opened.
+    fn redeem(
+        &mut self,
+        report: Report,
+        now: DateTime<Utc>,
+        ttl: TimeDelta,
+    ) -> Result<(Session, Report), Refusal> {
+        if !report.valid {
+            // Not valid without a failure means the signature could not be checked: no key.
+            let (reason, message) = report.failures().next().map_or(
+                (
+                    "eit_key_not_found".to_owned(),
+                    "no key is registered to verify it with".to_owned(),
+                ),
+                |f| (f.id.as_str().to_owned(), f.message.to_string()),
+            );
+            return Err(Refusal {
+                error: ApiError::invalid_identity_token(&reason, &message),
+                reason,
+                report: Some(report),
+            });
+        }
+        let nonce = attempts::claim(&report, "nce")
+            .unwrap_or_default()
+            .to_owned();
+        let user = attempts::claim(&report, "prn")
+            .unwrap_or_default()
+            .to_owned();
+        if let Err(error) = self.ledger.redeem(&nonce, now) {
+            return Err(Refusal {
+                error,
+                reason: "eit_nonce_not_found".into(),
+                report: Some(report),
+            });
+        }
+        let identity = report
+            .claims
+            .as_ref()
+            .map(|claims| Identity::from_claims(&user, claims))
+            .unwrap_or_default();
+        let session = self
+            .ledger
+            .open_session(identity, ttl, now, self.rng.as_mut());
+        Ok((session, report))
+    }
+
+    fn record(&mut self, mut attempt: Attempt) {
+        attempt.seq = self.next_attempt;
+        self.next_attempt += 1;
+        if self.attempts.len() >= MAX_ATTEMPTS {
+            self.attempts.pop_front();
+        }
+        self.attempts.push_back(attempt);
+    }
 }
 
 #[cfg(test)]
 mod tests;
-
-#[cfg(test)]
-pub(crate) mod tests_support {
-    pub(crate) use super::tests::Counter;
-}

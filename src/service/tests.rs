@@ -1,119 +1,106 @@
+use rand::SeedableRng as _;
+
 use super::*;
 use crate::checks::tests::{key, keys, request};
 use crate::token::sign;
 
-/// Deterministic bytes: a counter, so every nonce and session token differs.
-pub(crate) struct Counter(pub(crate) u8);
-
-impl Entropy for Counter {
-    fn fill(&mut self, buf: &mut [u8]) {
-        for b in buf {
-            self.0 = self.0.wrapping_add(1);
-            *b = self.0;
-        }
-    }
-}
-
 const APP: &str = "layer:///apps/staging/00000000-0000-4000-8000-000000000000";
 
-fn at(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
+fn start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000, 0).unwrap()
 }
 
-fn service() -> Service {
-    Service::new(ServiceConfig {
-        app_id: APP.into(),
-        keys: keys(),
-        provider_id: None,
-        session_ttl: TimeDelta::minutes(60),
-    })
+/// A service on a clock stopped at `start()`, with reproducible randomness.
+pub(crate) fn service() -> Service {
+    Service::new(
+        ServiceConfig {
+            app_id: APP.into(),
+            keys: keys(),
+            provider_id: None,
+            session_ttl: TimeDelta::minutes(60),
+        },
+        Clock::fixed(start()),
+        Box::new(rand::rngs::StdRng::seed_from_u64(7)),
+    )
 }
 
-/// A token for `user` over `nonce`, issued at `at(issued)`.
-fn token(nonce: &str, user: &str, issued: i64) -> String {
+/// A token for `user` over `nonce`, issued at the service's now.
+fn token(s: &Service, nonce: &str, user: &str) -> String {
     let mut r = request();
     r.nonce = nonce.into();
     r.user = user.into();
-    r.issued_at = at(issued).timestamp();
+    r.issued_at = s.clock().now().timestamp();
     r.expires_at = r.issued_at + 600;
     sign(&r, key()).unwrap()
 }
 
+fn later(s: &Service, secs: i64) {
+    s.advance(TimeDelta::seconds(secs));
+}
+
 #[test]
 fn a_nonce_buys_exactly_one_session_for_the_tokens_user() {
-    let (mut s, mut e) = (service(), Counter(0));
-    let nonce = s.issue_nonce(at(0), &mut e);
-    let session = s
-        .create_session(&token(&nonce, "alice", 0), APP, at(1), &mut e)
-        .unwrap();
+    let s = service();
+    let nonce = s.issue_nonce();
+    let t = token(&s, &nonce, "alice");
+    let session = s.create_session(&t, APP).unwrap();
     assert_eq!(session.user, "alice");
-    assert_eq!(
-        s.authorize(&session.token, at(2), &mut e).unwrap().user,
-        "alice"
-    );
-    let (replay, _) = s
-        .create_session(&token(&nonce, "alice", 0), APP, at(3), &mut e)
-        .unwrap_err();
-    assert_eq!((replay.status, replay.code), (422, 105));
-    assert_eq!(replay.message, "Nonce not found or expired.");
+    assert_eq!(s.authorize(&session.token).unwrap().user, "alice");
+    let replay = s.create_session(&t, APP).unwrap_err();
+    assert_eq!((replay.error.status, replay.error.code), (422, 105));
+    assert_eq!(replay.error.message, "Nonce not found or expired.");
+    assert_eq!(replay.reason, "eit_nonce_not_found");
 }
 
 #[test]
 fn a_nonce_expires_at_exactly_ten_minutes() {
-    let (mut s, mut e) = (service(), Counter(0));
-    let early = s.issue_nonce(at(0), &mut e);
-    let late = s.issue_nonce(at(0), &mut e);
-    assert!(
-        s.create_session(&token(&early, "alice", 599), APP, at(599), &mut e)
-            .is_ok()
-    );
-    let (error, _) = s
-        .create_session(&token(&late, "alice", 600), APP, at(600), &mut e)
+    let s = service();
+    let (early, late) = (s.issue_nonce(), s.issue_nonce());
+    later(&s, 599);
+    assert!(s.create_session(&token(&s, &early, "alice"), APP).is_ok());
+    later(&s, 1);
+    let refused = s
+        .create_session(&token(&s, &late, "alice"), APP)
         .unwrap_err();
-    assert_eq!(error.message, "Nonce not found or expired.");
+    assert_eq!(refused.error.message, "Nonce not found or expired.");
 }
 
 #[test]
-fn an_unknown_nonce_or_bad_token_is_refused_with_422() {
-    let (mut s, mut e) = (service(), Counter(0));
-    let (error, _) = s
-        .create_session(&token("made-up", "alice", 0), APP, at(1), &mut e)
+fn an_unknown_nonce_a_bad_token_or_another_app_is_refused_with_422() {
+    let s = service();
+    let refused = s
+        .create_session(&token(&s, "made-up", "alice"), APP)
         .unwrap_err();
-    assert_eq!(error.message, "Nonce not found or expired.");
-    let nonce = s.issue_nonce(at(0), &mut e);
-    let (error, report) = s
-        .create_session(&token(&nonce, "alice", 0), APP, at(700), &mut e)
-        .unwrap_err();
-    assert_eq!((error.status, error.id.as_str()), (422, "invalid_property"));
+    assert_eq!(refused.error.message, "Nonce not found or expired.");
+    let nonce = s.issue_nonce();
+    let t = token(&s, &nonce, "alice");
+    later(&s, 700);
+    let refused = s.create_session(&t, APP).unwrap_err();
+    assert_eq!(refused.reason, "eit_expired");
     assert!(
-        error
+        refused
+            .error
             .message
             .starts_with("Invalid identity token; eit_expired: expired"),
         "{}",
-        error.message
+        refused.error.message
     );
-    assert_eq!(error.data["property"], "identity_token");
-    assert!(!report.unwrap().valid);
-    let (error, _) = s
-        .create_session(
-            &token(&nonce, "alice", 0),
-            "layer:///apps/other",
-            at(1),
-            &mut e,
-        )
-        .unwrap_err();
-    assert_eq!(error.data["property"], "app_id");
+    assert_eq!(refused.error.data["property"], "identity_token");
+    assert!(!refused.report.unwrap().valid);
+    let refused = s.create_session(&t, "layer:///apps/other").unwrap_err();
+    assert_eq!(refused.error.data["property"], "app_id");
+    assert_eq!(refused.reason, "app_id");
 }
 
 #[test]
 fn an_expired_session_is_challenged_with_a_nonce_that_reauthenticates() {
-    let (mut s, mut e) = (service(), Counter(0));
-    let nonce = s.issue_nonce(at(0), &mut e);
-    let session = s
-        .create_session(&token(&nonce, "alice", 0), APP, at(1), &mut e)
-        .unwrap();
-    assert!(s.authorize(&session.token, at(3600), &mut e).is_ok());
-    let challenge = s.authorize(&session.token, at(3601), &mut e).unwrap_err();
+    let s = service();
+    let nonce = s.issue_nonce();
+    let session = s.create_session(&token(&s, &nonce, "alice"), APP).unwrap();
+    later(&s, 3599);
+    assert!(s.authorize(&session.token).is_ok());
+    later(&s, 1);
+    let challenge = s.authorize(&session.token).unwrap_err();
     assert_eq!(
         (challenge.status, challenge.code, challenge.id.as_str()),
         (401, 4, "authentication_required")
@@ -124,38 +111,148 @@ fn an_expired_session_is_challenged_with_a_nonce_that_reauthenticates() {
     );
     let fresh = challenge.challenge_nonce().unwrap().to_owned();
     assert_ne!(fresh, nonce);
-    let again = s
-        .create_session(&token(&fresh, "alice", 3602), APP, at(3602), &mut e)
-        .unwrap();
+    let again = s.create_session(&token(&s, &fresh, "alice"), APP).unwrap();
     assert_ne!(again.token, session.token);
-    // The challenge nonce is bound to this service and single-use like any other.
-    assert!(
-        s.create_session(&token(&fresh, "alice", 3602), APP, at(3603), &mut e)
-            .is_err()
-    );
+    // The challenge nonce is single-use like any other.
+    assert!(s.create_session(&token(&s, &fresh, "alice"), APP).is_err());
+    // Every challenge carries a fresh nonce.
+    let other = s.authorize(&session.token).unwrap_err();
+    assert_ne!(other.challenge_nonce(), Some(fresh.as_str()));
 }
 
 #[test]
 fn deauthentication_ends_the_session() {
-    let (mut s, mut e) = (service(), Counter(0));
-    let nonce = s.issue_nonce(at(0), &mut e);
-    let session = s
-        .create_session(&token(&nonce, "alice", 0), APP, at(1), &mut e)
-        .unwrap();
-    s.delete_session(&session.token, at(2), &mut e).unwrap();
-    let error = s.authorize(&session.token, at(3), &mut e).unwrap_err();
+    let s = service();
+    let nonce = s.issue_nonce();
+    let session = s.create_session(&token(&s, &nonce, "alice"), APP).unwrap();
+    s.delete_session(&session.token).unwrap();
+    let error = s.authorize(&session.token).unwrap_err();
     assert_eq!(error.status, 401);
-    assert!(s.delete_session(&session.token, at(4), &mut e).is_err());
+    assert!(s.delete_session(&session.token).is_err());
 }
 
 #[test]
-fn accept_header_must_be_layers_media_type() {
-    assert!(Service::check_accept(Some(ACCEPT)).is_ok());
-    assert!(Service::check_accept(Some("application/vnd.layer+json;version=1.0")).is_ok());
+fn expire_ends_the_sessions_chosen_by_user_token_or_all() {
+    let s = service();
+    let mut sessions = Vec::new();
+    for user in ["alice", "alice", "bob"] {
+        let nonce = s.issue_nonce();
+        sessions.push(s.create_session(&token(&s, &nonce, user), APP).unwrap());
+    }
+    assert_eq!(s.expire(&Expiry::User("alice".into())), 2);
+    assert!(s.authorize(&sessions[0].token).is_err());
+    assert!(s.authorize(&sessions[2].token).is_ok());
+    assert_eq!(s.expire(&Expiry::Session(sessions[2].token.clone())), 1);
+    assert_eq!(s.expire(&Expiry::All), 0, "all are expired already");
+}
+
+#[test]
+fn every_attempt_is_logged_with_the_nonce_state_it_found() {
+    let s = service();
+    let nonce = s.issue_nonce();
+    let t = token(&s, &nonce, "alice");
+    s.create_session(&t, APP).unwrap();
+    let _ = s.create_session(&t, APP);
+    let _ = s.create_session(&token(&s, "made-up", "bob"), APP);
+    let log = s.attempts(0);
+    let states: Vec<_> = log
+        .iter()
+        .map(|a| (a.seq, a.nonce_state, a.accepted))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (1, NonceState::Issued, true),
+            (2, NonceState::Used, false),
+            (3, NonceState::Unknown, false)
+        ]
+    );
+    assert_eq!(log[2].user.as_deref(), Some("bob"));
+    assert_eq!(log[1].reason.as_deref(), Some("eit_nonce_not_found"));
+    assert_eq!(s.attempts(2).len(), 1);
+    assert!(log[0].report.as_ref().unwrap()["valid"].as_bool().unwrap());
+}
+
+#[test]
+fn the_books_stay_bounded_and_forget_what_expired_long_ago() {
+    let s = service();
+    for _ in 0..10 {
+        s.issue_nonce();
+    }
+    assert_eq!(s.nonces().len(), 10);
+    later(&s, (NONCE_TTL + GRACE).num_seconds());
+    s.issue_nonce();
+    assert_eq!(s.nonces().len(), 1, "the old ones were pruned");
+}
+
+#[test]
+fn a_saved_state_restores_sessions_used_nonces_and_the_clock() {
+    let s = service();
+    let nonce = s.issue_nonce();
+    let t = token(&s, &nonce, "alice");
+    let session = s.create_session(&t, APP).unwrap();
+    later(&s, 30);
+    let saved = serde_json::to_string(&s.save()).unwrap();
+    let restored = service();
+    restored.restore(serde_json::from_str(&saved).unwrap());
+    assert_eq!(restored.clock().now(), s.clock().now());
+    assert_eq!(restored.authorize(&session.token).unwrap().user, "alice");
+    let replay = restored.create_session(&t, APP).unwrap_err();
+    assert_eq!(replay.error.message, "Nonce not found or expired.");
+    assert_eq!(restored.attempts(0).len(), 2);
+    assert_eq!(restored.attempts(0)[1].seq, 2);
+    assert_eq!(restored.identity("alice").unwrap().user_id, "alice");
+}
+
+#[test]
+fn the_service_requires_kid_to_name_a_registered_key_when_keys_carry_ids() {
+    let named = crate::keys::VerifyingKey::new(
+        key().public_key().clone(),
+        Some("layer:///keys/11111111-2222-3333-4444-555555555555".into()),
+    )
+    .unwrap();
+    let s = Service::new(
+        ServiceConfig {
+            app_id: APP.into(),
+            keys: KeySet::new(vec![named]),
+            provider_id: Some("layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into()),
+            session_ttl: TimeDelta::minutes(60),
+        },
+        Clock::fixed(start()),
+        Box::new(rand::rngs::StdRng::seed_from_u64(1)),
+    );
+    let nonce = s.issue_nonce();
+    let mut r = request();
+    r.nonce = nonce;
+    r.key_id = "layer:///keys/99999999-2222-3333-4444-555555555555".into();
+    r.issued_at = start().timestamp();
+    r.expires_at = r.issued_at + 600;
+    let refused = s
+        .create_session(&sign(&r, key()).unwrap(), APP)
+        .unwrap_err();
+    assert_eq!(refused.reason, "eit_key_not_found");
+}
+
+#[test]
+fn accept_takes_layers_media_type_at_versions_1_2_and_3() {
+    for accept in [
+        ACCEPT,
+        "application/vnd.layer+json;version=1.0",
+        "application/vnd.layer+json; version=2.0",
+        "Application/Vnd.Layer+JSON; version=3.0",
+        "application/json, application/vnd.layer+json; version=2.0",
+    ] {
+        assert!(Service::check_accept(Some(accept)).is_ok(), "{accept}");
+    }
     let error = Service::check_accept(None).unwrap_err();
     assert_eq!(
         (error.status, error.code, error.id.as_str()),
         (406, 107, "invalid_header")
     );
-    assert!(Service::check_accept(Some("application/json")).is_err());
+    for accept in [
+        "application/json",
+        "application/vnd.layer+json; version=4.0",
+    ] {
+        assert!(Service::check_accept(Some(accept)).is_err(), "{accept}");
+    }
 }

@@ -123,6 +123,20 @@ impl ClockArgs {
     }
 }
 
+/// The binary's random generator: seeded from the operating system (the only place the
+/// binary reads it), or from `--seed` for reproducible runs.
+///
+/// # Errors
+/// The operating system's random source failing.
+pub fn rng(seed: Option<u64>) -> anyhow::Result<rand::rngs::StdRng> {
+    use rand::SeedableRng as _;
+    match seed {
+        Some(seed) => Ok(rand::rngs::StdRng::seed_from_u64(seed)),
+        None => rand::rngs::StdRng::try_from_rng(&mut rand::rngs::SysRng)
+            .map_err(|e| anyhow::anyhow!("the operating system's random source failed: {e}")),
+    }
+}
+
 /// clap value parser for paths that lets an empty value through (see [`KeyArgs::path`]).
 fn any_path(text: &str) -> Result<PathBuf, String> {
     Ok(PathBuf::from(text))

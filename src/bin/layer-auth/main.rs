@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     match cmd::run(cli.command, paint) {
         Ok(cmd::Outcome::Done) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Invalid) => ExitCode::from(1),
+        Ok(cmd::Outcome::Exit(code)) => ExitCode::from(code),
         Err(error) if term::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             term::print_error(&error, paint);

@@ -3,6 +3,7 @@
 mod completions;
 mod flow;
 mod keygen;
+mod serve;
 mod sign;
 mod validate;
 
@@ -16,6 +17,8 @@ pub enum Outcome {
     Done,
     /// Exit 1: a token invalid, or a batch line failed.
     Invalid,
+    /// The exit status of the command `serve -- CMD` ran.
+    Exit(u8),
 }
 
 /// The subcommands; each one's help is its `<Sub>Args` doc comment.
@@ -25,6 +28,7 @@ pub enum Command {
     Sign(sign::SignArgs),
     Flow(flow::FlowArgs),
     Validate(validate::ValidateArgs),
+    Serve(serve::ServeArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -35,6 +39,7 @@ pub fn run(command: Command, paint: Paint) -> anyhow::Result<Outcome> {
         Command::Sign(args) => sign::run(&args, paint),
         Command::Validate(args) => validate::run(&args, paint),
         Command::Flow(args) => flow::run(&args, paint),
+        Command::Serve(args) => serve::run(&args, paint),
         Command::Completions(args) => completions::run(&args),
     }
 }

@@ -1,0 +1,169 @@
+//! A `flow` run as people and CI see it: each step on stderr as it happens, a refused token
+//! explained (with a `validate` line that reproduces the verdict), the verdict, and the
+//! JSON report.
+
+use std::io::Write as _;
+use std::time::Instant;
+
+use chrono::TimeDelta;
+use layer_auth::flow::{Step, StepKind};
+use layer_auth::output::{
+    FlowReport, Paint, TimedStep, Unestablished, escape, flow_verdict, micros, render_step,
+};
+
+use super::FlowArgs;
+use super::world::World;
+use crate::hints::{FlagHints, Given};
+use crate::{keysource, term};
+
+/// Steps as they happen, on stderr; the JSON report at the end.
+pub struct Shown<'a> {
+    args: &'a FlowArgs,
+    world: &'a World,
+    paint: Paint,
+    hints: FlagHints,
+    steps: Vec<(Step, f64)>,
+    last: Instant,
+}
+
+impl<'a> Shown<'a> {
+    pub fn new(args: &'a FlowArgs, world: &'a World, paint: Paint) -> Self {
+        let given = Given {
+            nonce: true,
+            user: true,
+            provider_id: world.expect_provider_id.is_some(),
+            key_id: world.expect_key_id.is_some(),
+            keys: true,
+            skip_signature: false,
+        };
+        Self {
+            args,
+            world,
+            paint,
+            hints: FlagHints { given },
+            steps: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    pub fn step(&mut self, step: &Step) {
+        let elapsed_ms = self.last.elapsed().as_secs_f64() * 1000.0;
+        self.last = Instant::now();
+        term::say(&render_step(step, elapsed_ms, self.paint));
+        if step.step == StepKind::TokenValidated && !step.ok {
+            self.explain(step);
+        }
+        self.steps.push((step.clone(), elapsed_ms));
+    }
+
+    /// After a refused token: the token, what it holds, and a command that reproduces the
+    /// verdict.
+    fn explain(&self, step: &Step) {
+        let token = self
+            .steps
+            .iter()
+            .rev()
+            .find_map(|(s, _)| s.token.clone())
+            .unwrap_or_default();
+        let dim = |label: &str| self.paint.dim(label);
+        term::say(&format!("      {} {}", dim("token "), escape(&token)));
+        if let Some(report) = &step.report {
+            for (label, part) in [("header", &report.header), ("claims", &report.claims)] {
+                let text = part
+                    .as_ref()
+                    .map_or("(could not be decoded)".to_owned(), |p| {
+                        serde_json::Value::Object(p.clone()).to_string()
+                    });
+                term::say(&format!("      {} {}", dim(label), escape(&text)));
+            }
+        }
+        term::say(&format!(
+            "      {} {}",
+            dim("again "),
+            self.reproduce(&token)
+        ));
+    }
+
+    /// `layer-auth validate '…' --public-key … --nonce … --user … --now …`.
+    fn reproduce(&self, token: &str) -> String {
+        let nonce = self
+            .steps
+            .iter()
+            .rev()
+            .find_map(|(s, _)| s.nonce.clone())
+            .unwrap_or_default();
+        let mut words = vec!["layer-auth validate".to_owned(), quote(token)];
+        for path in &self.args.public_key {
+            words.push(format!("--public-key {}", quote(&keysource::shown(path))));
+        }
+        if self.args.public_key.is_empty()
+            && let Some(path) = self.args.key.path()
+        {
+            words.push(format!("--key {}", quote(&keysource::shown(path))));
+        }
+        words.push(format!(
+            "--nonce {} --user {}",
+            quote(&nonce),
+            quote(&self.args.user)
+        ));
+        if let Some(id) = &self.world.expect_provider_id {
+            words.push(format!("--provider-id {}", quote(id)));
+        }
+        if let Some(id) = &self.world.expect_key_id {
+            words.push(format!("--key-id {}", quote(id)));
+        }
+        if self.args.leeway > TimeDelta::zero() {
+            words.push(format!("--leeway {}s", self.args.leeway.num_seconds()));
+        }
+        words.push(format!("--now {}", self.args.clock.now().timestamp()));
+        if self.args.strict {
+            words.push("--strict".into());
+        }
+        escape(&words.join(" ")).into_owned()
+    }
+
+    pub fn finish(self, ok: bool, total_ms: f64) -> anyhow::Result<()> {
+        let steps: Vec<&Step> = self.steps.iter().map(|(s, _)| s).collect();
+        let open = Unestablished::of(&steps);
+        let failed = steps.iter().find(|s| !s.ok).map(|s| s.step);
+        term::say(&flow_verdict(
+            failed,
+            &open,
+            &self.args.user,
+            self.args.challenge,
+            total_ms,
+            self.paint,
+            &self.hints,
+        ));
+        if !self.args.json {
+            return Ok(());
+        }
+        let report = FlowReport {
+            schema: 1,
+            ok,
+            user: &self.args.user,
+            strict: self.args.strict,
+            warnings: open.warnings,
+            not_checked: open.not_checked,
+            steps: self
+                .steps
+                .iter()
+                .map(|(step, ms)| TimedStep {
+                    step,
+                    elapsed_ms: micros(*ms),
+                })
+                .collect(),
+            total_ms: micros(total_ms),
+        };
+        let mut out = term::stdout();
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// `text` in single quotes for a POSIX shell.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}

@@ -1,0 +1,180 @@
+//! The client of a backend's token endpoint (`ureq`, blocking: a CLI that makes a handful of
+//! requests needs no async runtime).
+
+use std::time::Duration;
+
+use crate::flow::backend::{EXCERPT, excerpt, token_from_answer};
+use crate::flow::{BackendError, Exchange, FlowError, Obtained, TokenSource};
+
+use super::{MAX_ANSWER_BYTES, USER_AGENT, redact_url, scrub_url};
+
+/// How the user id and nonce are posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `{"user_id": …, "nonce": …}` as `application/json` (the de-facto contract).
+    Json,
+    /// `user_id=…&nonce=…` as `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// How to ask a backend for tokens.
+#[derive(Debug, Clone)]
+pub struct BackendConfig {
+    /// The token endpoint.
+    pub url: String,
+    /// JSON or form fields.
+    pub format: BodyFormat,
+    /// Every request gives up after this long in all.
+    pub timeout: Duration,
+    /// Extra request headers (the app's own login, say). Their values are never shown.
+    pub headers: Vec<(String, String)>,
+    /// The field that carries the user id (`user_id`; the 2014 samples read `userID`).
+    pub user_field: String,
+    /// The field that carries the nonce.
+    pub nonce_field: String,
+}
+
+impl BackendConfig {
+    /// `url` with the de-facto contract: JSON `{"user_id", "nonce"}`, no extra headers.
+    pub fn new(url: &str, timeout: Duration) -> Self {
+        Self {
+            url: url.to_owned(),
+            format: BodyFormat::Json,
+            timeout,
+            headers: Vec::new(),
+            user_field: "user_id".into(),
+            nonce_field: "nonce".into(),
+        }
+    }
+}
+
+/// A backend's token endpoint: `POST <url>` with the user id and nonce.
+#[derive(Debug)]
+pub struct Backend {
+    config: BackendConfig,
+    /// The URL as messages show it ([`redact_url`]).
+    shown: String,
+    agent: ureq::Agent,
+    exchanges: Vec<Exchange>,
+}
+
+impl Backend {
+    /// A client for the backend `config` describes.
+    pub fn new(config: BackendConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(config.timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .user_agent(USER_AGENT)
+            .build()
+            .new_agent();
+        Self {
+            shown: redact_url(&config.url),
+            config,
+            agent,
+            exchanges: Vec::new(),
+        }
+    }
+
+    fn classify(&self, error: ureq::Error) -> BackendError {
+        let https = self.config.url.starts_with("https://");
+        match error {
+            ureq::Error::Timeout(_) => BackendError::Timeout(self.config.timeout.as_secs_f64()),
+            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => BackendError::Connect {
+                url: self.shown.clone(),
+                detail: Some("is the backend running?".into()),
+            },
+            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                BackendError::Connect {
+                    url: self.shown.clone(),
+                    detail: Some("connection refused (is the backend running?)".into()),
+                }
+            }
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) if https => BackendError::NotTls {
+                url: self.shown.clone(),
+                plain: self.shown.replacen("https://", "http://", 1),
+            },
+            // A plain-HTTP server answers a TLS hello with garbage (InvalidData) or hangs up
+            // on it (UnexpectedEof).
+            ureq::Error::Io(e)
+                if https
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                    ) =>
+            {
+                BackendError::NotTls {
+                    url: self.shown.clone(),
+                    plain: self.shown.replacen("https://", "http://", 1),
+                }
+            }
+            ureq::Error::BodyExceedsLimit(_) => BackendError::TooLarge(MAX_ANSWER_BYTES / 1024),
+            other => BackendError::Transport(scrub_url(&other.to_string(), &self.config.url)),
+        }
+    }
+
+    fn post(
+        &self,
+        user: &str,
+        nonce: &str,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let mut request = self
+            .agent
+            .post(&self.config.url)
+            .header("Accept", "application/json");
+        for (name, value) in &self.config.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let (user_field, nonce_field) = (&self.config.user_field, &self.config.nonce_field);
+        match self.config.format {
+            BodyFormat::Json => {
+                let mut body = serde_json::Map::new();
+                body.insert(user_field.clone(), user.into());
+                body.insert(nonce_field.clone(), nonce.into());
+                request
+                    .content_type("application/json")
+                    .send(serde_json::Value::Object(body).to_string())
+            }
+            BodyFormat::Form => {
+                request.send_form([(user_field.as_str(), user), (nonce_field.as_str(), nonce)])
+            }
+        }
+    }
+}
+
+impl TokenSource for Backend {
+    fn identity_token(&mut self, user: &str, nonce: &str) -> Result<Obtained, FlowError> {
+        let mut response = self.post(user, nonce).map_err(|e| self.classify(e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_vec()
+            .map_err(|e| self.classify(e))?;
+        let text = String::from_utf8_lossy(&body);
+        self.exchanges.push(Exchange {
+            method: "POST",
+            target: self.shown.clone(),
+            status,
+            body: text.chars().take(EXCERPT).collect(),
+        });
+        if !(200..300).contains(&status) {
+            return Err(BackendError::Status {
+                status,
+                excerpt: excerpt(text.trim()),
+            }
+            .into());
+        }
+        token_from_answer(&body).map_err(|problem| BackendError::Answer { status, problem }.into())
+    }
+
+    fn describe(&self) -> String {
+        format!("POST {}", self.shown)
+    }
+
+    fn take_exchanges(&mut self) -> Vec<Exchange> {
+        std::mem::take(&mut self.exchanges)
+    }
+}

@@ -1,0 +1,648 @@
+//! `serve`: the Layer service over HTTP, on axum and hyper. Routing only: each handler reads
+//! its wire type (`wire.rs`), calls the [`Service`], and turns its answer or [`ApiError`] into
+//! a response; no check, message or state lives here.
+//!
+//! In front of the routes: CORS for browser clients (the request's `Origin` echoed, with
+//! credentials), the Web SDK's base-URL path prefix taken off, a request timeout, and the
+//! Layer envelope put on every error, including the HTTP stack's own (404, 405, 408, 413).
+//! The accept loop bounds connections, each connection's header read, and shutdown: a client
+//! that sends half a request head, or holds an idle keep-alive open, cannot keep the server
+//! from stopping within the grace period. The server prints nothing: it reports each request
+//! as an [`Event`] to the caller, which renders it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt as _;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+
+use super::wire::{self, MAX_BODY};
+use crate::keys::SigningKey;
+use crate::service::{ApiError, Service};
+use crate::token::{self, TokenTemplate};
+
+/// How the server behaves at its edges.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Most connections open at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// A client gets this long to send a request head.
+    pub header_timeout: Duration,
+    /// A request (body and answer) gets this long in all.
+    pub request_timeout: Duration,
+    /// How long shutdown waits for requests in flight before it drops them.
+    pub shutdown_grace: Duration,
+    /// The bearer token the `/_emulator/` routes need; `None` leaves them open (loopback).
+    pub control_token: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(4),
+            control_token: None,
+        }
+    }
+}
+
+/// The sample backend (`POST /authenticate`): the key and template it signs with.
+#[derive(Debug)]
+pub struct SampleBackend {
+    /// The signing key.
+    pub key: SigningKey,
+    /// The ids and lifetime of its tokens.
+    pub template: TokenTemplate,
+}
+
+/// One request, as the server reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestEvent {
+    /// `POST`.
+    pub method: String,
+    /// The path as routed (a Web SDK prefix taken off).
+    pub path: String,
+    /// The status answered.
+    pub status: u16,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// For a refused sign-in: the `eit_*` reason.
+    pub reason: Option<String>,
+}
+
+/// What the server reports.
+pub type OnEvent = Arc<dyn Fn(RequestEvent) + Send + Sync>;
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct App {
+    service: Arc<Service>,
+    backend: Option<Arc<SampleBackend>>,
+    /// This server's own base URLs (for the Web SDK's path prefix and `Link`).
+    bases: Arc<Vec<String>>,
+    control_token: Option<Arc<str>>,
+    on_event: OnEvent,
+}
+
+impl App {
+    /// The handlers' state: the service, the sample backend if any, the server's own base
+    /// URLs (the first is the one `Link` names), the control token, and where events go.
+    pub fn new(
+        service: Arc<Service>,
+        backend: Option<SampleBackend>,
+        bases: Vec<String>,
+        control_token: Option<String>,
+        on_event: OnEvent,
+    ) -> Self {
+        Self {
+            service,
+            backend: backend.map(Arc::new),
+            bases: Arc::new(bases),
+            control_token: control_token.map(Into::into),
+            on_event,
+        }
+    }
+}
+
+/// The reason a response carries, for the request log.
+#[derive(Debug, Clone)]
+struct Reason(String);
+
+/// An [`ApiError`] as a response: its status, the JSON envelope.
+struct Envelope(ApiError);
+
+impl IntoResponse for Envelope {
+    fn into_response(self) -> Response {
+        let status = self.0.status;
+        let body = serde_json::to_vec(&self.0).unwrap_or_default();
+        json_response(status, body)
+    }
+}
+
+fn json_response(status: u16, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn json(status: u16, value: &Value) -> Response {
+    json_response(status, value.to_string().into_bytes())
+}
+
+type Answer = Result<Response, Envelope>;
+
+impl From<ApiError> for Envelope {
+    fn from(error: ApiError) -> Self {
+        Self(error)
+    }
+}
+
+/// The routes, with the layers every request passes through.
+pub fn router(app: App, config: &ServerConfig) -> Router {
+    let api = Router::new()
+        .route("/nonces", post(nonces))
+        .route("/sessions", post(sessions))
+        .route("/sessions/{token}", delete(delete_session))
+        .route("/identities/{user_id}", get(identity))
+        .route("/conversations", get(conversations))
+        .route_layer(middleware::from_fn_with_state(app.clone(), api_gate));
+    let control = Router::new()
+        .route("/health", get(health))
+        .route("/attempts", get(attempts))
+        .route("/nonces", get(ledger_nonces))
+        .route("/sessions", get(ledger_sessions))
+        .route("/jwks", get(jwks))
+        .route("/expire", post(expire))
+        .route("/clock", post(clock))
+        .route("/faults", post(faults))
+        .route("/state", delete(reset))
+        .route_layer(middleware::from_fn_with_state(app.clone(), control_gate));
+    Router::new()
+        .merge(api)
+        .route("/", get(root))
+        .route("/ping", get(ping).head(ping))
+        .route("/authenticate", post(authenticate))
+        .nest("/_emulator", control)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(middleware::map_response(envelope_errors))
+        .layer(middleware::from_fn_with_state(app.clone(), log))
+        .layer(cors())
+        .with_state(app)
+}
+
+/// Browser clients send credentials: echo the `Origin` (never `*`), allow credentials and
+/// the headers the Web SDK sends, expose `Link` and `Layer-Count`.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::DELETE,
+            Method::PATCH,
+            Method::HEAD,
+        ])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([header::LINK, header::HeaderName::from_static("layer-count")])
+}
+
+/// The request log: one [`RequestEvent`] per request, with a refused sign-in's reason.
+async fn log(State(app): State<App>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let reason = response.extensions_mut().remove::<Reason>().map(|r| r.0);
+    (app.on_event)(RequestEvent {
+        method,
+        path,
+        status: response.status().as_u16(),
+        elapsed: started.elapsed(),
+        reason,
+    });
+    response
+}
+
+/// Every error answer in the Layer envelope, including those the HTTP stack makes itself
+/// (a timeout's 408, say), which come without a JSON body.
+async fn envelope_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if status.as_u16() < 400 || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::REQUEST_TIMEOUT => ApiError::timeout(),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(MAX_BODY),
+        other => ApiError::new(
+            other.as_u16(),
+            "http_error",
+            0,
+            other.canonical_reason().unwrap_or("HTTP error").to_owned() + ".",
+            json!({}),
+        ),
+    };
+    let mut enveloped = Envelope(error).into_response();
+    *enveloped.extensions_mut() = response.into_parts().0.extensions;
+    enveloped
+}
+
+/// API routes: the `Accept` header first, then any fault armed for the route.
+async fn api_gate(State(app): State<App>, request: Request, next: Next) -> Answer {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    Service::check_accept(accept)?;
+    let (method, path) = (request.method().as_str(), request.uri().path());
+    if let Some(fault) = app.service.take_fault(method, path) {
+        if let Some(delay) = fault.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if fault.status.is_some() {
+            return Err(app.service.fault_error(&fault).into());
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+/// Test-control routes: open on loopback, else `Authorization: Bearer <control token>`.
+async fn control_gate(State(app): State<App>, request: Request, next: Next) -> Answer {
+    if let Some(expected) = &app.control_token {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let same = aws_lc_rs::constant_time::verify_slices_are_equal(
+            given.as_bytes(),
+            expected.as_bytes(),
+        )
+        .is_ok();
+        if !same {
+            return Err(ApiError::control_token_required().into());
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+/// The body, at most [`MAX_BODY`] bytes.
+async fn body(request: Request) -> Result<Bytes, Envelope> {
+    axum::body::to_bytes(request.into_body(), MAX_BODY)
+        .await
+        .map_err(|error| {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Envelope(ApiError::too_large(MAX_BODY))
+            } else {
+                Envelope(ApiError::timeout())
+            }
+        })
+}
+
+/// The session a protected call carries, or the 401 challenge with a fresh nonce.
+fn session(app: &App, headers: &HeaderMap) -> Result<crate::service::Session, Envelope> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| wire::session_token(v).ok());
+    match token {
+        Some(token) => Ok(app.service.authorize(token)?),
+        // No usable header: the same challenge as an unknown session, so the SDK can sign in.
+        None => Ok(app.service.authorize("")?),
+    }
+}
+
+async fn nonces(State(app): State<App>) -> Response {
+    json(201, &json!({ "nonce": app.service.issue_nonce() }))
+}
+
+async fn sessions(State(app): State<App>, request: Request) -> Answer {
+    let body = body(request).await?;
+    let wanted = wire::session_request(&body)?;
+    // RSA verification takes ~15 µs: cheaper inline than a hop to the blocking pool.
+    match app
+        .service
+        .create_session(&wanted.identity_token, &wanted.app_id)
+    {
+        Ok(session) => Ok(json(201, &json!({ "session_token": session.token }))),
+        Err(refusal) => {
+            let mut response = Envelope(refusal.error).into_response();
+            response.extensions_mut().insert(Reason(refusal.reason));
+            Ok(response)
+        }
+    }
+}
+
+async fn delete_session(State(app): State<App>, Path(token): Path<String>) -> Answer {
+    app.service.delete_session(&token)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn identity(
+    State(app): State<App>,
+    Path(user_id): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    session(&app, &headers)?;
+    let Some(identity) = app.service.identity(&user_id) else {
+        return Err(ApiError::not_found(format!(
+            "No identity {} is known here (it comes from a sign-in).",
+            Value::from(user_id.as_str())
+        ))
+        .into());
+    };
+    let base = app.bases.first().map_or("", String::as_str);
+    let encoded: String = form_urlencoded::byte_serialize(identity.user_id.as_bytes()).collect();
+    Ok(json(
+        200,
+        &json!({
+            "id": format!("layer:///identities/{encoded}"),
+            "url": format!("{base}/identities/{encoded}"),
+            "user_id": identity.user_id,
+            "display_name": identity.display_name,
+            "avatar_url": identity.avatar_url,
+            "first_name": identity.first_name,
+            "last_name": identity.last_name,
+            "phone_number": null,
+            "email_address": null,
+            "public_key": null,
+            "metadata": identity.metadata,
+            "type": "UserIdentity",
+        }),
+    ))
+}
+
+async fn conversations(State(app): State<App>, headers: HeaderMap) -> Answer {
+    session(&app, &headers)?;
+    let mut response = json(200, &json!([]));
+    response
+        .headers_mut()
+        .insert("layer-count", HeaderValue::from_static("0"));
+    Ok(response)
+}
+
+async fn root(State(app): State<App>) -> Response {
+    let base = app.bases.first().cloned().unwrap_or_default();
+    let link = ["nonces", "sessions", "conversations", "identities"]
+        .map(|rel| format!("<{base}/{rel}>; rel={rel}"))
+        .join(", ");
+    let mut response = json(200, &json!({}));
+    if let Ok(value) = HeaderValue::from_str(&link) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    response
+}
+
+async fn ping() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+async fn authenticate(State(app): State<App>, request: Request) -> Answer {
+    let Some(backend) = app.backend.clone() else {
+        return Err(ApiError::not_found(
+            "This service has no sample backend: it was given only public keys, so it cannot \
+             sign. Start it with --key (or with no key at all) to get one."
+                .into(),
+        )
+        .into());
+    };
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = body(request).await?;
+    let wanted = wire::authenticate_request(content_type.as_deref(), &body)?;
+    let now = app.service.clock().now().timestamp();
+    let request =
+        backend
+            .template
+            .request(&wanted.user_id, &wanted.nonce, now, serde_json::Map::new());
+    match token::sign(&request, &backend.key) {
+        Ok(token) => Ok(json(200, &json!({ "identity_token": token }))),
+        Err(error) => {
+            Err(ApiError::invalid_property("user_id", format!("Cannot sign: {error}.")).into())
+        }
+    }
+}
+
+async fn health(State(app): State<App>) -> Response {
+    let config = app.service.config();
+    let key_ids: Vec<&str> = config.keys.keys().iter().filter_map(|k| k.kid()).collect();
+    json(
+        200,
+        &json!({
+            "ready": true,
+            "version": env!("CARGO_PKG_VERSION"),
+            "app_id": config.app_id,
+            "provider_id": config.provider_id,
+            "key_ids": key_ids,
+            "sample_backend": app.backend.is_some(),
+            "now": app.service.clock().now(),
+        }),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct Since {
+    #[serde(default)]
+    since: u64,
+}
+
+async fn attempts(State(app): State<App>, Query(since): Query<Since>) -> Response {
+    json(200, &json!(app.service.attempts(since.since)))
+}
+
+async fn ledger_nonces(State(app): State<App>) -> Response {
+    let now = app.service.clock().now();
+    let entries: Vec<Value> = app
+        .service
+        .nonces()
+        .into_iter()
+        .map(|n| {
+            let state = if n.used_at.is_some() {
+                "used"
+            } else if now - n.issued_at >= crate::service::NONCE_TTL {
+                "expired"
+            } else {
+                "issued"
+            };
+            json!({"nonce": n.nonce, "issued_at": n.issued_at, "used_at": n.used_at, "state": state})
+        })
+        .collect();
+    json(200, &Value::Array(entries))
+}
+
+async fn ledger_sessions(State(app): State<App>) -> Response {
+    let now = app.service.clock().now();
+    let entries: Vec<Value> = app
+        .service
+        .sessions()
+        .into_iter()
+        .map(|s| {
+            json!({
+                "session_token": s.token, "user": s.user, "created_at": s.created_at,
+                "expires_at": s.expires_at, "expired": now >= s.expires_at,
+            })
+        })
+        .collect();
+    json(200, &Value::Array(entries))
+}
+
+async fn jwks(State(app): State<App>) -> Response {
+    let keys: Vec<Value> = app
+        .service
+        .config()
+        .keys
+        .keys()
+        .iter()
+        .map(|k| {
+            serde_json::to_value(k.public_key().to_jwk(k.kid().map(str::to_owned)))
+                .unwrap_or_default()
+        })
+        .collect();
+    json(200, &json!({ "keys": keys }))
+}
+
+async fn expire(State(app): State<App>, request: Request) -> Answer {
+    let body = body(request).await?;
+    let which = wire::expiry(&body)?;
+    Ok(json(200, &json!({ "expired": app.service.expire(&which) })))
+}
+
+async fn clock(State(app): State<App>, request: Request) -> Answer {
+    let body = body(request).await?;
+    let by = wire::clock_advance(&body)?;
+    Ok(json(200, &json!({ "now": app.service.advance(by) })))
+}
+
+async fn faults(State(app): State<App>, request: Request) -> Answer {
+    let body = body(request).await?;
+    let fault = wire::fault(&body)?;
+    let shown = json!({"route": fault.route, "status": fault.status, "times": fault.times,
+        "delay_ms": fault.delay.map(|d| d.as_millis() as u64)});
+    app.service.add_fault(fault);
+    Ok(json(201, &shown))
+}
+
+async fn reset(State(app): State<App>) -> StatusCode {
+    app.service.reset();
+    StatusCode::NO_CONTENT
+}
+
+async fn not_found(uri: Uri) -> Envelope {
+    Envelope(ApiError::not_found(format!(
+        "There is no route {}.",
+        Value::from(uri.path())
+    )))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Envelope {
+    Envelope(ApiError::method_not_allowed(method.as_str(), uri.path()))
+}
+
+/// The Web SDK's base-URL prefix taken off the path, before routing: `/http://HOST/…` where
+/// HOST is this server (the request's `Host`, or one of its own base URLs).
+fn strip_sdk_prefix(mut request: Request, bases: &[String]) -> Request {
+    let path = request.uri().path();
+    if !path.starts_with("/http") {
+        return request;
+    }
+    let mut own = bases.to_vec();
+    if let Some(host) = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
+        own.push(format!("http://{host}"));
+        own.push(format!("https://{host}"));
+    }
+    let Some(rest) = wire::strip_own_prefix(path, &own) else {
+        return request;
+    };
+    let target = match request.uri().query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    if let Ok(uri) = target.parse::<Uri>() {
+        *request.uri_mut() = uri;
+    }
+    request
+}
+
+/// Serves `router` on `listener` until `shutdown` completes; then stops accepting, lets
+/// requests in flight finish for at most the grace period, and returns.
+///
+/// # Errors
+/// The listener failing for good (not a single connection's trouble).
+pub async fn serve(
+    listener: std::net::TcpListener,
+    app: App,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = TcpListener::from_std(listener)?;
+    let bases = Arc::clone(&app.bases);
+    let router = router(app, &config);
+    let service = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+        let request = strip_sdk_prefix(request.map(Body::new), &bases);
+        router.clone().oneshot(request)
+    });
+    let graceful = GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .max_buf_size(64 * 1024)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let (stream, _peer): (_, SocketAddr) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors and the like: wait a moment, keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            TowerToHyperService::new(service.clone()),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await;
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! The service's books, as a plain state machine: nonces (single use, ten minutes),
+//! sessions, and the identities sign-ins brought. No I/O, no clock, no randomness of its
+//! own: every call takes `now`, and fresh values come from the caller's generator.
+//!
+//! The books stay bounded however long the service runs: expired entries are pruned as
+//! time passes (kept a while after expiry, so a late call still hears "expired" rather than
+//! "unknown"), and past [`MAX_NONCES`] or [`MAX_SESSIONS`] the oldest entries go first.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::ApiError;
+
+/// How long a nonce lives after issue (SPEC §2).
+pub const NONCE_TTL: TimeDelta = TimeDelta::minutes(10);
+/// How long an expired nonce or session is still remembered as expired.
+pub const GRACE: TimeDelta = TimeDelta::minutes(10);
+/// Most nonces remembered at once (a flood evicts the oldest first).
+pub const MAX_NONCES: usize = 250_000;
+/// Most sessions remembered at once.
+pub const MAX_SESSIONS: usize = 250_000;
+
+/// A session the service granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The session token (`Authorization: Layer session-token="…"`).
+    pub token: String,
+    /// The authenticated user, the identity token's `prn`.
+    pub user: String,
+    /// When it was granted.
+    pub created_at: DateTime<Utc>,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A user as the sign-in's token described them (`GET /identities/<user_id>`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Identity {
+    /// The app's id for the user.
+    pub user_id: String,
+    /// `display_name`, `avatar_url`, `first_name`, `last_name` as the token gave them.
+    pub display_name: Option<String>,
+    /// See `display_name`.
+    pub avatar_url: Option<String>,
+    /// See `display_name`.
+    pub first_name: Option<String>,
+    /// See `display_name`.
+    pub last_name: Option<String>,
+    /// `metadata`, always present (`{}` when the token had none).
+    pub metadata: Map<String, Value>,
+}
+
+impl Identity {
+    /// The identity the claims of an accepted token describe.
+    pub fn from_claims(user_id: &str, claims: &Map<String, Value>) -> Self {
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            user_id: user_id.to_owned(),
+            display_name: text("display_name"),
+            avatar_url: text("avatar_url"),
+            first_name: text("first_name"),
+            last_name: text("last_name"),
+            metadata: claims
+                .get("metadata")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Where a nonce stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonceState {
+    /// Issued here, unused, under ten minutes old.
+    Issued,
+    /// Already traded for a session.
+    Used,
+    /// Over ten minutes old.
+    Expired,
+    /// Never issued here (or forgotten long since).
+    Unknown,
+}
+
+/// A nonce in the books.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NonceEntry {
+    /// The nonce.
+    pub nonce: String,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it bought a session, if it did.
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// Which sessions `expire` ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    /// Every session.
+    All,
+    /// Every session of this user.
+    User(String),
+    /// This one session.
+    Session(String),
+}
+
+/// Everything the books hold, for a state file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Books {
+    /// Every nonce remembered, oldest first.
+    pub nonces: Vec<NonceEntry>,
+    /// Every session remembered, oldest first.
+    pub sessions: Vec<Session>,
+    /// The identities sign-ins brought.
+    pub identities: Vec<Identity>,
+}
+
+/// The service's books.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    nonces: HashMap<Arc<str>, NonceEntry>,
+    nonce_order: VecDeque<Arc<str>>,
+    sessions: HashMap<Arc<str>, Session>,
+    session_order: VecDeque<Arc<str>>,
+    identities: HashMap<String, Identity>,
+}
+
+impl Ledger {
+    /// A fresh single-use nonce, valid for ten minutes.
+    pub fn issue_nonce(&mut self, now: DateTime<Utc>, rng: &mut dyn Rng) -> String {
+        self.prune(now);
+        let nonce: Arc<str> = random_token(rng).into();
+        while self.nonces.len() >= MAX_NONCES {
+            let Some(oldest) = self.nonce_order.pop_front() else {
+                break;
+            };
+            self.nonces.remove(&oldest);
+        }
+        self.nonces.insert(
+            Arc::clone(&nonce),
+            NonceEntry {
+                nonce: nonce.to_string(),
+                issued_at: now,
+                used_at: None,
+            },
+        );
+        self.nonce_order.push_back(Arc::clone(&nonce));
+        nonce.to_string()
+    }
+
+    /// Where `nonce` stands at `now`.
+    pub fn nonce_state(&self, nonce: &str, now: DateTime<Utc>) -> NonceState {
+        match self.nonces.get(nonce) {
+            None => NonceState::Unknown,
+            Some(entry) if entry.used_at.is_some() => NonceState::Used,
+            Some(entry) if now - entry.issued_at >= NONCE_TTL => NonceState::Expired,
+            Some(_) => NonceState::Issued,
+        }
+    }
+
+    /// Uses `nonce` up, if it is there to use.
+    ///
+    /// # Errors
+    /// `422 Nonce not found or expired.` for a nonce unknown, used or over ten minutes old.
+    pub fn redeem(&mut self, nonce: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        match self.nonces.get_mut(nonce) {
+            Some(entry) if entry.used_at.is_none() && now - entry.issued_at < NONCE_TTL => {
+                entry.used_at = Some(now);
+                Ok(())
+            }
+            _ => Err(ApiError::nonce_not_found()),
+        }
+    }
+
+    /// Opens a session for `identity`'s user, lasting `ttl`.
+    pub fn open_session(
+        &mut self,
+        identity: Identity,
+        ttl: TimeDelta,
+        now: DateTime<Utc>,
+        rng: &mut dyn Rng,
+    ) -> Session {
+        while self.sessions.len() >= MAX_SESSIONS {
+            let Some(oldest) = self.session_order.pop_front() else {
+                break;
+            };
+            self.sessions.remove(&oldest);
+        }
+        let token: Arc<str> = random_token(rng).into();
+        let session = Session {
+            token: token.to_string(),
+            user: identity.user_id.clone(),
+            created_at: now,
+            expires_at: now + ttl,
+        };
+        self.identities.insert(identity.user_id.clone(), identity);
+        self.sessions.insert(Arc::clone(&token), session.clone());
+        self.session_order.push_back(token);
+        session
+    }
+
+    /// The session `token` names, while it lasts.
+    ///
+    /// # Errors
+    /// `401 authentication_required` (code 4) carrying a fresh nonce when the session is
+    /// unknown, expired or deleted: the client re-signs with that nonce.
+    pub fn authorize(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+        rng: &mut dyn Rng,
+    ) -> Result<Session, ApiError> {
+        match self.sessions.get(token) {
+            Some(session) if now < session.expires_at => Ok(session.clone()),
+            Some(_) => Err(ApiError::authentication_required(
+                true,
+                self.issue_nonce(now, rng),
+            )),
+            None => Err(ApiError::authentication_required(
+                false,
+                self.issue_nonce(now, rng),
+            )),
+        }
+    }
+
+    /// Ends the session `token` names.
+    ///
+    /// # Errors
+    /// As [`Ledger::authorize`], when it is unknown or expired.
+    pub fn delete_session(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+        rng: &mut dyn Rng,
+    ) -> Result<(), ApiError> {
+        self.authorize(token, now, rng)?;
+        self.sessions.remove(token);
+        Ok(())
+    }
+
+    /// Makes the chosen sessions expire now; how many there were.
+    pub fn expire(&mut self, which: &Expiry, now: DateTime<Utc>) -> usize {
+        let mut count = 0;
+        for session in self.sessions.values_mut() {
+            let chosen = match which {
+                Expiry::All => true,
+                Expiry::User(user) => session.user == *user,
+                Expiry::Session(token) => session.token == *token,
+            };
+            if chosen && session.expires_at > now {
+                session.expires_at = now;
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// The identity a sign-in of `user_id` brought.
+    pub fn identity(&self, user_id: &str) -> Option<&Identity> {
+        self.identities.get(user_id)
+    }
+
+    /// Forgets nonces and sessions expired for longer than [`GRACE`].
+    pub fn prune(&mut self, now: DateTime<Utc>) {
+        while let Some(front) = self.nonce_order.front() {
+            let stale = self
+                .nonces
+                .get(front)
+                .is_none_or(|entry| now - entry.issued_at >= NONCE_TTL + GRACE);
+            if !stale {
+                break;
+            }
+            if let Some(nonce) = self.nonce_order.pop_front() {
+                self.nonces.remove(&nonce);
+            }
+        }
+        while let Some(front) = self.session_order.front() {
+            let stale = self
+                .sessions
+                .get(front)
+                .is_none_or(|session| now - session.expires_at >= GRACE);
+            if !stale {
+                break;
+            }
+            if let Some(token) = self.session_order.pop_front() {
+                self.sessions.remove(&token);
+            }
+        }
+    }
+
+    /// The nonces remembered, oldest first.
+    pub fn nonces(&self) -> Vec<NonceEntry> {
+        self.nonce_order
+            .iter()
+            .filter_map(|n| self.nonces.get(n).cloned())
+            .collect()
+    }
+
+    /// The sessions remembered, oldest first.
+    pub fn sessions(&self) -> Vec<Session> {
+        self.session_order
+            .iter()
+            .filter_map(|t| self.sessions.get(t).cloned())
+            .collect()
+    }
+
+    /// Everything, for a state file.
+    pub fn books(&self) -> Books {
+        let mut identities: Vec<Identity> = self.identities.values().cloned().collect();
+        identities.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        Books {
+            nonces: self.nonces(),
+            sessions: self.sessions(),
+            identities,
+        }
+    }
+
+    /// The books a state file held.
+    pub fn from_books(books: Books) -> Self {
+        let mut ledger = Self::default();
+        for entry in books.nonces {
+            let key: Arc<str> = entry.nonce.as_str().into();
+            ledger.nonce_order.push_back(Arc::clone(&key));
+            ledger.nonces.insert(key, entry);
+        }
+        for session in books.sessions {
+            let key: Arc<str> = session.token.as_str().into();
+            ledger.session_order.push_back(Arc::clone(&key));
+            ledger.sessions.insert(key, session);
+        }
+        for identity in books.identities {
+            ledger.identities.insert(identity.user_id.clone(), identity);
+        }
+        ledger
+    }
+}
+
+/// 32 random bytes, base64url: a nonce or a session token.
+fn random_token(rng: &mut dyn Rng) -> String {
+    let mut bytes = [0u8; 32];
+    rng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -9,6 +9,7 @@
 #   backend_answer  bytes as a backend's answer body: flow::backend::token_from_answer
 #   render          bytes as a token, rendered for people: output::render_report never writes
 #                   a control, bidi or invisible format character
+#   wire            bytes as what an HTTP client sends serve: http::wire's parsers
 #
 # Usage:
 #   scripts/fuzz.sh                    # every target, SECONDS_PER_TARGET each (default 600)
@@ -37,7 +38,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(validate keys backend_answer render)
+TARGETS=(validate keys backend_answer render wire)
 SECONDS_PER_TARGET="${SECONDS_PER_TARGET:-600}"
 
 build_only=false

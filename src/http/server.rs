@@ -646,3 +646,68 @@ pub async fn serve(
     let _ = tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::{Clock, ServiceConfig};
+    use rand::SeedableRng as _;
+
+    fn app(control_token: Option<String>) -> Router {
+        let service = Service::new(
+            ServiceConfig {
+                app_id: "layer:///apps/staging/x".into(),
+                keys: crate::keys::KeySet::default(),
+                provider_id: None,
+                session_ttl: chrono::TimeDelta::minutes(1),
+            },
+            Clock::fixed(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default()),
+            Box::new(rand::rngs::StdRng::seed_from_u64(1)),
+        );
+        let app = App::new(
+            Arc::new(service),
+            None,
+            vec!["http://127.0.0.1:7777".into()],
+            control_token,
+            Arc::new(|_| {}),
+        );
+        router(app, &ServerConfig::default())
+    }
+
+    async fn status(router: Router, path: &str, bearer: Option<&str>) -> u16 {
+        let mut request = axum::http::Request::get(path);
+        if let Some(token) = bearer {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = router
+            .oneshot(request.body(Body::empty()).unwrap_or_default())
+            .await
+            .unwrap_or_else(|e| match e {});
+        response.status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn off_loopback_the_control_routes_need_the_bearer_token_and_a_wrong_one_reveals_nothing()
+    {
+        let token = Some("s3cret".to_owned());
+        assert_eq!(
+            status(app(token.clone()), "/_emulator/health", None).await,
+            401
+        );
+        assert_eq!(
+            status(app(token.clone()), "/_emulator/health", Some("wrong")).await,
+            401
+        );
+        assert_eq!(
+            status(app(token.clone()), "/_emulator/attempts", Some("s3cre")).await,
+            401
+        );
+        assert_eq!(
+            status(app(token.clone()), "/_emulator/health", Some("s3cret")).await,
+            200
+        );
+        assert_eq!(status(app(None), "/_emulator/health", None).await, 200);
+        // The API itself needs no control token.
+        assert_eq!(status(app(token), "/ping", None).await, 204);
+    }
+}

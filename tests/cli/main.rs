@@ -8,6 +8,7 @@ mod keygen;
 mod report_doc;
 mod review;
 mod secrets;
+mod serve;
 mod sign;
 mod util;
 mod validate;

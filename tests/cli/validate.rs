@@ -1140,7 +1140,7 @@ fn help_examples(sub: &str) -> Vec<String> {
 
 #[test]
 fn every_subcommand_help_exits_0_and_ends_with_examples() {
-    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
+    for sub in ["keygen", "sign", "validate", "flow", "serve", "completions"] {
         let examples = help_examples(sub);
         assert!(
             (2..=6).contains(&examples.len()),
@@ -1160,7 +1160,7 @@ fn every_subcommand_help_exits_0_and_ends_with_examples() {
 
 #[test]
 fn every_help_example_line_is_a_whole_command_or_continues_one_with_a_backslash() {
-    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
+    for sub in ["keygen", "sign", "validate", "flow", "serve", "completions"] {
         let mut continued = false;
         for line in help_examples(sub) {
             let line = line.trim_start();

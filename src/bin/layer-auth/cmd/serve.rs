@@ -351,9 +351,21 @@ fn banner(
     }
 }
 
+/// A path as the log shows it: a session token in it cut to its first 8 characters (it is
+/// a bearer credential, and logs travel).
+fn logged_path(path: &str) -> String {
+    match path.strip_prefix("/sessions/") {
+        Some(token) if token.chars().count() > 8 => {
+            format!("/sessions/{}…", token.chars().take(8).collect::<String>())
+        }
+        _ => path.to_owned(),
+    }
+}
+
 /// How request lines reach stderr.
 fn on_event(format: LogFormat, paint: Paint) -> server::OnEvent {
-    Arc::new(move |event: RequestEvent| {
+    Arc::new(move |mut event: RequestEvent| {
+        event.path = logged_path(&event.path);
         let ms = event.elapsed.as_secs_f64() * 1000.0;
         let line = match format {
             LogFormat::Json => serde_json::json!({
@@ -513,5 +525,14 @@ mod tests {
         );
         assert_eq!(base_url("[::1]:80".parse().unwrap()), "http://[::1]:80");
         assert!(listen_addr("not an address").is_err());
+    }
+
+    #[test]
+    fn session_tokens_in_logged_paths_are_cut() {
+        assert_eq!(
+            logged_path("/sessions/abcdefghijklmnop"),
+            "/sessions/abcdefgh…"
+        );
+        assert_eq!(logged_path("/nonces"), "/nonces");
     }
 }

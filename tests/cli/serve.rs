@@ -1,0 +1,773 @@
+//! `layer-auth serve`: the Layer service over real HTTP on 127.0.0.1, driven by clients
+//! that are not ours (Python's standard library) as well as `ureq` and `flow --layer-url`.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::util::{KEY_ID, PROVIDER_ID, fixture, layer_auth, private_key, ran, tempdir};
+
+const ACCEPT: &str = "application/vnd.layer+json; version=2.0";
+
+/// A running `layer-auth serve --listen 127.0.0.1:0 …`, killed when dropped.
+struct Serve {
+    child: Child,
+    url: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    fn start(args: &[&str]) -> Self {
+        let mut child = layer_auth()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            let (pipe, log) = (child.stderr.take().unwrap(), Arc::clone(&stderr));
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut url = String::new();
+        stdout.read_line(&mut url).unwrap();
+        let url = url.trim().to_owned();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "no URL: {url:?} {}",
+            stderr.lock().unwrap()
+        );
+        Self { child, url, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// SIGTERM, and the exit status (waiting at most `limit`).
+    fn terminate(mut self, limit: Duration) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    fn health(&self) -> Value {
+        call(&self.url, "GET", "/_emulator/health", &[], None).2
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One request: status, headers (lower-cased names), and the body as JSON (null if none).
+fn call(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> (u16, Vec<(String, String)>, Value) {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .new_agent();
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{base}{path}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = match body {
+        Some(body) => agent.run(request.body(body.to_owned()).unwrap()),
+        None => agent.run(request.body(()).unwrap()),
+    }
+    .unwrap();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, headers, value)
+}
+
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn nonce(base: &str) -> String {
+    let (status, _, body) = call(base, "POST", "/nonces", &[("Accept", ACCEPT)], None);
+    assert_eq!(status, 201, "{body}");
+    body["nonce"].as_str().unwrap().to_owned()
+}
+
+/// A token from the sample backend for `user` over `nonce`.
+fn sample_token(base: &str, user: &str, nonce: &str) -> String {
+    let body = json!({"user_id": user, "nonce": nonce}).to_string();
+    let (status, _, answer) = call(base, "POST", "/authenticate", &[], Some(&body));
+    assert_eq!(status, 200, "{answer}");
+    answer["identity_token"].as_str().unwrap().to_owned()
+}
+
+fn post_session(base: &str, app_id: &str, token: &str) -> (u16, Value) {
+    let body = json!({"identity_token": token, "app_id": app_id}).to_string();
+    let (status, _, answer) = call(
+        base,
+        "POST",
+        "/sessions",
+        &[("Accept", ACCEPT)],
+        Some(&body),
+    );
+    (status, answer)
+}
+
+fn python(script: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The whole sequence of SPEC §2 with Python's urllib: nonce, token from the sample backend,
+/// session, a protected call, the 401 challenge with a fresh nonce, re-authentication over
+/// it, the identity, and deauthentication.
+const PYTHON_CLIENT: &str = r#"
+import json, sys, urllib.request, urllib.error
+base, app = sys.argv[1], sys.argv[2]
+ACCEPT = "application/vnd.layer+json; version=1.0"
+def call(method, path, body=None, headers=None, accept=True):
+    h = dict(headers or {})
+    if accept: h["Accept"] = ACCEPT
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode(); h["Content-Type"] = "application/json"
+    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(req) as r:
+            raw = r.read()
+            return r.status, r.headers, (json.loads(raw) if raw else None)
+    except urllib.error.HTTPError as e:
+        assert e.headers["Content-Type"] == "application/json", e.headers
+        return e.code, e.headers, json.loads(e.read())
+def sign_in(nonce):
+    s, _, b = call("POST", "/authenticate", {"user_id": "alice", "nonce": nonce}, accept=False)
+    assert s == 200, (s, b)
+    s, _, b = call("POST", "/sessions", {"identity_token": b["identity_token"], "app_id": app})
+    assert s == 201, (s, b)
+    return b["session_token"]
+auth = lambda t: {"Authorization": 'Layer session-token="%s"' % t}
+s, _, b = call("POST", "/nonces"); assert s == 201, b
+session = sign_in(b["nonce"])
+s, h, b = call("GET", "/conversations", headers=auth(session))
+assert s == 200 and b == [] and h["Layer-Count"] == "0", (s, h, b)
+s, _, b = call("POST", "/_emulator/expire", {"session_token": session}, accept=False)
+assert s == 200 and b == {"expired": 1}, b
+s, _, challenge = call("GET", "/conversations", headers=auth(session))
+assert s == 401 and challenge["id"] == "authentication_required" and challenge["code"] == 4, challenge
+assert challenge["message"] == "The session token is no longer valid because it has expired."
+s, _, again = call("GET", "/conversations", headers=auth(session))
+assert again["data"]["nonce"] != challenge["data"]["nonce"], "every challenge carries a fresh nonce"
+session = sign_in(challenge["data"]["nonce"])
+s, _, me = call("GET", "/identities/alice", headers=auth(session))
+assert s == 200 and me["user_id"] == "alice" and me["metadata"] == {}, me
+s, _, _ = call("DELETE", "/sessions/" + session, headers=auth(session))
+assert s == 204, s
+s, _, b = call("GET", "/conversations", headers=auth(session))
+assert s == 401 and b["data"]["nonce"], b
+print("ok")
+"#;
+
+#[test]
+fn serve_prints_its_url_and_a_python_client_runs_the_whole_sequence_with_the_challenge() {
+    let server = Serve::start(&[]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    assert_eq!(python(PYTHON_CLIENT, &[&server.url, &app_id]).trim(), "ok");
+    let log = server.stderr();
+    assert!(
+        log.contains("layer-auth serve: the Layer service at "),
+        "{log}"
+    );
+    assert!(log.contains("POST /sessions 201 "), "{log}");
+    assert!(log.contains("GET /conversations 401 "), "{log}");
+}
+
+#[test]
+fn flow_layer_url_runs_against_serve_with_the_challenge_and_strict() {
+    let server = Serve::start(&[]);
+    let r = ran(
+        layer_auth().args([
+            "flow",
+            "--user",
+            "alice",
+            "--challenge",
+            "--strict",
+            "--layer-url",
+            &server.url,
+        ]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}\n{}", server.stderr());
+    assert!(r.stderr.contains("expired through"), "{r:?}");
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("✓ flow passed: authenticated as \"alice\", re-authenticated"),
+        "everything established: {r:?}"
+    );
+}
+
+#[test]
+fn serve_runs_a_command_with_the_services_url_and_ids_and_exits_with_its_status() {
+    let script = "test -n \"$LAYER_URL\" && test -n \"$LAYER_APP_ID\" && \
+                  test -n \"$LAYER_PROVIDER_ID\" && test -n \"$LAYER_KEY_ID\" && exit 7";
+    let r = ran(
+        layer_auth().args(["serve", "--listen", "127.0.0.1:0", "--", "sh", "-c", script]),
+        None,
+    );
+    assert_eq!(r.code, 7, "{r:?}");
+    let r = ran(
+        layer_auth()
+            .args(["serve", "--listen", "127.0.0.1:0", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("layer-auth"))
+            .args(["flow", "--user", "bob"]),
+        None,
+    );
+    assert_eq!(r.code, 0, "flow reads LAYER_URL: {r:?}");
+    assert!(
+        r.stderr.contains("✓ flow passed: authenticated as \"bob\""),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_redemptions_of_one_token_give_exactly_one_session() {
+    let server = Serve::start(&[]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    let token = sample_token(&server.url, "alice", &nonce(&server.url));
+    let barrier = Arc::new(std::sync::Barrier::new(200));
+    let threads: Vec<_> = (0..200)
+        .map(|_| {
+            let (url, app, token, barrier) = (
+                server.url.clone(),
+                app_id.clone(),
+                token.clone(),
+                Arc::clone(&barrier),
+            );
+            std::thread::spawn(move || {
+                barrier.wait();
+                post_session(&url, &app, &token)
+            })
+        })
+        .collect();
+    let results: Vec<(u16, Value)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let created = results.iter().filter(|(s, _)| *s == 201).count();
+    assert_eq!(created, 1, "{results:?}");
+    for (status, body) in results.iter().filter(|(s, _)| *s != 201) {
+        assert_eq!(*status, 422, "{body}");
+        assert_eq!(body["message"], "Nonce not found or expired.");
+    }
+}
+
+#[test]
+fn fifty_concurrent_expiries_and_calls_neither_deadlock_nor_fail() {
+    let server = Serve::start(&[]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    let mut sessions = Vec::new();
+    for _ in 0..5 {
+        let token = sample_token(&server.url, "alice", &nonce(&server.url));
+        let (status, body) = post_session(&server.url, &app_id, &token);
+        assert_eq!(status, 201, "{body}");
+        sessions.push(body["session_token"].as_str().unwrap().to_owned());
+    }
+    let threads: Vec<_> = (0..50)
+        .map(|i| {
+            let (url, session) = (server.url.clone(), sessions[i % 5].clone());
+            std::thread::spawn(move || {
+                if i % 2 == 0 {
+                    call(
+                        &url,
+                        "POST",
+                        "/_emulator/expire",
+                        &[],
+                        Some(r#"{"user":"alice"}"#),
+                    )
+                    .0
+                } else {
+                    let auth = format!("Layer session-token=\"{session}\"");
+                    call(
+                        &url,
+                        "GET",
+                        "/conversations",
+                        &[("Accept", ACCEPT), ("Authorization", &auth)],
+                        None,
+                    )
+                    .0
+                }
+            })
+        })
+        .collect();
+    for (i, thread) in threads.into_iter().enumerate() {
+        let status = thread.join().unwrap();
+        let expected: &[u16] = if i % 2 == 0 { &[200] } else { &[200, 401] };
+        assert!(expected.contains(&status), "call {i}: {status}");
+    }
+    assert_eq!(
+        call(&server.url, "POST", "/nonces", &[("Accept", ACCEPT)], None).0,
+        201
+    );
+}
+
+#[test]
+fn sigterm_with_a_half_sent_request_open_exits_0_promptly() {
+    let server = Serve::start(&[]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut half = TcpStream::connect(&address).unwrap();
+    half.write_all(b"POST /nonces HTTP/1.1\r\nHost: x\r\nAccept: application/vnd.la")
+        .unwrap();
+    let mut idle = TcpStream::connect(&address).unwrap();
+    idle.write_all(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = [0u8; 64];
+    let _ = idle.read(&mut answer);
+    assert!(
+        answer.starts_with(b"HTTP/1.1 204"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // The idle keep-alive and the half-sent head are both still open.
+    assert_eq!(server.terminate(Duration::from_secs(10)), Some(0));
+}
+
+#[test]
+fn a_restarted_server_with_state_honours_its_sessions_and_refuses_used_nonces() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let state = dir.path().join("state.json");
+    let args = |state: &std::path::Path| -> Vec<String> {
+        vec![
+            "--key".into(),
+            key.display().to_string(),
+            "--key-id".into(),
+            KEY_ID.into(),
+            "--provider-id".into(),
+            PROVIDER_ID.into(),
+            "--app-id".into(),
+            "layer:///apps/staging/x".into(),
+            "--state".into(),
+            state.display().to_string(),
+        ]
+    };
+    let first_args = args(&state);
+    let first = Serve::start(&first_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let token = sample_token(&first.url, "alice", &nonce(&first.url));
+    let (status, body) = post_session(&first.url, "layer:///apps/staging/x", &token);
+    assert_eq!(status, 201, "{body}");
+    let session = body["session_token"].as_str().unwrap().to_owned();
+    assert_eq!(first.terminate(Duration::from_secs(10)), Some(0));
+    assert!(state.exists());
+    let second = Serve::start(&first_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let auth = format!("Layer session-token=\"{session}\"");
+    let (status, _, _) = call(
+        &second.url,
+        "GET",
+        "/conversations",
+        &[("Accept", ACCEPT), ("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(status, 200, "the session survived the restart");
+    let (status, body) = post_session(&second.url, "layer:///apps/staging/x", &token);
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (422, Some("Nonce not found or expired."))
+    );
+    let (_, _, attempts) = call(&second.url, "GET", "/_emulator/attempts", &[], None);
+    assert_eq!(attempts.as_array().unwrap().len(), 2, "{attempts}");
+}
+
+#[test]
+fn bad_input_gets_a_layer_envelope_and_the_server_keeps_answering() {
+    let server = Serve::start(&[]);
+    let url = &server.url;
+    let json_accept = [("Accept", ACCEPT), ("Content-Type", "application/json")];
+    let big = format!(
+        "{{\"identity_token\":\"{}\",\"app_id\":\"a\"}}",
+        "x".repeat(70_000)
+    );
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Vec<(&'a str, &'a str)>,
+        Option<String>,
+        u16,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "POST",
+            "/sessions",
+            json_accept.to_vec(),
+            Some(big),
+            413,
+            "request_too_large",
+        ),
+        (
+            "POST",
+            "/sessions",
+            json_accept.to_vec(),
+            Some("not json".into()),
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/sessions",
+            json_accept.to_vec(),
+            Some(r#"{"identity_token":5,"app_id":"a"}"#.into()),
+            422,
+            "invalid_property",
+        ),
+        (
+            "POST",
+            "/sessions",
+            json_accept.to_vec(),
+            Some("{}".into()),
+            422,
+            "invalid_property",
+        ),
+        (
+            "POST",
+            "/sessions",
+            vec![],
+            Some("{}".into()),
+            406,
+            "invalid_header",
+        ),
+        (
+            "POST",
+            "/nonces",
+            vec![("Accept", "application/json")],
+            None,
+            406,
+            "invalid_header",
+        ),
+        ("GET", "/nope", vec![], None, 404, "not_found"),
+        (
+            "PUT",
+            "/nonces",
+            vec![("Accept", ACCEPT)],
+            None,
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/identities/nobody",
+            vec![("Accept", ACCEPT)],
+            None,
+            401,
+            "authentication_required",
+        ),
+    ];
+    for (method, path, headers, body, status, id) in cases {
+        let (got, response_headers, answer) = call(url, method, path, &headers, body.as_deref());
+        assert_eq!(
+            (got, answer["id"].as_str()),
+            (status, Some(id)),
+            "{method} {path}: {answer}"
+        );
+        assert_eq!(
+            header(&response_headers, "content-type"),
+            Some("application/json"),
+            "{method} {path}"
+        );
+        assert!(
+            answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{answer}"
+        );
+    }
+    // Headers past the limit are refused by the HTTP stack, and the server lives on.
+    let address = url.trim_start_matches("http://");
+    let mut huge = TcpStream::connect(address).unwrap();
+    let _ = write!(
+        huge,
+        "GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "y".repeat(200_000)
+    );
+    let mut answer = Vec::new();
+    let _ = huge.read_to_end(&mut answer);
+    assert!(
+        answer.starts_with(b"HTTP/1.1 431"),
+        "{}",
+        String::from_utf8_lossy(&answer[..answer.len().min(80)])
+    );
+    // A slow client holding a half-sent head does not block anyone else.
+    let mut slow = TcpStream::connect(address).unwrap();
+    slow.write_all(b"POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{")
+        .unwrap();
+    assert_eq!(
+        call(url, "POST", "/nonces", &[("Accept", ACCEPT)], None).0,
+        201
+    );
+    drop(slow);
+}
+
+#[test]
+fn browsers_get_cors_with_the_origin_echoed_and_credentials_allowed() {
+    let server = Serve::start(&[]);
+    let origin = ("Origin", "http://app.example:3000");
+    let preflight = [
+        origin,
+        ("Access-Control-Request-Method", "POST"),
+        (
+            "Access-Control-Request-Headers",
+            "accept, content-type, authorization",
+        ),
+    ];
+    let (status, headers, _) = call(&server.url, "OPTIONS", "/sessions", &preflight, None);
+    assert!((200..300).contains(&status), "{status}");
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        Some("http://app.example:3000")
+    );
+    assert_eq!(
+        header(&headers, "access-control-allow-credentials"),
+        Some("true")
+    );
+    let allowed = header(&headers, "access-control-allow-headers").unwrap();
+    for name in ["accept", "content-type", "authorization"] {
+        assert!(allowed.contains(name), "{allowed}");
+    }
+    let (_, headers, _) = call(
+        &server.url,
+        "POST",
+        "/nonces",
+        &[origin, ("Accept", ACCEPT)],
+        None,
+    );
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        Some("http://app.example:3000")
+    );
+    let exposed = header(&headers, "access-control-expose-headers").unwrap();
+    assert!(
+        exposed.contains("link") && exposed.contains("layer-count"),
+        "{exposed}"
+    );
+    assert!(header(&headers, "vary").unwrap().contains("origin"));
+}
+
+#[test]
+fn the_web_sdks_base_url_prefix_is_taken_off_the_path() {
+    let server = Serve::start(&[]);
+    let path = format!("/{}/ping", server.url);
+    assert_eq!(call(&server.url, "GET", &path, &[], None).0, 204);
+    let elsewhere = "/http://elsewhere.example/ping";
+    assert_eq!(call(&server.url, "GET", elsewhere, &[], None).0, 404);
+    let (status, headers, _) = call(&server.url, "GET", "/", &[], None);
+    assert_eq!(status, 200);
+    let link = header(&headers, "link").unwrap();
+    assert!(
+        link.contains(&format!("<{}/nonces>; rel=nonces", server.url)),
+        "{link}"
+    );
+}
+
+#[test]
+fn serve_is_strict_like_the_service_about_kid_iss_and_time() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let server = Serve::start(&[
+        "--key",
+        key.to_str().unwrap(),
+        "--key-id",
+        KEY_ID,
+        "--provider-id",
+        PROVIDER_ID,
+        "--app-id",
+        "layer:///apps/staging/x",
+    ]);
+    for (cmd, reason) in [
+        (
+            vec![
+                "--provider-id",
+                "layer:///providers/00000000-0000-4000-8000-000000000000",
+            ],
+            "eit_provider_not_found",
+        ),
+        (
+            vec![
+                "--key-id",
+                "layer:///keys/00000000-0000-4000-8000-000000000000",
+            ],
+            "eit_key_not_found",
+        ),
+        (vec!["--now", "-11m"], "eit_expired"),
+        (vec!["--now", "+30s"], "eit_not_before"),
+    ] {
+        let n = nonce(&server.url);
+        let mut extra = cmd.clone();
+        if !cmd.contains(&"--provider-id") {
+            extra.extend(["--provider-id", PROVIDER_ID]);
+        }
+        if !cmd.contains(&"--key-id") {
+            extra.extend(["--key-id", KEY_ID]);
+        }
+        let token = {
+            let mut cmd = layer_auth();
+            cmd.args([
+                "sign",
+                "--key",
+                key.to_str().unwrap(),
+                "--nonce",
+                &n,
+                "--user",
+                "alice",
+            ])
+            .args(&extra);
+            ran(&mut cmd, None).stdout.trim().to_owned()
+        };
+        let (status, body) = post_session(&server.url, "layer:///apps/staging/x", &token);
+        assert_eq!(status, 422, "{reason}: {body}");
+        assert_eq!(body["data"]["reason"], reason, "{body}");
+        assert!(
+            !body["message"].as_str().unwrap().contains("--"),
+            "no flags: {body}"
+        );
+    }
+    assert!(
+        server.stderr().contains("POST /sessions 422 "),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn faults_clock_and_the_attempt_log_are_there_for_tests() {
+    let server = Serve::start(&["--log-format", "json"]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    let url = &server.url;
+    let fault = r#"{"route":"POST /sessions","status":503,"times":1}"#;
+    assert_eq!(
+        call(url, "POST", "/_emulator/faults", &[], Some(fault)).0,
+        201
+    );
+    let token = sample_token(url, "alice", &nonce(url));
+    let (status, body) = post_session(url, &app_id, &token);
+    assert_eq!(
+        (status, body["id"].as_str(), body["code"].as_i64()),
+        (503, Some("service_unavailable"), Some(1))
+    );
+    let (status, _) = post_session(url, &app_id, &token);
+    assert_eq!(status, 201, "the fault used no nonce up");
+    let stale = sample_token(url, "bob", &nonce(url));
+    let (status, _, body) = call(
+        url,
+        "POST",
+        "/_emulator/clock",
+        &[],
+        Some(r#"{"advance":"11m"}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post_session(url, &app_id, &stale);
+    assert_eq!(status, 422, "{body}");
+    let (_, _, log) = call(url, "GET", "/_emulator/attempts", &[], None);
+    let log = log.as_array().unwrap();
+    assert_eq!(
+        log.len(),
+        2,
+        "the faulted call never reached the service: {log:?}"
+    );
+    assert_eq!(log[0]["accepted"], true);
+    assert_eq!(log[1]["user"], "bob");
+    assert_eq!(log[1]["reason"], "eit_expired");
+    assert_eq!(log[1]["report"]["failed"], json!(["eit_expired"]));
+    let (_, _, later) = call(url, "GET", "/_emulator/attempts?since=1", &[], None);
+    assert_eq!(later.as_array().unwrap().len(), 1);
+    let (_, _, nonces) = call(url, "GET", "/_emulator/nonces", &[], None);
+    assert!(
+        nonces
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["state"] == "used"),
+        "{nonces}"
+    );
+    assert_eq!(call(url, "DELETE", "/_emulator/state", &[], None).0, 204);
+    let (_, _, empty) = call(url, "GET", "/_emulator/attempts", &[], None);
+    assert_eq!(empty, json!([]));
+    let log = server.stderr();
+    let line = log
+        .lines()
+        .find(|l| l.contains("\"/sessions\"") && l.contains("503"))
+        .unwrap();
+    let event: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(event["method"], "POST");
+}
+
+#[test]
+fn with_only_public_keys_there_is_no_sample_backend_and_it_says_why() {
+    let server = Serve::start(&[
+        "--public-key",
+        fixture("keys/rsa2048-spki.pem").to_str().unwrap(),
+        "--key-id",
+        KEY_ID,
+    ]);
+    let (status, _, body) = call(
+        &server.url,
+        "POST",
+        "/authenticate",
+        &[],
+        Some(r#"{"user_id":"a","nonce":"n"}"#),
+    );
+    assert_eq!(status, 404);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no sample backend"),
+        "{body}"
+    );
+    assert_eq!(server.health()["key_ids"], json!([KEY_ID]));
+}

@@ -321,7 +321,7 @@ _layer__auth() {
             return 0
             ;;
         layer__subcmd__auth__subcmd__serve)
-            opts="-h -V --listen --public-key --key --allow-weak-key --provider-id --key-id --app-id --session-ttl --state --seed --log-format --control-token --max-connections --now --color --help --version"
+            opts="-h -V --listen --public-key --key --allow-weak-key --provider-id --key-id --app-id --session-ttl --state --seed --log-format --control-token --max-connections --no-dashboard --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -128,6 +128,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
             cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+            cand --no-dashboard 'Serve no /dashboard page (the API answers exactly the same)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -129,6 +129,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l color -d
 always\t''
 never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l allow-weak-key -d 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l no-dashboard -d 'Serve no /dashboard page (the API answers exactly the same)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand completions" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''

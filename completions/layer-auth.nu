@@ -144,6 +144,7 @@ module completions {
     --log-format: string@"nu-complete layer-auth serve log_format" # How request lines are written on stderr
     --control-token: string   # The bearer token /_emulator/ needs when not on loopback (default: random, printed)
     --max-connections: string # Most connections open at once
+    --no-dashboard            # Serve no /dashboard page (the API answers exactly the same)
     --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
     --color: string@"nu-complete layer-auth serve color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')

@@ -152,6 +152,9 @@ fn candidates<'k>(cx: &Context<'_, 'k>) -> Candidates<'k> {
 /// A trusted key is there for this token's `kid`.
 pub(super) fn key(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::KeyNotFound;
+    if cx.policy.require_kid && cx.header().is_none() {
+        return Check::skip(id, "not checked: the header could not be decoded");
+    }
     match candidates(cx) {
         Candidates::NoKeys => Check::skip(id, "not checked: no public key to verify with"),
         Candidates::Single(key) if cx.policy.require_kid => {
@@ -200,6 +203,9 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::Signature;
     if cx.policy.skip_signature {
         return Check::skip(id, "skipped on request: the token is NOT authenticated");
+    }
+    if cx.policy.require_kid && cx.header().is_none() {
+        return Check::skip(id, "not verified: the header could not be decoded");
     }
     let candidates = match candidates(cx) {
         Candidates::NoKeys => {

@@ -48,6 +48,11 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// How long shutdown waits for requests in flight before it drops them.
     pub shutdown_grace: Duration,
+    /// A client that reads none of an answer for this long is dropped (a slow reader must
+    /// not hold a connection, and its answer, forever); an idle one after `idle_timeout`.
+    pub write_timeout: Duration,
+    /// How long a connection may sit idle between requests.
+    pub idle_timeout: Duration,
     /// The bearer token the `/_emulator/` routes need; `None` leaves them open (loopback).
     pub control_token: Option<String>,
 }
@@ -59,6 +64,8 @@ impl Default for ServerConfig {
             header_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(4),
+            write_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             control_token: None,
         }
     }
@@ -100,6 +107,10 @@ pub struct App {
     bases: Arc<Vec<String>>,
     control_token: Option<Arc<str>>,
     on_event: OnEvent,
+    /// Whether `/dashboard` is served.
+    dashboard: bool,
+    /// On a loopback address, the only `Host` names answered (a DNS-rebinding guard).
+    loopback_hosts: Option<Arc<Vec<String>>>,
 }
 
 impl App {
@@ -118,7 +129,23 @@ impl App {
             bases: Arc::new(bases),
             control_token: control_token.map(Into::into),
             on_event,
+            dashboard: true,
+            loopback_hosts: None,
         }
+    }
+
+    /// Answers only requests whose `Host` is one of `hosts` (`127.0.0.1:7777`,
+    /// `localhost:7777`, …): on a loopback address, a web page that rebinds its own name to
+    /// 127.0.0.1 must not reach the service.
+    pub fn only_for_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.loopback_hosts = Some(Arc::new(hosts));
+        self
+    }
+
+    /// Without `/dashboard` (`serve --no-dashboard`); the API answers exactly as before.
+    pub fn without_dashboard(mut self) -> Self {
+        self.dashboard = false;
+        self
     }
 }
 
@@ -162,13 +189,17 @@ impl From<ApiError> for Envelope {
 
 /// The routes, with the layers every request passes through.
 pub fn router(app: App, config: &ServerConfig) -> Router {
+    // Browsers may call the API from any origin (the Web SDK does); CORS covers only it,
+    // never the control routes, the sample backend or the dashboard.
     let api = Router::new()
         .route("/nonces", post(nonces))
         .route("/sessions", post(sessions))
         .route("/sessions/{token}", delete(delete_session))
         .route("/identities/{user_id}", get(identity))
         .route("/conversations", get(conversations))
-        .route_layer(middleware::from_fn_with_state(app.clone(), api_gate));
+        .route_layer(middleware::from_fn_with_state(app.clone(), api_gate))
+        .route("/", get(root))
+        .route("/ping", get(ping).head(ping));
     let control = Router::new()
         .route("/health", get(health))
         .route("/attempts", get(attempts))
@@ -179,11 +210,28 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
         .route("/clock", post(clock))
         .route("/faults", post(faults))
         .route("/state", delete(reset))
+        .route("/validate", post(validate))
         .route_layer(middleware::from_fn_with_state(app.clone(), control_gate));
-    Router::new()
-        .merge(api)
-        .route("/", get(root))
-        .route("/ping", get(ping).head(ping))
+    let control = control.route_layer(middleware::from_fn(json_only));
+    let router = Router::new().merge(api);
+    let router = if app.dashboard {
+        router
+            .route(
+                "/dashboard",
+                get(|| page("text/html; charset=utf-8", DASHBOARD_HTML)),
+            )
+            .route(
+                "/dashboard/app.js",
+                get(|| page("text/javascript; charset=utf-8", DASHBOARD_JS)),
+            )
+            .route(
+                "/dashboard/app.css",
+                get(|| page("text/css; charset=utf-8", DASHBOARD_CSS)),
+            )
+    } else {
+        router
+    };
+    router
         .route("/authenticate", post(authenticate))
         .nest("/_emulator", control)
         .fallback(not_found)
@@ -193,16 +241,83 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
             config.request_timeout,
         ))
         .layer(middleware::map_response(envelope_errors))
+        .layer(middleware::from_fn_with_state(app.clone(), host_guard))
         .layer(middleware::from_fn_with_state(app.clone(), log))
         .layer(cors())
         .with_state(app)
 }
 
-/// Browser clients send credentials: echo the `Origin` (never `*`), allow credentials and
-/// the headers the Web SDK sends, expose `Link` and `Layer-Count`.
+/// Whether `path` is one of the API routes browsers may call from another origin.
+fn is_api(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/ping" | "/nonces" | "/sessions" | "/conversations"
+    ) || path.starts_with("/sessions/")
+        || path.starts_with("/identities/")
+}
+
+/// On loopback, only requests addressed to this machine by name or address: a page on
+/// another origin whose name was rebound to 127.0.0.1 is refused before routing.
+async fn host_guard(State(app): State<App>, request: Request, next: Next) -> Answer {
+    if let Some(hosts) = &app.loopback_hosts {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+            return Err(ApiError::new(
+                421,
+                "misdirected_request",
+                112,
+                "This service answers only to the loopback names it listens on (127.0.0.1, \
+                 localhost); the Host header names another."
+                    .into(),
+                json!({}),
+            )
+            .into());
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+/// Control routes take bodies only as JSON: a cross-origin page can then not send one
+/// without a preflight, which these routes never grant.
+async fn json_only(request: Request, next: Next) -> Answer {
+    let has_body = request.method() == Method::POST;
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if has_body && !is_json {
+        return Err(ApiError::new(
+            415,
+            "unsupported_media_type",
+            113,
+            "The test-control routes take JSON bodies: send Content-Type: application/json.".into(),
+            json!({"header": "Content-Type"}),
+        )
+        .into());
+    }
+    Ok(next.run(request).await)
+}
+
+/// Browser clients send credentials: on the API routes, echo the `Origin` (never `*`),
+/// allow credentials and the headers the Web SDK sends, expose `Link` and `Layer-Count`.
+/// The control routes, the sample backend and the dashboard get no CORS at all, so a page
+/// of another origin can neither read them nor (their bodies being JSON) preflight them.
 fn cors() -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
+        .allow_origin(AllowOrigin::predicate(|_, request| {
+            // Inside a nested router the URI has lost its prefix; the original has it.
+            let original = request.extensions.get::<axum::extract::OriginalUri>();
+            is_api(original.map_or(request.uri.path(), |o| o.0.path()))
+        }))
         .allow_credentials(true)
         .allow_methods([
             Method::GET,
@@ -304,12 +419,16 @@ async fn body(request: Request) -> Result<Bytes, Envelope> {
     axum::body::to_bytes(request.into_body(), MAX_BODY)
         .await
         .map_err(|error| {
-            let too_large = std::error::Error::source(&error)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if too_large {
+            let source = std::error::Error::source(&error);
+            if source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
                 Envelope(ApiError::too_large(MAX_BODY))
-            } else {
+            } else if source.is_some_and(|s| s.is::<tower_http::timeout::TimeoutError>()) {
                 Envelope(ApiError::timeout())
+            } else {
+                Envelope(ApiError::invalid_request(
+                    "The request body could not be read (a broken chunked encoding?).".into(),
+                    None,
+                ))
             }
         })
 }
@@ -396,7 +515,48 @@ async fn conversations(State(app): State<App>, headers: HeaderMap) -> Answer {
     Ok(response)
 }
 
-async fn root(State(app): State<App>) -> Response {
+/// The dashboard's page, script and style, built into the binary.
+const DASHBOARD_HTML: &str = include_str!("dashboard/index.html");
+const DASHBOARD_JS: &str = include_str!("dashboard/app.js");
+const DASHBOARD_CSS: &str = include_str!("dashboard/app.css");
+
+/// What the dashboard may load and run: its own script, style and API, nothing else (no
+/// inline script, no outside asset, no framing).
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
+                   img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn page(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn root(State(app): State<App>, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && app.dashboard {
+        let mut response = StatusCode::FOUND.into_response();
+        response
+            .headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_static("/dashboard"));
+        return response;
+    }
     let base = app.bases.first().cloned().unwrap_or_default();
     let link = ["nonces", "sessions", "conversations", "identities"]
         .map(|rel| format!("<{base}/{rel}>; rel={rel}"))
@@ -428,6 +588,17 @@ async fn authenticate(State(app): State<App>, request: Request) -> Answer {
         .map(str::to_owned);
     let body = body(request).await?;
     let wanted = wire::authenticate_request(content_type.as_deref(), &body)?;
+    // Only for this service's own nonces: the sample backend must never mint a token that
+    // another service (the real Layer, say) would take.
+    if app.service.nonce_state(&wanted.nonce) != crate::service::NonceState::Issued {
+        return Err(ApiError::invalid_property(
+            "nonce",
+            "The sample backend signs only over a nonce this service issued, unused and under \
+             ten minutes old."
+                .into(),
+        )
+        .into());
+    }
     let now = app.service.clock().now().timestamp();
     let request =
         backend
@@ -444,6 +615,12 @@ async fn authenticate(State(app): State<App>, request: Request) -> Answer {
 async fn health(State(app): State<App>) -> Response {
     let config = app.service.config();
     let key_ids: Vec<&str> = config.keys.keys().iter().filter_map(|k| k.kid()).collect();
+    let keys: Vec<Value> = config
+        .keys
+        .keys()
+        .iter()
+        .map(|k| json!({"kid": k.kid(), "bits": k.public_key().bits(), "thumbprint": k.thumbprint()}))
+        .collect();
     json(
         200,
         &json!({
@@ -452,10 +629,30 @@ async fn health(State(app): State<App>) -> Response {
             "app_id": config.app_id,
             "provider_id": config.provider_id,
             "key_ids": key_ids,
+            "keys": keys,
+            "session_ttl_seconds": config.session_ttl.num_seconds(),
             "sample_backend": app.backend.is_some(),
             "now": app.service.clock().now(),
         }),
     )
+}
+
+/// The dashboard's validation tool: a pasted token, cleaned (and what was taken off
+/// named), judged by the service with the nonce and user expected, when given.
+async fn validate(State(app): State<App>, request: Request) -> Answer {
+    let body = body(request).await?;
+    let (pasted, nonce, user) = wire::validate_request(&body)?;
+    let (token, stripped) = wire::pasted_token(&pasted);
+    let expect = crate::checks::Expect {
+        nonce,
+        user,
+        ..crate::checks::Expect::default()
+    };
+    let report = app.service.validate(&token, expect);
+    Ok(json(
+        200,
+        &json!({"stripped": stripped, "token": token, "report": report}),
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -464,8 +661,13 @@ struct Since {
     since: u64,
 }
 
+/// Most attempts one `GET /_emulator/attempts` returns; ask again with `?since=` for more.
+const ATTEMPTS_PAGE: usize = 100;
+
 async fn attempts(State(app): State<App>, Query(since): Query<Since>) -> Response {
-    json(200, &json!(app.service.attempts(since.since)))
+    let mut page = app.service.attempts(since.since);
+    page.truncate(ATTEMPTS_PAGE);
+    json(200, &json!(page))
 }
 
 async fn ledger_nonces(State(app): State<App>) -> Response {
@@ -632,8 +834,11 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(config.write_timeout));
+        stream.set_read_timeout(Some(config.idle_timeout));
         let connection = http.serve_connection(
-            TokioIo::new(stream),
+            TokioIo::new(Box::pin(stream)),
             TowerToHyperService::new(service.clone()),
         );
         let connection = graceful.watch(connection);

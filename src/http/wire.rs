@@ -205,6 +205,12 @@ pub fn clock_advance(body: &[u8]) -> Result<chrono::TimeDelta, ApiError> {
 pub fn fault(body: &[u8]) -> Result<Fault, ApiError> {
     let object = object(body)?;
     let route = text(&object, "route")?;
+    if route.len() > 200 {
+        return Err(ApiError::invalid_property(
+            "route",
+            "route is longer than 200 characters; give METHOD /path (or *).".into(),
+        ));
+    }
     let status = match object.get("status") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => match n.as_u64() {
@@ -265,6 +271,69 @@ pub fn fault(body: &[u8]) -> Result<Fault, ApiError> {
         times,
         delay,
     })
+}
+
+/// A token as people paste it, cleaned: surrounding whitespace, quotes (`"…"` or `'…'`) and
+/// a `Bearer ` prefix taken off, and each named, so the dashboard can say what it did.
+///
+/// ```
+/// use layer_auth::http::wire::pasted_token;
+/// let (token, stripped) = pasted_token("  \"Bearer a.b.c\"\n");
+/// assert_eq!(token, "a.b.c");
+/// assert_eq!(stripped, ["whitespace", "quotes", "a Bearer prefix"]);
+/// ```
+pub fn pasted_token(text: &str) -> (String, Vec<&'static str>) {
+    let mut stripped = Vec::new();
+    let mut token = text;
+    loop {
+        let before = token;
+        let trimmed = token.trim();
+        if trimmed.len() != token.len() {
+            token = trimmed;
+            if !stripped.contains(&"whitespace") {
+                stripped.push("whitespace");
+            }
+        }
+        if let Some(inner) = ['"', '\'']
+            .iter()
+            .find_map(|q| token.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
+        {
+            token = inner;
+            if !stripped.contains(&"quotes") {
+                stripped.push("quotes");
+            }
+        }
+        let lower = token.get(..7).map(str::to_ascii_lowercase);
+        if lower.as_deref() == Some("bearer ") {
+            token = &token[7..];
+            if !stripped.contains(&"a Bearer prefix") {
+                stripped.push("a Bearer prefix");
+            }
+        }
+        if token == before {
+            return (token.to_owned(), stripped);
+        }
+    }
+}
+
+/// `POST /_emulator/validate`: `{"token": …, "nonce"?: …, "user"?: …}`.
+///
+/// # Errors
+/// As [`session_request`].
+pub fn validate_request(body: &[u8]) -> Result<(String, Option<String>, Option<String>), ApiError> {
+    let object = object(body)?;
+    let optional = |name: &str| -> Result<Option<String>, ApiError> {
+        match object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(_) => text(&object, name).map(Some),
+        }
+    };
+    Ok((
+        text(&object, "token")?,
+        optional("nonce")?,
+        optional("user")?,
+    ))
 }
 
 /// The path a Web SDK on plain `http://` meant: it prefixes resource paths with its own

@@ -39,6 +39,14 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// About how many bytes it holds (the token and the report).
+    pub fn bytes(&self) -> usize {
+        self.token.len()
+            + self.report.as_ref().map_or(0, |r| r.to_string().len())
+            + self.message.len()
+            + 128
+    }
+
     pub(super) fn accepted(
         at: DateTime<Utc>,
         token: &str,

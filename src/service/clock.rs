@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+/// The furthest a clock is ever moved in all: a hundred years (beyond that it stays put,
+/// so no sum of moves can overflow a date).
+pub const MAX_OFFSET: TimeDelta = TimeDelta::days(36_525);
+
 /// A shared clock: `source()` plus an offset moved by [`Clock::advance`].
 #[derive(Clone)]
 pub struct Clock {
@@ -32,13 +36,20 @@ impl Clock {
 
     /// What it shows.
     pub fn now(&self) -> DateTime<Utc> {
-        (self.source)() + TimeDelta::milliseconds(self.offset.load(Ordering::Relaxed))
+        let source = (self.source)();
+        source.checked_add_signed(self.offset()).unwrap_or(source)
     }
 
-    /// Moves it forward by `by` (a negative span is ignored: time never runs back).
+    /// Moves it forward by `by` (a negative span is ignored: time never runs back), at most
+    /// to [`MAX_OFFSET`] in all.
     pub fn advance(&self, by: TimeDelta) {
         let ms = by.num_milliseconds().max(0);
-        self.offset.fetch_add(ms, Ordering::Relaxed);
+        let max = MAX_OFFSET.num_milliseconds();
+        let _ = self
+            .offset
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| {
+                Some(now.saturating_add(ms).min(max))
+            });
     }
 
     /// How far it has been moved, in all.
@@ -46,10 +57,12 @@ impl Clock {
         TimeDelta::milliseconds(self.offset.load(Ordering::Relaxed))
     }
 
-    /// Sets the offset (restoring a saved state).
+    /// Sets the offset (restoring a saved state), within 0 and [`MAX_OFFSET`].
     pub fn set_offset(&self, offset: TimeDelta) {
-        self.offset
-            .store(offset.num_milliseconds().max(0), Ordering::Relaxed);
+        let ms = offset
+            .num_milliseconds()
+            .clamp(0, MAX_OFFSET.num_milliseconds());
+        self.offset.store(ms, Ordering::Relaxed);
     }
 }
 
@@ -77,5 +90,19 @@ mod tests {
         assert_eq!(shared.now(), start + TimeDelta::seconds(90));
         clock.advance(TimeDelta::seconds(-1000));
         assert_eq!(shared.now(), start + TimeDelta::seconds(90));
+    }
+
+    #[test]
+    fn no_number_of_moves_overflows_the_date() {
+        let clock = Clock::fixed(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        for _ in 0..5000 {
+            clock.advance(TimeDelta::days(36_500));
+        }
+        assert_eq!(clock.offset(), MAX_OFFSET);
+        let _ = clock.now();
+        clock.set_offset(TimeDelta::milliseconds(i64::MAX));
+        assert_eq!(clock.offset(), MAX_OFFSET);
+        clock.set_offset(TimeDelta::milliseconds(-i64::MAX));
+        assert_eq!(clock.offset(), TimeDelta::zero());
     }
 }

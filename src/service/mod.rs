@@ -38,6 +38,11 @@ pub use ledger::{
 /// The media type every API request must accept; versions 1.0 (these docs), 2.0 (the Web
 /// SDK 3.x) and 3.0 (the later XDK) are all taken (SPEC §2).
 pub const ACCEPT: &str = "application/vnd.layer+json; version=1.0";
+/// Most faults armed at once.
+pub const MAX_FAULTS: usize = 100;
+/// Most bytes of tokens and reports the attempt log holds (the oldest go first).
+pub const MAX_ATTEMPT_BYTES: usize = 16 * 1024 * 1024;
+
 /// The `version=` values [`Service::check_accept`] takes.
 pub const API_VERSIONS: [&str; 3] = ["1.0", "2.0", "3.0"];
 
@@ -83,6 +88,8 @@ struct Inner {
     ledger: ledger::Ledger,
     rng: Box<dyn Rng + Send>,
     attempts: VecDeque<Attempt>,
+    /// What the attempts hold, in bytes (about).
+    attempt_bytes: usize,
     next_attempt: u64,
     faults: Vec<Fault>,
 }
@@ -113,6 +120,7 @@ impl Service {
                 ledger: ledger::Ledger::default(),
                 rng,
                 attempts: VecDeque::new(),
+                attempt_bytes: 0,
                 next_attempt: 1,
                 faults: Vec::new(),
             }),
@@ -184,20 +192,36 @@ impl Service {
         result.map(|(session, _)| session)
     }
 
-    /// The token's report, judged as the service judges: no leeway, and when the registered
-    /// keys carry ids, `kid` must name one of them.
+    /// `identity_token` judged as the service would judge it now, against `expect`'s nonce
+    /// and user too when given; nothing is used up or logged (the dashboard's validation tool).
+    pub fn validate(&self, identity_token: &str, expect: Expect) -> Report {
+        checks::validate(identity_token, &self.policy(self.clock.now(), expect))
+    }
+
+    /// The token's report, judged as the service judges before it looks at the nonce.
     fn judge(&self, identity_token: &str, now: DateTime<Utc>) -> Report {
+        checks::validate(identity_token, &self.policy(now, Expect::default()))
+    }
+
+    /// The service's rules: no leeway, the provider when one is set, and when the registered
+    /// keys carry ids, `kid` must name one of them.
+    fn policy(&self, now: DateTime<Utc>, expect: Expect) -> Policy<'_> {
         let keys = &self.config.keys;
         let named = keys.keys().iter().all(|k| k.kid().is_some());
-        let policy = Policy {
+        Policy {
             expect: Expect {
                 provider_id: self.config.provider_id.clone(),
-                ..Expect::default()
+                ..expect
             },
             require_kid: named && !keys.is_empty(),
             ..Policy::new(now, keys)
-        };
-        checks::validate(identity_token, &policy)
+        }
+    }
+
+    /// Where `nonce` stands now.
+    pub fn nonce_state(&self, nonce: &str) -> NonceState {
+        let now = self.clock.now();
+        self.lock().ledger.nonce_state(nonce, now)
     }
 
     /// Any protected call with `Authorization: Layer session-token="…"`: the session.
@@ -263,9 +287,14 @@ impl Service {
             .collect()
     }
 
-    /// Arms a fault: the next matching call(s) fail as it says.
+    /// Arms a fault: the next matching call(s) fail as it says; past [`MAX_FAULTS`] armed,
+    /// the oldest is dropped.
     pub fn add_fault(&self, fault: Fault) {
-        self.lock().faults.push(fault);
+        let mut inner = self.lock();
+        if inner.faults.len() >= MAX_FAULTS {
+            inner.faults.remove(0);
+        }
+        inner.faults.push(fault);
     }
 
     /// The fault armed for `method path`, if any (used up one time).
@@ -284,6 +313,7 @@ impl Service {
         let mut inner = self.lock();
         inner.ledger = ledger::Ledger::default();
         inner.attempts.clear();
+        inner.attempt_bytes = 0;
         inner.faults.clear();
     }
 
@@ -301,11 +331,16 @@ impl Service {
     /// Takes back what [`Service::save`] wrote.
     pub fn restore(&self, saved: SavedState) {
         self.clock
-            .set_offset(TimeDelta::milliseconds(saved.clock_offset_ms));
+            .set_offset(TimeDelta::try_milliseconds(saved.clock_offset_ms).unwrap_or_default());
         let mut inner = self.lock();
         inner.ledger = ledger::Ledger::from_books(saved.books);
         inner.next_attempt = saved.attempts.last().map_or(1, |a| a.seq + 1);
-        inner.attempts = saved.attempts.into();
+        inner.attempts.clear();
+        inner.attempt_bytes = 0;
+        for attempt in saved.attempts {
+            inner.attempt_bytes += attempt.bytes();
+            inner.attempts.push_back(attempt);
+        }
     }
 
     /// The `Accept` header check every API request passes first: Layer's media type, at
@@ -383,10 +418,14 @@ impl Inner {
     fn record(&mut self, mut attempt: Attempt) {
         attempt.seq = self.next_attempt;
         self.next_attempt += 1;
-        if self.attempts.len() >= MAX_ATTEMPTS {
-            self.attempts.pop_front();
-        }
+        self.attempt_bytes += attempt.bytes();
         self.attempts.push_back(attempt);
+        while self.attempts.len() > MAX_ATTEMPTS || self.attempt_bytes > MAX_ATTEMPT_BYTES {
+            let Some(oldest) = self.attempts.pop_front() else {
+                break;
+            };
+            self.attempt_bytes = self.attempt_bytes.saturating_sub(oldest.bytes());
+        }
     }
 }
 

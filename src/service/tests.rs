@@ -256,3 +256,19 @@ fn accept_takes_layers_media_type_at_versions_1_2_and_3() {
         assert!(Service::check_accept(Some(accept)).is_err(), "{accept}");
     }
 }
+
+#[test]
+fn armed_faults_are_capped_the_oldest_dropped_first() {
+    let s = service();
+    for i in 0..150 {
+        s.add_fault(Fault {
+            route: format!("GET /f{i}"),
+            status: Some(503),
+            times: 1,
+            delay: None,
+        });
+    }
+    assert!(s.take_fault("GET", "/f0").is_none(), "dropped");
+    assert!(s.take_fault("GET", "/f149").is_some());
+    assert_eq!(MAX_FAULTS, 100);
+}

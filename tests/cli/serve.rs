@@ -14,14 +14,14 @@ use crate::util::{KEY_ID, PROVIDER_ID, fixture, layer_auth, private_key, ran, te
 const ACCEPT: &str = "application/vnd.layer+json; version=2.0";
 
 /// A running `layer-auth serve --listen 127.0.0.1:0 …`, killed when dropped.
-struct Serve {
+pub struct Serve {
     child: Child,
-    url: String,
+    pub url: String,
     stderr: Arc<Mutex<String>>,
 }
 
 impl Serve {
-    fn start(args: &[&str]) -> Self {
+    pub fn start(args: &[&str]) -> Self {
         let mut child = layer_auth()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
@@ -52,7 +52,7 @@ impl Serve {
         Self { child, url, stderr }
     }
 
-    fn stderr(&self) -> String {
+    pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
@@ -72,7 +72,7 @@ impl Serve {
         None
     }
 
-    fn health(&self) -> Value {
+    pub fn health(&self) -> Value {
         call(&self.url, "GET", "/_emulator/health", &[], None).2
     }
 }
@@ -85,7 +85,7 @@ impl Drop for Serve {
 }
 
 /// One request: status, headers (lower-cased names), and the body as JSON (null if none).
-fn call(
+pub fn call(
     base: &str,
     method: &str,
     path: &str,
@@ -94,12 +94,19 @@ fn call(
 ) -> (u16, Vec<(String, String)>, Value) {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(20)))
         .build()
         .new_agent();
     let mut request = ureq::http::Request::builder()
         .method(method)
         .uri(format!("{base}{path}"));
+    let typed = headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
+    if body.is_some() && !typed {
+        request = request.header("Content-Type", "application/json");
+    }
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -126,21 +133,21 @@ fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn nonce(base: &str) -> String {
+pub fn nonce(base: &str) -> String {
     let (status, _, body) = call(base, "POST", "/nonces", &[("Accept", ACCEPT)], None);
     assert_eq!(status, 201, "{body}");
     body["nonce"].as_str().unwrap().to_owned()
 }
 
 /// A token from the sample backend for `user` over `nonce`.
-fn sample_token(base: &str, user: &str, nonce: &str) -> String {
+pub fn sample_token(base: &str, user: &str, nonce: &str) -> String {
     let body = json!({"user_id": user, "nonce": nonce}).to_string();
     let (status, _, answer) = call(base, "POST", "/authenticate", &[], Some(&body));
     assert_eq!(status, 200, "{answer}");
     answer["identity_token"].as_str().unwrap().to_owned()
 }
 
-fn post_session(base: &str, app_id: &str, token: &str) -> (u16, Value) {
+pub fn post_session(base: &str, app_id: &str, token: &str) -> (u16, Value) {
     let body = json!({"identity_token": token, "app_id": app_id}).to_string();
     let (status, _, answer) = call(
         base,
@@ -364,10 +371,10 @@ fn sigterm_with_a_half_sent_request_open_exits_0_promptly() {
     let server = Serve::start(&[]);
     let address = server.url.trim_start_matches("http://").to_owned();
     let mut half = TcpStream::connect(&address).unwrap();
-    half.write_all(b"POST /nonces HTTP/1.1\r\nHost: x\r\nAccept: application/vnd.la")
+    half.write_all(b"POST /nonces HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/vnd.la")
         .unwrap();
     let mut idle = TcpStream::connect(&address).unwrap();
-    idle.write_all(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    idle.write_all(b"GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .unwrap();
     let mut answer = [0u8; 64];
     let _ = idle.read(&mut answer);
@@ -532,7 +539,7 @@ fn bad_input_gets_a_layer_envelope_and_the_server_keeps_answering() {
     let mut huge = TcpStream::connect(address).unwrap();
     let _ = write!(
         huge,
-        "GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n\r\n",
         "y".repeat(200_000)
     );
     let mut answer = Vec::new();
@@ -544,7 +551,7 @@ fn bad_input_gets_a_layer_envelope_and_the_server_keeps_answering() {
     );
     // A slow client holding a half-sent head does not block anyone else.
     let mut slow = TcpStream::connect(address).unwrap();
-    slow.write_all(b"POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{")
+    slow.write_all(b"POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{")
         .unwrap();
     assert_eq!(
         call(url, "POST", "/nonces", &[("Accept", ACCEPT)], None).0,
@@ -770,4 +777,198 @@ fn with_only_public_keys_there_is_no_sample_backend_and_it_says_why() {
         "{body}"
     );
     assert_eq!(server.health()["key_ids"], json!([KEY_ID]));
+}
+
+#[test]
+fn the_dashboard_is_served_with_a_strict_csp_and_no_dashboard_turns_it_off() {
+    let server = Serve::start(&[]);
+    let (status, headers, _) = call(
+        &server.url,
+        "GET",
+        "/",
+        &[("Accept", "text/html,*/*")],
+        None,
+    );
+    assert_eq!(
+        (status, header(&headers, "location")),
+        (302, Some("/dashboard"))
+    );
+    let (status, headers, _) = call(&server.url, "GET", "/dashboard", &[], None);
+    assert_eq!(status, 200);
+    assert!(
+        header(&headers, "content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = header(&headers, "content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    for asset in ["/dashboard/app.js", "/dashboard/app.css"] {
+        assert_eq!(call(&server.url, "GET", asset, &[], None).0, 200, "{asset}");
+    }
+    let body = r#"{"token":"  \"Bearer a.b\"  ","user":"alice"}"#;
+    let (status, _, answer) = call(&server.url, "POST", "/_emulator/validate", &[], Some(body));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["stripped"],
+        json!(["whitespace", "quotes", "a Bearer prefix"])
+    );
+    assert_eq!(
+        answer["report"]["failed"],
+        json!(["eit_wrong_jws_part_count"])
+    );
+    let off = Serve::start(&["--no-dashboard"]);
+    assert_eq!(call(&off.url, "GET", "/dashboard", &[], None).0, 404);
+    let (status, headers, _) = call(&off.url, "GET", "/", &[("Accept", "text/html")], None);
+    assert_eq!(status, 200, "no redirect without a dashboard");
+    assert!(header(&headers, "link").is_some());
+    assert_eq!(
+        call(&off.url, "POST", "/nonces", &[("Accept", ACCEPT)], None).0,
+        201
+    );
+}
+
+// ---- what a web page or a hostile client could make of it ----
+
+#[test]
+fn the_sample_backend_signs_only_over_a_nonce_this_service_issued() {
+    let server = Serve::start(&[]);
+    let body = r#"{"user_id":"ceo","nonce":"a-nonce-from-the-real-layer-service"}"#;
+    let (status, _, answer) = call(&server.url, "POST", "/authenticate", &[], Some(body));
+    assert_eq!(
+        (status, answer["data"]["property"].as_str()),
+        (422, Some("nonce")),
+        "{answer}"
+    );
+    let issued = nonce(&server.url);
+    let token = sample_token(&server.url, "alice", &issued);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    assert_eq!(post_session(&server.url, &app_id, &token).0, 201);
+    let again = json!({"user_id": "alice", "nonce": issued}).to_string();
+    assert_eq!(
+        call(&server.url, "POST", "/authenticate", &[], Some(&again)).0,
+        422,
+        "a used nonce"
+    );
+}
+
+#[test]
+fn other_origins_get_no_cors_on_control_routes_and_control_bodies_must_be_json() {
+    let server = Serve::start(&[]);
+    let origin = ("Origin", "https://evil.example");
+    for path in ["/_emulator/clock", "/_emulator/sessions", "/authenticate"] {
+        let preflight = [origin, ("Access-Control-Request-Method", "POST")];
+        let (_, headers, _) = call(&server.url, "OPTIONS", path, &preflight, None);
+        assert_eq!(
+            header(&headers, "access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+        let (_, headers, _) = call(&server.url, "GET", path, &[origin], None);
+        assert_eq!(
+            header(&headers, "access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+    }
+    let plain = [("Content-Type", "text/plain")];
+    let (status, _, answer) = call(
+        &server.url,
+        "POST",
+        "/_emulator/clock",
+        &plain,
+        Some(r#"{"advance":"1m"}"#),
+    );
+    assert_eq!(
+        (status, answer["id"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
+}
+
+#[test]
+fn on_loopback_a_rebound_host_name_is_refused() {
+    let server = Serve::start(&[]);
+    let (status, _, answer) = call(
+        &server.url,
+        "GET",
+        "/ping",
+        &[("Host", "attacker.example")],
+        None,
+    );
+    assert_eq!(
+        (status, answer["id"].as_str()),
+        (421, Some("misdirected_request")),
+        "{answer}"
+    );
+    let port = server.url.rsplit(':').next().unwrap().to_owned();
+    let (status, _, _) = call(
+        &server.url,
+        "GET",
+        "/ping",
+        &[("Host", &format!("localhost:{port}"))],
+        None,
+    );
+    assert_eq!(status, 204);
+}
+
+#[test]
+fn no_number_of_clock_moves_takes_the_service_down() {
+    let server = Serve::start(&[]);
+    for _ in 0..5 {
+        let (status, _, _) = call(
+            &server.url,
+            "POST",
+            "/_emulator/clock",
+            &[],
+            Some(r#"{"advance":"36500d"}"#),
+        );
+        assert_eq!(status, 200);
+    }
+    assert_eq!(
+        call(&server.url, "POST", "/nonces", &[("Accept", ACCEPT)], None).0,
+        201
+    );
+    assert!(
+        !server.stderr().contains("internal error"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn the_attempt_log_is_served_a_page_at_a_time() {
+    let server = Serve::start(&[]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    for _ in 0..130 {
+        assert_eq!(post_session(&server.url, &app_id, "not.a.token").0, 422);
+    }
+    let (_, _, first) = call(&server.url, "GET", "/_emulator/attempts", &[], None);
+    let first = first.as_array().unwrap();
+    assert_eq!(first.len(), 100);
+    let last = first.last().unwrap()["seq"].as_u64().unwrap();
+    let (_, _, rest) = call(
+        &server.url,
+        "GET",
+        &format!("/_emulator/attempts?since={last}"),
+        &[],
+        None,
+    );
+    assert_eq!(rest.as_array().unwrap().len(), 30);
+}
+
+#[test]
+fn the_log_escapes_what_clients_send_and_the_banner_hides_key_material() {
+    let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
+    let server = Serve::start(&["--log-format", "json", "--app-id", &pem]);
+    let _ = call(&server.url, "GET", "/%E2%80%AE%C2%85x", &[], None);
+    let log = server.stderr();
+    let raw: Vec<char> = log
+        .chars()
+        .filter(|c| *c != '\n' && layer_auth::output::is_unsafe(*c))
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?} in {log}");
+    assert!(log.contains("characters hidden: key material?"), "{log}");
+    assert!(!log.contains("MII"), "{log}");
 }

@@ -35,8 +35,9 @@ const EXAMPLES: &str = "Examples:
 /// issued here, unused and under ten minutes old; there is no leeway. With no key given it
 /// makes one up, with ids, and its sample backend (POST /authenticate) signs with it.
 /// /_emulator/ routes show the attempts (with full reports) and ledgers, and expire
-/// sessions, move the clock, inject faults and reset; they are open on a loopback address
-/// and need a bearer token elsewhere. `-- CMD ARGS…` runs CMD with LAYER_URL, LAYER_APP_ID,
+/// sessions, move the clock, inject faults and reset, and /dashboard shows it all in a
+/// browser, with a token validation tool; they are open on a loopback address and need a
+/// bearer token elsewhere. `-- CMD ARGS…` runs CMD with LAYER_URL, LAYER_APP_ID,
 /// LAYER_PROVIDER_ID and LAYER_KEY_ID set, then stops and exits with CMD's status.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
@@ -92,6 +93,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1024, value_name = "N")]
     pub max_connections: usize,
 
+    /// Serve no /dashboard page (the API answers exactly the same).
+    #[arg(long)]
+    pub no_dashboard: bool,
+
     #[command(flatten)]
     pub clock: ClockArgs,
 
@@ -138,6 +143,16 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
         control_token,
         on_event(args.log_format, paint),
     );
+    let app = if args.no_dashboard {
+        app.without_dashboard()
+    } else {
+        app
+    };
+    let app = if local.ip().is_loopback() {
+        app.only_for_hosts(loopback_hosts(local))
+    } else {
+        app
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -180,6 +195,27 @@ fn base_url(local: SocketAddr) -> String {
         ip => ip.to_string(),
     };
     format!("http://{ip}:{}", local.port())
+}
+
+/// The `Host` values a loopback listener answers to: its address, `localhost`, and the
+/// other loopback spellings, with its port (and without, as some clients send it).
+fn loopback_hosts(local: SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let mut hosts = Vec::new();
+    for name in [
+        local.ip().to_string(),
+        "localhost".into(),
+        "127.0.0.1".into(),
+        "[::1]".into(),
+    ] {
+        let name = match local.ip() {
+            std::net::IpAddr::V6(v6) if name == v6.to_string() => format!("[{v6}]"),
+            _ => name,
+        };
+        hosts.push(format!("{name}:{port}"));
+        hosts.push(name);
+    }
+    hosts
 }
 
 /// The token the control routes need: none on loopback; given, or random, elsewhere.
@@ -347,6 +383,7 @@ fn banner(
         escape(base)
     ));
     for (label, value) in rows {
+        let value = term::hide_key_material(&value).into_owned();
         term::say(&format!("  {:<12} {}", paint.dim(label), escape(&value)));
     }
 }
@@ -368,9 +405,11 @@ fn on_event(format: LogFormat, paint: Paint) -> server::OnEvent {
         event.path = logged_path(&event.path);
         let ms = event.elapsed.as_secs_f64() * 1000.0;
         let line = match format {
+            // stderr is for people even in JSON: the path (the client's text) escaped too.
             LogFormat::Json => serde_json::json!({
-                "method": event.method, "path": event.path, "status": event.status,
-                "ms": (ms * 1000.0).round() / 1000.0, "reason": event.reason,
+                "method": escape(&event.method), "path": escape(&event.path),
+                "status": event.status, "ms": (ms * 1000.0).round() / 1000.0,
+                "reason": event.reason,
             })
             .to_string(),
             LogFormat::Text => {

@@ -1,8 +1,8 @@
 //! The dashboard in a real browser: Debian's headless Chromium, driven over WebDriver
 //! (chromedriver, through the `fantoccini` crate), against a real `serve` on 127.0.0.1.
 //!
-//! `.ci/run` installs chromium and chromium-driver and sets `LAYER_AUTH_BROWSER_TESTS=1`,
-//! which makes a missing browser a failure; elsewhere, without chromedriver on the PATH, the
+//! `.ci/run` installs chromium and chromium-driver and sets `LAYER_AUTH_CI=1`, which
+//! makes a missing browser a failure; elsewhere, without chromedriver on the PATH, the
 //! test says so on stderr and does nothing.
 
 use std::net::TcpListener;
@@ -113,8 +113,8 @@ async fn attempts_shown(client: &Client) -> usize {
 fn the_dashboard_validates_a_pasted_token_shows_sign_ins_live_and_markup_as_text() {
     if !on_path("chromedriver") {
         assert!(
-            std::env::var_os("LAYER_AUTH_BROWSER_TESTS").is_none(),
-            "LAYER_AUTH_BROWSER_TESTS is set but chromedriver is not on the PATH"
+            std::env::var_os("LAYER_AUTH_CI").is_none(),
+            "LAYER_AUTH_CI is set but chromedriver is not on the PATH"
         );
         eprintln!(
             "dashboard test skipped: no chromedriver (apt-get install chromium chromium-driver)"

@@ -1,6 +1,7 @@
 //! The command line from the outside: one test binary, a file per subcommand.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod completions;
 mod dashboard;
 mod flow;
 mod hostile;

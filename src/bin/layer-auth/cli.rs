@@ -1,9 +1,10 @@
 //! The command-line definition: one clap tree that also feeds `--help`, the completions and
 //! the man page.
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 
 use crate::cmd::Command;
+use crate::term::ColorChoice;
 
 /// Sign, validate and exercise Layer identity tokens (RS256 JWS over a service nonce).
 ///
@@ -37,15 +38,6 @@ pub fn help_width() -> usize {
         .map(|(width, _)| usize::from(width.0))
         .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok());
     detected.unwrap_or(100).clamp(80, 100)
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    // No doc comments here: clap would list them under every subcommand's --help.
-    Auto,
-    Always,
-    Never,
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ mod cli;
 mod cmd;
 mod hints;
 mod keysource;
+#[cfg(test)]
+mod man;
 mod term;
 
 use std::process::ExitCode;
@@ -24,7 +26,7 @@ fn main() -> ExitCode {
         Err(error) => return term::clap_exit(&error),
     };
     let paint = term::init(cli.color);
-    match cmd::run(cli.command, paint) {
+    match cmd::run(cli.command, paint, cli::Cli::command) {
         Ok(cmd::Outcome::Done) => ExitCode::SUCCESS,
         Ok(cmd::Outcome::Invalid) => ExitCode::from(1),
         Ok(cmd::Outcome::Exit(code)) => ExitCode::from(code),

@@ -5,7 +5,14 @@ use std::io::{self, IsTerminal as _, Write};
 
 use layer_auth::output::{Paint, escape};
 
-use crate::cli::ColorChoice;
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    // No doc comments here: clap would list them under every subcommand's --help.
+    Auto,
+    Always,
+    Never,
+}
 
 /// What the environment says about colour for one stream.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -32,14 +32,19 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
 }
 
-/// Runs one subcommand.
-pub fn run(command: Command, paint: Paint) -> anyhow::Result<Outcome> {
+/// Runs one subcommand; `definition` is the whole command line's clap definition (for
+/// `completions`, which prints it as shell scripts).
+pub fn run(
+    command: Command,
+    paint: Paint,
+    definition: impl FnOnce() -> clap::Command,
+) -> anyhow::Result<Outcome> {
     match command {
         Command::Keygen(args) => keygen::run(&args, paint),
         Command::Sign(args) => sign::run(&args, paint),
         Command::Validate(args) => validate::run(&args, paint),
         Command::Flow(args) => flow::run(&args, paint),
         Command::Serve(args) => serve::run(&args, paint),
-        Command::Completions(args) => completions::run(&args),
+        Command::Completions(args) => completions::run(&args, definition()),
     }
 }

@@ -30,7 +30,10 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a Layer identity token')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Run the Layer authentication sequence end to end and show each step')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate identity tokens, naming every check with the service''s eit_* reason')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token without verifying anything (any compact JWS/JWT, not only Layer''s)')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Work with key files: public half, format conversion, pair check, thumbprint')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this build against RFC 7515''s RS256 example, then print snippets that verify a token it signs with other stacks'' libraries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for layer-auth on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -38,9 +41,15 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
         'layer-auth;keygen' {
             [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Key size in bits: 2048, 3072 or 4096')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the private key')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the public key')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to give the public key')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK''s kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint')
+            [CompletionResult]::new('--public-out', '--public-out', [CompletionResultType]::ParameterName, 'Write the public key to this file instead of stdout')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace --out if it exists (the old key is gone for good)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace --out (and --public-out) if it exists (the old key is gone for good)')
+            [CompletionResult]::new('--print-env', '--print-env', [CompletionResultType]::ParameterName, 'Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id) on stdout, for `eval`; the public key then goes only to --public-out')
+            [CompletionResult]::new('--github', '--github', [CompletionResultType]::ParameterName, 'With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout (refused on a terminal)')
+            [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -59,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--last-name', '--last-name', [CompletionResultType]::ParameterName, 'last_name claim (at most 128 characters)')
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)')
@@ -83,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of the tokens the embedded signer makes')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew forgiven when checking tokens')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)')
@@ -91,6 +102,8 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--challenge', '--challenge', [CompletionResultType]::ParameterName, 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail for any warning or check not made, not only for a failed step')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON report of the steps on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict line (and errors), not each step')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the verdict line (and errors), not each step')
             [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -101,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
         'layer-auth;validate' {
             [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user the token must be for (its prn)')
@@ -110,7 +124,10 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Also print CI annotations on stderr: github (one ::error/::warning line per check)')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML report to FILE (one testcase per token)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show dates in UTC only; by default, when TZ is set, they are also shown in that zone')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON report per token on stdout (docs/report.md) instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict line of each token (and errors), not its header, claims and checks')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the verdict line of each token (and errors), not its header, claims and checks')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail a token for any warning or check not made, not only for a failed check')
             [CompletionResult]::new('--skip-signature', '--skip-signature', [CompletionResultType]::ParameterName, 'Count a token valid without verifying its signature (contents only)')
@@ -120,10 +137,102 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'layer-auth;inspect' {
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the decoded parts as JSON on stdout instead of text on stderr')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show dates in UTC only; by default, when TZ is set, they are also shown in that zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'layer-auth;keys' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'Print the public half of a key (or a public key in another form) on stdout')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key to another format')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a private key and a public key (or a JWKS) form a pair')
+            [CompletionResult]::new('thumbprint', 'thumbprint', [CompletionResultType]::ParameterValue, 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'layer-auth;keys;public' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The form to print')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The kid of a jwk or jwks (the Layer Key ID, layer:///keys/<uuid>). Default: the key''s own kid (from a JWK), else its RFC 7638 thumbprint')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'layer-auth;keys;convert' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The format to write')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (a private key must name a file, or - for a pipe)')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The kid of a jwk (the Layer Key ID). Default: the key''s own kid, else its thumbprint')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace --out if it exists')
+            [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Encrypt the private key (pkcs8 or der) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file (the one that opens KEY, if it is encrypted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'layer-auth;keys;check' {
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The Key ID the pair is registered under: PUBLIC must carry the key with this kid')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'layer-auth;keys;thumbprint' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'layer-auth;keys;help' {
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'Print the public half of a key (or a public key in another form) on stdout')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key to another format')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a private key and a public key (or a JWKS) form a pair')
+            [CompletionResult]::new('thumbprint', 'thumbprint', [CompletionResultType]::ParameterValue, 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'layer-auth;keys;help;public' {
+            break
+        }
+        'layer-auth;keys;help;convert' {
+            break
+        }
+        'layer-auth;keys;help;check' {
+            break
+        }
+        'layer-auth;keys;help;thumbprint' {
+            break
+        }
+        'layer-auth;keys;help;help' {
+            break
+        }
         'layer-auth;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen (port 0 picks a free one)')
             [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
             [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app id clients must present (default: made up, printed)')
@@ -143,6 +252,21 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'layer-auth;doctor' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase')
+            [CompletionResult]::new('--provider-id', '--provider-id', [CompletionResultType]::ParameterName, 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard')
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)')
+            [CompletionResult]::new('--snippet', '--snippet', [CompletionResultType]::ParameterName, 'Print only this snippet (default: all of them)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
+            [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'layer-auth;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -156,7 +280,10 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a Layer identity token')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Run the Layer authentication sequence end to end and show each step')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Validate identity tokens, naming every check with the service''s eit_* reason')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a token without verifying anything (any compact JWS/JWT, not only Layer''s)')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Work with key files: public half, format conversion, pair check, thumbprint')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this build against RFC 7515''s RS256 example, then print snippets that verify a token it signs with other stacks'' libraries')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for layer-auth on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -173,7 +300,32 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
         'layer-auth;help;validate' {
             break
         }
+        'layer-auth;help;inspect' {
+            break
+        }
+        'layer-auth;help;keys' {
+            [CompletionResult]::new('public', 'public', [CompletionResultType]::ParameterValue, 'Print the public half of a key (or a public key in another form) on stdout')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert a key to another format')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that a private key and a public key (or a JWKS) form a pair')
+            [CompletionResult]::new('thumbprint', 'thumbprint', [CompletionResultType]::ParameterValue, 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)')
+            break
+        }
+        'layer-auth;help;keys;public' {
+            break
+        }
+        'layer-auth;help;keys;convert' {
+            break
+        }
+        'layer-auth;help;keys;check' {
+            break
+        }
+        'layer-auth;help;keys;thumbprint' {
+            break
+        }
         'layer-auth;help;serve' {
+            break
+        }
+        'layer-auth;help;doctor' {
             break
         }
         'layer-auth;help;completions' {

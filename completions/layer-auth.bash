@@ -19,14 +19,23 @@ _layer__auth() {
             layer__auth,completions)
                 cmd="layer__auth__subcmd__completions"
                 ;;
+            layer__auth,doctor)
+                cmd="layer__auth__subcmd__doctor"
+                ;;
             layer__auth,flow)
                 cmd="layer__auth__subcmd__flow"
                 ;;
             layer__auth,help)
                 cmd="layer__auth__subcmd__help"
                 ;;
+            layer__auth,inspect)
+                cmd="layer__auth__subcmd__inspect"
+                ;;
             layer__auth,keygen)
                 cmd="layer__auth__subcmd__keygen"
+                ;;
+            layer__auth,keys)
+                cmd="layer__auth__subcmd__keys"
                 ;;
             layer__auth,serve)
                 cmd="layer__auth__subcmd__serve"
@@ -40,14 +49,23 @@ _layer__auth() {
             layer__auth__subcmd__help,completions)
                 cmd="layer__auth__subcmd__help__subcmd__completions"
                 ;;
+            layer__auth__subcmd__help,doctor)
+                cmd="layer__auth__subcmd__help__subcmd__doctor"
+                ;;
             layer__auth__subcmd__help,flow)
                 cmd="layer__auth__subcmd__help__subcmd__flow"
                 ;;
             layer__auth__subcmd__help,help)
                 cmd="layer__auth__subcmd__help__subcmd__help"
                 ;;
+            layer__auth__subcmd__help,inspect)
+                cmd="layer__auth__subcmd__help__subcmd__inspect"
+                ;;
             layer__auth__subcmd__help,keygen)
                 cmd="layer__auth__subcmd__help__subcmd__keygen"
+                ;;
+            layer__auth__subcmd__help,keys)
+                cmd="layer__auth__subcmd__help__subcmd__keys"
                 ;;
             layer__auth__subcmd__help,serve)
                 cmd="layer__auth__subcmd__help__subcmd__serve"
@@ -58,6 +76,48 @@ _layer__auth() {
             layer__auth__subcmd__help,validate)
                 cmd="layer__auth__subcmd__help__subcmd__validate"
                 ;;
+            layer__auth__subcmd__help__subcmd__keys,check)
+                cmd="layer__auth__subcmd__help__subcmd__keys__subcmd__check"
+                ;;
+            layer__auth__subcmd__help__subcmd__keys,convert)
+                cmd="layer__auth__subcmd__help__subcmd__keys__subcmd__convert"
+                ;;
+            layer__auth__subcmd__help__subcmd__keys,public)
+                cmd="layer__auth__subcmd__help__subcmd__keys__subcmd__public"
+                ;;
+            layer__auth__subcmd__help__subcmd__keys,thumbprint)
+                cmd="layer__auth__subcmd__help__subcmd__keys__subcmd__thumbprint"
+                ;;
+            layer__auth__subcmd__keys,check)
+                cmd="layer__auth__subcmd__keys__subcmd__check"
+                ;;
+            layer__auth__subcmd__keys,convert)
+                cmd="layer__auth__subcmd__keys__subcmd__convert"
+                ;;
+            layer__auth__subcmd__keys,help)
+                cmd="layer__auth__subcmd__keys__subcmd__help"
+                ;;
+            layer__auth__subcmd__keys,public)
+                cmd="layer__auth__subcmd__keys__subcmd__public"
+                ;;
+            layer__auth__subcmd__keys,thumbprint)
+                cmd="layer__auth__subcmd__keys__subcmd__thumbprint"
+                ;;
+            layer__auth__subcmd__keys__subcmd__help,check)
+                cmd="layer__auth__subcmd__keys__subcmd__help__subcmd__check"
+                ;;
+            layer__auth__subcmd__keys__subcmd__help,convert)
+                cmd="layer__auth__subcmd__keys__subcmd__help__subcmd__convert"
+                ;;
+            layer__auth__subcmd__keys__subcmd__help,help)
+                cmd="layer__auth__subcmd__keys__subcmd__help__subcmd__help"
+                ;;
+            layer__auth__subcmd__keys__subcmd__help,public)
+                cmd="layer__auth__subcmd__keys__subcmd__help__subcmd__public"
+                ;;
+            layer__auth__subcmd__keys__subcmd__help,thumbprint)
+                cmd="layer__auth__subcmd__keys__subcmd__help__subcmd__thumbprint"
+                ;;
             *)
                 ;;
         esac
@@ -65,7 +125,7 @@ _layer__auth() {
 
     case "${cmd}" in
         layer__auth)
-            opts="-h -V --color --help --version keygen sign flow validate serve completions help"
+            opts="-h -V --color --help --version keygen sign flow validate inspect keys serve doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,8 +160,50 @@ _layer__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        layer__auth__subcmd__doctor)
+            opts="-h -V --key --passphrase-file --allow-weak-key --provider-id --key-id --now --snippet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snippet)
+                    COMPREPLY=($(compgen -W "openssl pyjwt jsonwebtoken jsrsasign" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         layer__auth__subcmd__flow)
-            opts="-h -V --user --backend --form --header --user-field --nonce-field --layer-url --app-id --public-key --challenge --strict --json --timeout --ttl --leeway --key --allow-weak-key --provider-id --key-id --now --color --help --version"
+            opts="-q -h -V --user --backend --form --header --user-field --nonce-field --layer-url --app-id --public-key --challenge --strict --json --quiet --timeout --ttl --leeway --key --passphrase-file --allow-weak-key --provider-id --key-id --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +257,10 @@ _layer__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --provider-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -179,7 +285,7 @@ _layer__auth() {
             return 0
             ;;
         layer__auth__subcmd__help)
-            opts="keygen sign flow validate serve completions help"
+            opts="keygen sign flow validate inspect keys serve doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +299,20 @@ _layer__auth() {
             return 0
             ;;
         layer__auth__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -234,9 +354,93 @@ _layer__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        layer__auth__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         layer__auth__subcmd__help__subcmd__keygen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__keys)
+            opts="public convert check thumbprint"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__keys__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__keys__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__keys__subcmd__public)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__help__subcmd__keys__subcmd__thumbprint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -290,8 +494,30 @@ _layer__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        layer__auth__subcmd__inspect)
+            opts="-h -V --json --utc --now --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         layer__auth__subcmd__keygen)
-            opts="-h -V --bits --out --force --format --color --help --version"
+            opts="-h -V --bits --out --force --format --key-id --public-out --print-env --github --encrypt --passphrase-file --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,7 +532,233 @@ _layer__auth() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "pem jwk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pem jwk jwks" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys)
+            opts="-h -V --color --help --version public convert check thumbprint help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__check)
+            opts="-h -V --key-id --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__convert)
+            opts="-h -V --to --out --force --encrypt --key-id --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "pkcs1 pkcs8 der jwk" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help)
+            opts="public convert check thumbprint help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help__subcmd__convert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help__subcmd__public)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__help__subcmd__thumbprint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__public)
+            opts="-h -V --format --key-id --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "pem pkcs1 jwk jwks" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        layer__auth__subcmd__keys__subcmd__thumbprint)
+            opts="-h -V --passphrase-file --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -321,7 +773,7 @@ _layer__auth() {
             return 0
             ;;
         layer__auth__subcmd__serve)
-            opts="-h -V --listen --public-key --key --allow-weak-key --provider-id --key-id --app-id --session-ttl --state --seed --log-format --control-token --max-connections --no-dashboard --now --color --help --version"
+            opts="-h -V --listen --public-key --key --passphrase-file --allow-weak-key --provider-id --key-id --app-id --session-ttl --state --seed --log-format --control-token --max-connections --no-dashboard --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +788,10 @@ _layer__auth() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -391,7 +847,7 @@ _layer__auth() {
             return 0
             ;;
         layer__auth__subcmd__sign)
-            opts="-h -V --nonce --user --batch --ttl --typ --display-name --avatar-url --first-name --last-name --claim --key --allow-weak-key --provider-id --key-id --now --color --help --version"
+            opts="-h -V --nonce --user --batch --ttl --typ --display-name --avatar-url --first-name --last-name --claim --key --passphrase-file --allow-weak-key --provider-id --key-id --now --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +897,10 @@ _layer__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --provider-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -465,7 +925,7 @@ _layer__auth() {
             return 0
             ;;
         layer__auth__subcmd__validate)
-            opts="-h -V --public-key --key --provider-id --key-id --user --nonce --leeway --now --json --jsonl --strict --skip-signature --format --junit --color --help --version"
+            opts="-q -h -V --public-key --key --passphrase-file --provider-id --key-id --user --nonce --leeway --now --utc --json --quiet --jsonl --strict --skip-signature --format --junit --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +936,10 @@ _layer__auth() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

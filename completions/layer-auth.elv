@@ -27,16 +27,25 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand sign 'Sign a Layer identity token'
             cand flow 'Run the Layer authentication sequence end to end and show each step'
             cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand inspect 'Decode a token without verifying anything (any compact JWS/JWT, not only Layer''s)'
+            cand keys 'Work with key files: public half, format conversion, pair check, thumbprint'
             cand serve 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
+            cand doctor 'Check this build against RFC 7515''s RS256 example, then print snippets that verify a token it signs with other stacks'' libraries'
             cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'layer-auth;keygen'= {
             cand --bits 'Key size in bits: 2048, 3072 or 4096'
             cand --out 'Where to write the private key'
-            cand --format 'How to print the public key'
+            cand --format 'How to give the public key'
+            cand --key-id 'The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK''s kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint'
+            cand --public-out 'Write the public key to this file instead of stdout'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
-            cand --force 'Replace --out if it exists (the old key is gone for good)'
+            cand --force 'Replace --out (and --public-out) if it exists (the old key is gone for good)'
+            cand --print-env 'Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id) on stdout, for `eval`; the public key then goes only to --public-out'
+            cand --github 'With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout (refused on a terminal)'
+            cand --encrypt 'Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -54,6 +63,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --last-name 'last_name claim (at most 128 characters)'
             cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
@@ -77,6 +87,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --ttl 'Lifetime of the tokens the embedded signer makes'
             cand --leeway 'Clock skew forgiven when checking tokens'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
@@ -85,6 +96,8 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --challenge 'Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce'
             cand --strict 'Fail for any warning or check not made, not only for a failed step'
             cand --json 'Print one JSON report of the steps on stdout'
+            cand -q 'Print only the verdict line (and errors), not each step'
+            cand --quiet 'Print only the verdict line (and errors), not each step'
             cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -94,6 +107,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         &'layer-auth;validate'= {
             cand --public-key 'Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key''s PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --user 'The user the token must be for (its prn)'
@@ -103,7 +117,10 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --format 'Also print CI annotations on stderr: github (one ::error/::warning line per check)'
             cand --junit 'Also write a JUnit XML report to FILE (one testcase per token)'
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --utc 'Show dates in UTC only; by default, when TZ is set, they are also shown in that zone'
             cand --json 'Print one JSON report per token on stdout (docs/report.md) instead of text'
+            cand -q 'Print only the verdict line of each token (and errors), not its header, claims and checks'
+            cand --quiet 'Print only the verdict line of each token (and errors), not its header, claims and checks'
             cand --jsonl 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)'
             cand --strict 'Fail a token for any warning or check not made, not only for a failed check'
             cand --skip-signature 'Count a token valid without verifying its signature (contents only)'
@@ -112,10 +129,90 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'layer-auth;inspect'= {
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --json 'Print the decoded parts as JSON on stdout instead of text on stderr'
+            cand --utc 'Show dates in UTC only; by default, when TZ is set, they are also shown in that zone'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;keys'= {
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand public 'Print the public half of a key (or a public key in another form) on stdout'
+            cand convert 'Convert a key to another format'
+            cand check 'Check that a private key and a public key (or a JWKS) form a pair'
+            cand thumbprint 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'layer-auth;keys;public'= {
+            cand --format 'The form to print'
+            cand --key-id 'The kid of a jwk or jwks (the Layer Key ID, layer:///keys/<uuid>). Default: the key''s own kid (from a JWK), else its RFC 7638 thumbprint'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;keys;convert'= {
+            cand --to 'The format to write'
+            cand --out 'Where to write (a private key must name a file, or - for a pipe)'
+            cand --key-id 'The kid of a jwk (the Layer Key ID). Default: the key''s own kid, else its thumbprint'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --force 'Replace --out if it exists'
+            cand --encrypt 'Encrypt the private key (pkcs8 or der) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file (the one that opens KEY, if it is encrypted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;keys;check'= {
+            cand --key-id 'The Key ID the pair is registered under: PUBLIC must carry the key with this kid'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;keys;thumbprint'= {
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'layer-auth;keys;help'= {
+            cand public 'Print the public half of a key (or a public key in another form) on stdout'
+            cand convert 'Convert a key to another format'
+            cand check 'Check that a private key and a public key (or a JWKS) form a pair'
+            cand thumbprint 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'layer-auth;keys;help;public'= {
+        }
+        &'layer-auth;keys;help;convert'= {
+        }
+        &'layer-auth;keys;help;check'= {
+        }
+        &'layer-auth;keys;help;thumbprint'= {
+        }
+        &'layer-auth;keys;help;help'= {
+        }
         &'layer-auth;serve'= {
             cand --listen 'Where to listen (port 0 picks a free one)'
             cand --public-key 'Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --app-id 'The app id clients must present (default: made up, printed)'
@@ -134,6 +231,20 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'layer-auth;doctor'= {
+            cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
+            cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
+            cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'
+            cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
+            cand --now 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)'
+            cand --snippet 'Print only this snippet (default: all of them)'
+            cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
+            cand --allow-weak-key 'Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'layer-auth;completions'= {
             cand --color 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it'
             cand -h 'Print help'
@@ -146,7 +257,10 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand sign 'Sign a Layer identity token'
             cand flow 'Run the Layer authentication sequence end to end and show each step'
             cand validate 'Validate identity tokens, naming every check with the service''s eit_* reason'
+            cand inspect 'Decode a token without verifying anything (any compact JWS/JWT, not only Layer''s)'
+            cand keys 'Work with key files: public half, format conversion, pair check, thumbprint'
             cand serve 'Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to'
+            cand doctor 'Check this build against RFC 7515''s RS256 example, then print snippets that verify a token it signs with other stacks'' libraries'
             cand completions 'Print shell completions for layer-auth on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -158,7 +272,25 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         }
         &'layer-auth;help;validate'= {
         }
+        &'layer-auth;help;inspect'= {
+        }
+        &'layer-auth;help;keys'= {
+            cand public 'Print the public half of a key (or a public key in another form) on stdout'
+            cand convert 'Convert a key to another format'
+            cand check 'Check that a private key and a public key (or a JWKS) form a pair'
+            cand thumbprint 'Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)'
+        }
+        &'layer-auth;help;keys;public'= {
+        }
+        &'layer-auth;help;keys;convert'= {
+        }
+        &'layer-auth;help;keys;check'= {
+        }
+        &'layer-auth;help;keys;thumbprint'= {
+        }
         &'layer-auth;help;serve'= {
+        }
+        &'layer-auth;help;doctor'= {
         }
         &'layer-auth;help;completions'= {
         }

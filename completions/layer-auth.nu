@@ -12,7 +12,7 @@ module completions {
   ]
 
   def "nu-complete layer-auth keygen format" [] {
-    [ "pem" "jwk" ]
+    [ "pem" "jwk" "jwks" ]
   }
 
   def "nu-complete layer-auth keygen color" [] {
@@ -23,8 +23,14 @@ module completions {
   export extern "layer-auth keygen" [
     --bits: string            # Key size in bits: 2048, 3072 or 4096
     --out: path               # Where to write the private key
-    --force                   # Replace --out if it exists (the old key is gone for good)
-    --format: string@"nu-complete layer-auth keygen format" # How to print the public key
+    --force                   # Replace --out (and --public-out) if it exists (the old key is gone for good)
+    --format: string@"nu-complete layer-auth keygen format" # How to give the public key
+    --key-id: string          # The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK's kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint
+    --public-out: path        # Write the public key to this file instead of stdout
+    --print-env               # Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id) on stdout, for `eval`; the public key then goes only to --public-out
+    --github                  # With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout (refused on a terminal)
+    --encrypt                 # Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --color: string@"nu-complete layer-auth keygen color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version
@@ -51,6 +57,7 @@ module completions {
     --last-name: string       # last_name claim (at most 128 characters)
     --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
@@ -78,10 +85,12 @@ module completions {
     --challenge               # Also run the expiry challenge: the session expires, the service answers 401 with a nonce, and the client re-authenticates over exactly that nonce
     --strict                  # Fail for any warning or check not made, not only for a failed step
     --json                    # Print one JSON report of the steps on stdout
+    --quiet(-q)               # Print only the verdict line (and errors), not each step
     --timeout: string         # Give up on the backend after this long: 10s, 1m, …
     --ttl: string             # Lifetime of the tokens the embedded signer makes
     --leeway: string          # Clock skew forgiven when checking tokens
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
@@ -103,13 +112,16 @@ module completions {
   export extern "layer-auth validate" [
     --public-key: path        # Public key to verify with (repeatable): SPKI or PKCS#1 PEM, a private key's PEM, JWK or JWKS; several form a key set chosen by kid. Default: the public half of --key (LAYER_PRIVATE_KEY_PATH) or LAYER_PRIVATE_KEY when one is set
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
     --user: string            # The user the token must be for (its prn)
     --nonce: string           # The nonce the token must carry (its nce)
     --leeway: string          # Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)
     --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
+    --utc                     # Show dates in UTC only; by default, when TZ is set, they are also shown in that zone
     --json                    # Print one JSON report per token on stdout (docs/report.md) instead of text
+    --quiet(-q)               # Print only the verdict line of each token (and errors), not its header, claims and checks
     --jsonl                   # Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)
     --strict                  # Fail a token for any warning or check not made, not only for a failed check
     --skip-signature          # Count a token valid without verifying its signature (contents only)
@@ -119,6 +131,125 @@ module completions {
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version
     token?: string            # The token, or - to read one token per line from stdin
+  ]
+
+  def "nu-complete layer-auth inspect color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Decode a token without verifying anything (any compact JWS/JWT, not only Layer's)
+  export extern "layer-auth inspect" [
+    --json                    # Print the decoded parts as JSON on stdout instead of text on stderr
+    --utc                     # Show dates in UTC only; by default, when TZ is set, they are also shown in that zone
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
+    --color: string@"nu-complete layer-auth inspect color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    token?: string            # The token, or - to read it from stdin (also the default when stdin is piped)
+  ]
+
+  def "nu-complete layer-auth keys color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Work with key files: public half, format conversion, pair check, thumbprint
+  export extern "layer-auth keys" [
+    --color: string@"nu-complete layer-auth keys color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete layer-auth keys public format" [] {
+    [ "pem" "pkcs1" "jwk" "jwks" ]
+  }
+
+  def "nu-complete layer-auth keys public color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Print the public half of a key (or a public key in another form) on stdout
+  export extern "layer-auth keys public" [
+    --format: string@"nu-complete layer-auth keys public format" # The form to print
+    --key-id: string          # The kid of a jwk or jwks (the Layer Key ID, layer:///keys/<uuid>). Default: the key's own kid (from a JWK), else its RFC 7638 thumbprint
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
+    --color: string@"nu-complete layer-auth keys public color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    key: path                 # The key file (private or public), or - for stdin
+  ]
+
+  def "nu-complete layer-auth keys convert to" [] {
+    [ "pkcs1" "pkcs8" "der" "jwk" ]
+  }
+
+  def "nu-complete layer-auth keys convert color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Convert a key to another format
+  export extern "layer-auth keys convert" [
+    --to: string@"nu-complete layer-auth keys convert to" # The format to write
+    --out: path               # Where to write (a private key must name a file, or - for a pipe)
+    --force                   # Replace --out if it exists
+    --encrypt                 # Encrypt the private key (pkcs8 or der) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file (the one that opens KEY, if it is encrypted)
+    --key-id: string          # The kid of a jwk (the Layer Key ID). Default: the key's own kid, else its thumbprint
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
+    --color: string@"nu-complete layer-auth keys convert color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    key: path                 # The key file, or - for stdin
+  ]
+
+  def "nu-complete layer-auth keys check color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Check that a private key and a public key (or a JWKS) form a pair
+  export extern "layer-auth keys check" [
+    --key-id: string          # The Key ID the pair is registered under: PUBLIC must carry the key with this kid
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
+    --color: string@"nu-complete layer-auth keys check color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    private: path             # The private key file, or - for stdin
+    public: path              # The public key, private key or JWKS to check it against, or - for stdin
+  ]
+
+  def "nu-complete layer-auth keys thumbprint color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)
+  export extern "layer-auth keys thumbprint" [
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
+    --color: string@"nu-complete layer-auth keys thumbprint color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+    key: path                 # The key file (private or public), or - for stdin
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "layer-auth keys help" [
+  ]
+
+  # Print the public half of a key (or a public key in another form) on stdout
+  export extern "layer-auth keys help public" [
+  ]
+
+  # Convert a key to another format
+  export extern "layer-auth keys help convert" [
+  ]
+
+  # Check that a private key and a public key (or a JWKS) form a pair
+  export extern "layer-auth keys help check" [
+  ]
+
+  # Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)
+  export extern "layer-auth keys help thumbprint" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "layer-auth keys help help" [
   ]
 
   def "nu-complete layer-auth serve log_format" [] {
@@ -134,6 +265,7 @@ module completions {
     --listen: string          # Where to listen (port 0 picks a free one)
     --public-key: path        # Register a public key (repeatable): PEM, JWK or JWKS. A PEM is registered under --key-id (or a made-up id)
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
     --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
@@ -147,6 +279,28 @@ module completions {
     --no-dashboard            # Serve no /dashboard page (the API answers exactly the same)
     --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
     --color: string@"nu-complete layer-auth serve color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
+    --help(-h)                # Print help (see more with '--help')
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete layer-auth doctor snippet" [] {
+    [ "openssl" "pyjwt" "jsonwebtoken" "jsrsasign" ]
+  }
+
+  def "nu-complete layer-auth doctor color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Check this build against RFC 7515's RS256 example, then print snippets that verify a token it signs with other stacks' libraries
+  export extern "layer-auth doctor" [
+    --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
+    --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
+    --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)
+    --provider-id: string     # Provider ID (layer:///providers/<uuid>), from the Layer dashboard
+    --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
+    --now: string             # Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)
+    --snippet: string@"nu-complete layer-auth doctor snippet" # Print only this snippet (default: all of them)
+    --color: string@"nu-complete layer-auth doctor color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version
   ]
@@ -187,8 +341,36 @@ module completions {
   export extern "layer-auth help validate" [
   ]
 
+  # Decode a token without verifying anything (any compact JWS/JWT, not only Layer's)
+  export extern "layer-auth help inspect" [
+  ]
+
+  # Work with key files: public half, format conversion, pair check, thumbprint
+  export extern "layer-auth help keys" [
+  ]
+
+  # Print the public half of a key (or a public key in another form) on stdout
+  export extern "layer-auth help keys public" [
+  ]
+
+  # Convert a key to another format
+  export extern "layer-auth help keys convert" [
+  ]
+
+  # Check that a private key and a public key (or a JWKS) form a pair
+  export extern "layer-auth help keys check" [
+  ]
+
+  # Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS)
+  export extern "layer-auth help keys thumbprint" [
+  ]
+
   # Run a Layer-compatible service over HTTP that apps, SDKs and tests can sign in to
   export extern "layer-auth help serve" [
+  ]
+
+  # Check this build against RFC 7515's RS256 example, then print snippets that verify a token it signs with other stacks' libraries
+  export extern "layer-auth help doctor" [
   ]
 
   # Print shell completions for layer-auth on stdout

@@ -46,6 +46,30 @@ impl IdForm {
     }
 }
 
+/// What to fix about an id named `name` that is not in `prefix<uuid>` form (accepted, but
+/// worth a warning), phrased to follow "but "; `None` for the current form.
+pub fn form_warning(name: &str, value: &str, prefix: &str) -> Option<String> {
+    match IdForm::of(value, prefix) {
+        IdForm::Current => None,
+        IdForm::BareUuid => Some(format!(
+            "{name} is a bare UUID, the pre-2015 form: accepted, but write {prefix}<uuid>"
+        )),
+        IdForm::PrefixWithoutUuid => Some(format!(
+            "{name} does not end in a UUID after {prefix}: check it against the dashboard"
+        )),
+        IdForm::AppId => Some(format!(
+            "{name} is an App ID (layer:///apps/…), not a {}: use the id the dashboard shows \
+             for it ({prefix}<uuid>)",
+            if prefix == KEY_ID_PREFIX {
+                "Key ID"
+            } else {
+                "Provider ID"
+            }
+        )),
+        IdForm::Other => Some(format!("{name} is not in the {prefix}<uuid> form")),
+    }
+}
+
 /// Whether `text` is a UUID in its 8-4-4-4-12 hex form.
 pub fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();

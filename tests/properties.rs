@@ -16,7 +16,8 @@ use layer_auth::flow::{Phase, Step, StepKind};
 use layer_auth::json;
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey};
 use layer_auth::output::{
-    NoHints, Paint, Unestablished, flow_verdict, is_unsafe, render_report, render_step,
+    Detail, NoHints, Paint, Times, Unestablished, flow_verdict, is_unsafe, render_report,
+    render_step,
 };
 use layer_auth::time;
 use layer_auth::token::{self, TokenRequest, Typ, sign};
@@ -319,7 +320,7 @@ proptest! {
         }));
         let mut out = Vec::new();
         let now = DateTime::from_timestamp(NOW, 0).unwrap();
-        render_report(&report, now, Paint::plain(), &NoHints, &mut out).unwrap();
+        render_report(&report, &Times::utc(now), Detail::Full, Paint::plain(), &NoHints, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && is_unsafe(*c)).collect();
         prop_assert!(bad.is_empty(), "raw {:?} in\n{}", bad, text);

@@ -1,13 +1,14 @@
 //! Arbitrary bytes as a token, rendered for people: whatever the token holds, the human
 //! report never writes a control, bidi or invisible format character (only its own line
-//! ends), so no token can draw on a terminal or forge a verdict.
+//! ends), so no token can draw on a terminal or forge a verdict. The same for `inspect`'s
+//! decoded view.
 #![no_main]
 
 use std::sync::LazyLock;
 
 use layer_auth::checks::{self, Expect, Policy};
 use layer_auth::keys::{KeySet, VerifyingKey};
-use layer_auth::output::{NoHints, Paint, is_unsafe, render_report};
+use layer_auth::output::{Detail, NoHints, Paint, Times, is_unsafe, render_decoded, render_report};
 use layer_auth::time;
 use libfuzzer_sys::fuzz_target;
 
@@ -29,7 +30,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = checks::validate(&text, &policy);
     let mut out = Vec::new();
-    render_report(&report, now, Paint::plain(), &NoHints, &mut out).expect("writes to a Vec");
+    let times = Times {
+        now,
+        local: Some(|when| when.format("%Y-%m-%d %H:%M:%S +01:00").to_string()),
+    };
+    render_report(&report, &times, Detail::Full, Paint::plain(), &NoHints, &mut out)
+        .expect("writes to a Vec");
+    if let (Some(header), Some(claims)) = (&report.header, &report.claims) {
+        render_decoded(header, claims, data.len(), &times, Paint::plain(), &mut out)
+            .expect("writes to a Vec");
+    }
     let shown = String::from_utf8(out).expect("the report is UTF-8");
     assert!(
         !shown.chars().any(|c| c != '\n' && is_unsafe(c)),

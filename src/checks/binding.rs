@@ -211,7 +211,9 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
         Candidates::NoKeys => {
             return Check::skip(id, "not verified: no public key to verify with");
         }
-        Candidates::NotFound { .. } => return Check::fail(id, "not verified: no key for this kid"),
+        // No key carries this kid: none is tried as the service would, but the others are,
+        // to say which key did sign.
+        Candidates::NotFound { .. } => Vec::new(),
         Candidates::Single(key) => vec![key],
         Candidates::ByKid(keys) | Candidates::Unnamed(keys) => keys,
     };
@@ -236,16 +238,12 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     };
     let message = decoded.signing_input.as_bytes();
     let tried = candidates.len();
-    let Some((index, key)) = candidates
-        .into_iter()
+    let found = candidates
+        .iter()
         .enumerate()
-        .find(|(_, key)| key.verify(message, signature))
-    else {
-        return Check::fail(
-            id,
-            "the signature does not verify: the token was signed with another key than the one \
-             given (does kid name the key you registered?) or was altered after signing",
-        );
+        .find(|(_, key)| key.verify(message, signature));
+    let Some((index, key)) = found else {
+        return wrong_key(cx, &candidates, message, signature);
     };
     let which = if tried == 1 {
         String::new()
@@ -264,6 +262,72 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     } else {
         Check::pass(id, format!("verified with {}{which}", key.describe()))
     }
+}
+
+/// At most this many keys outside the candidates are tried to say which key signed a
+/// token that failed (a set of thousands would otherwise cost a second per bad token).
+const MAX_OTHER_KEYS: usize = 64;
+
+/// The failure when no candidate verifies: naming the key in the set that does verify, if
+/// one does (the token's `kid` names the wrong key), so the message tells the fix.
+fn wrong_key(
+    cx: &Context<'_, '_>,
+    tried: &[&VerifyingKey],
+    message: &[u8],
+    signature: &[u8],
+) -> Check {
+    let id = CheckId::Signature;
+    let others: Vec<&VerifyingKey> = cx
+        .policy
+        .keys
+        .keys()
+        .iter()
+        .filter(|key| !tried.iter().any(|t| std::ptr::eq(*t, *key)))
+        .collect();
+    let kid = kid(cx).map_or_else(|| "no key".to_owned(), |k| Value::from(k).to_string());
+    if let Some(signer) = others
+        .iter()
+        .take(MAX_OTHER_KEYS)
+        .find(|key| key.verify(message, signature))
+    {
+        let named = match signer.kid() {
+            Some(_) => format!("{} (thumbprint {})", signer.describe(), signer.thumbprint()),
+            None => signer.describe(),
+        };
+        let fix = match signer.kid() {
+            Some(theirs) => format!(
+                "sign with kid {} in the header, or register this key under {kid}",
+                Value::from(theirs)
+            ),
+            None => format!("register this key under {kid}, or sign with the key that is"),
+        };
+        return Check::fail(
+            id,
+            format!("the signature verifies with {named}, but kid names {kid}: {fix}"),
+        );
+    }
+    let unchecked = others.len().saturating_sub(MAX_OTHER_KEYS);
+    let rest = match unchecked {
+        0 => String::new(),
+        n => format!(" ({n} more keys in the set were not tried)"),
+    };
+    if tried.is_empty() {
+        let all = match others.len() {
+            1 => "the one key given does not verify it either".to_owned(),
+            n => format!("none of the {n} keys given verifies it either"),
+        };
+        return Check::fail(
+            id,
+            format!("not verified: no key carries this kid, and {all}{rest}"),
+        );
+    }
+    Check::fail(
+        id,
+        format!(
+            "the signature does not verify: the token was signed with another key than the one \
+             given (does kid name the key you registered?) or was altered after signing{rest}"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -318,6 +382,58 @@ mod tests {
         assert_eq!(
             outcome(&report(&token()), CheckId::Signature).0,
             Status::Pass
+        );
+    }
+
+    fn policy_for<'k>(
+        keys: &'k crate::keys::KeySet,
+        require_kid: bool,
+    ) -> super::super::Policy<'k> {
+        let mut policy = super::super::Policy::new(
+            chrono::DateTime::from_timestamp(super::super::tests::NOW, 0).unwrap(),
+            keys,
+        );
+        policy.require_kid = require_kid;
+        policy
+    }
+
+    #[test]
+    fn when_kid_names_the_wrong_key_the_failure_names_the_key_that_signed() {
+        let other = crate::keys::SigningKey::generate(2048).unwrap();
+        let ours = key().public_key().clone();
+        let a = VerifyingKey::new(other.public_key().clone(), Some("layer:///keys/A".into()));
+        let b = VerifyingKey::new(ours, Some("layer:///keys/B".into()));
+        let keys = crate::keys::KeySet::new(vec![a.unwrap(), b.unwrap()]);
+        for (kid, require_kid) in [("layer:///keys/A", false), ("layer:///keys/C", true)] {
+            let mut request = request();
+            request.key_id = kid.into();
+            let token = sign(&request, key()).unwrap();
+            let report = super::super::validate(&token, &policy_for(&keys, require_kid));
+            let (status, message) = outcome(&report, CheckId::Signature);
+            assert_eq!(status, Status::Fail, "{message}");
+            assert!(
+                message.starts_with(
+                    "the signature verifies with the 2048-bit key \"layer:///keys/B\" (thumbprint "
+                ),
+                "{message}"
+            );
+            assert!(
+                message.contains(&format!(
+                    "but kid names \"{kid}\": sign with kid \"layer:///keys/B\""
+                )),
+                "{message}"
+            );
+            assert!(!report.valid);
+        }
+        let stranger = crate::keys::SigningKey::generate(2048).unwrap();
+        let mut request = request();
+        request.key_id = "layer:///keys/C".into();
+        let token = sign(&request, &stranger).unwrap();
+        let report = super::super::validate(&token, &policy_for(&keys, true));
+        let (_, message) = outcome(&report, CheckId::Signature);
+        assert_eq!(
+            message,
+            "not verified: no key carries this kid, and none of the 2 keys given verifies it either"
         );
     }
 }

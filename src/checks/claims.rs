@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::header::id_form_warning;
 use super::{Check, CheckId, Context};
+use crate::ids::form_warning as id_form_warning;
 use crate::time::human;
 use crate::token::{
     PROFILE_CLAIMS, PROVIDER_ID_PREFIX, REQUIRED_CLAIMS, kind, metadata_problem, profile_problem,

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{Check, CheckId, Context};
-use crate::ids::{IdForm, KEY_ID_PREFIX};
+use crate::ids::{KEY_ID_PREFIX, form_warning as id_form_warning};
 use crate::token::{ALG, CTY, kind};
 
 const PARAMS: [&str; 4] = ["typ", "alg", "cty", "kid"];
@@ -112,30 +112,6 @@ fn alg_problem(alg: &str) -> String {
              is the classic key-confusion forgery, so it is refused outright"
         ),
         _ => format!("alg is {shown}: Layer accepts only RS256 (RSASSA-PKCS1-v1_5 with SHA-256)"),
-    }
-}
-
-/// What to fix about an id that is not in `prefix<uuid>` form (accepted, but worth a
-/// warning), phrased to follow "but ".
-pub(super) fn id_form_warning(name: &str, value: &str, prefix: &str) -> Option<String> {
-    match IdForm::of(value, prefix) {
-        IdForm::Current => None,
-        IdForm::BareUuid => Some(format!(
-            "{name} is a bare UUID, the pre-2015 form: accepted, but write {prefix}<uuid>"
-        )),
-        IdForm::PrefixWithoutUuid => Some(format!(
-            "{name} does not end in a UUID after {prefix}: check it against the dashboard"
-        )),
-        IdForm::AppId => Some(format!(
-            "{name} is an App ID (layer:///apps/…), not a {}: use the id the dashboard shows \
-             for it ({prefix}<uuid>)",
-            if prefix == KEY_ID_PREFIX {
-                "Key ID"
-            } else {
-                "Provider ID"
-            }
-        )),
-        IdForm::Other => Some(format!("{name} is not in the {prefix}<uuid> form")),
     }
 }
 

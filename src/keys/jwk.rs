@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::verifying::{PublicKeys, quoted_capped};
 use super::{KeyError, KeyWarning, PublicKey, VerifyingKey};
 /// The only JWK `alg` a Layer verification key may declare.
-const RS256: &str = "RS256";
+pub(super) const RS256: &str = "RS256";
 
 /// A public key as a JWK (`kty`, `n`, `e`, `kid`, `alg`, `use`).
 pub type Jwk = jsonwebtoken::jwk::Jwk;

@@ -7,7 +7,7 @@ use rsa::pkcs1::der::Decode as _;
 use rsa::pkcs8::{ObjectIdentifier, PrivateKeyInfo, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
-use super::{KeyError, PublicKey, pem};
+use super::{KeyError, PublicKey, pem, private};
 
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
@@ -22,35 +22,43 @@ pub(super) enum Material {
 
 impl Material {
     /// Reads PEM, DER, or either of them base64-encoded once more (a CI secret made with
-    /// `base64 -w0 key.pem` or `base64 key.der`).
-    pub(super) fn read(bytes: &[u8]) -> Result<Self, KeyError> {
+    /// `base64 -w0 key.pem` or `base64 key.der`); `passphrase` opens an encrypted PKCS#8 key.
+    pub(super) fn read(bytes: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(KeyError::Empty);
         }
-        if let Some(result) = Self::read_plain(bytes) {
+        if let Some(result) = Self::read_plain(bytes, passphrase) {
             return result;
         }
         match unwrap_base64(bytes) {
-            Some(inner) => Self::read_plain(&inner).unwrap_or(Err(KeyError::NotAKey)),
+            Some(inner) => Self::read_plain(&inner, passphrase).unwrap_or(Err(KeyError::NotAKey)),
             None => Err(KeyError::NotAKey),
         }
     }
 
     /// PEM or DER; `None` when `bytes` is neither.
-    fn read_plain(bytes: &[u8]) -> Option<Result<Self, KeyError>> {
+    fn read_plain(bytes: &[u8], passphrase: Option<&[u8]>) -> Option<Result<Self, KeyError>> {
         if let Ok(text) = std::str::from_utf8(bytes) {
             match pem::decode(text) {
-                Ok(Some(block)) => return Some(Self::from_block(&block.label, &block.der)),
+                Ok(Some(block)) => {
+                    return Some(Self::from_block(&block.label, &block.der, passphrase));
+                }
                 Ok(None) => {}
                 Err(error) => return Some(Err(error)),
             }
         }
-        (bytes.first() == Some(&0x30)).then(|| Self::from_der(bytes))
+        (bytes.first() == Some(&0x30)).then(|| Self::from_der(bytes, passphrase))
     }
 
-    fn from_block(label: &str, der: &[u8]) -> Result<Self, KeyError> {
+    fn from_encrypted(der: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        let passphrase = passphrase.ok_or(KeyError::Encrypted)?;
+        Self::from_pkcs8(&private::decrypt(der, passphrase)?)
+    }
+
+    fn from_block(label: &str, der: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
         match label {
             "PRIVATE KEY" => Self::from_pkcs8(der),
+            "ENCRYPTED PRIVATE KEY" => Self::from_encrypted(der, passphrase),
             "RSA PRIVATE KEY" => Ok(Self::Private(Zeroizing::new(der.to_vec()))),
             "PUBLIC KEY" => PublicKey::from_spki(der).map(Self::Public),
             "RSA PUBLIC KEY" => PublicKey::from_pkcs1_public(der).map(Self::Public),
@@ -63,7 +71,10 @@ impl Material {
         }
     }
 
-    fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+    fn from_der(der: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        if private::is_encrypted(der) {
+            return Self::from_encrypted(der, passphrase);
+        }
         if PrivateKeyInfo::from_der(der).is_ok() {
             return Self::from_pkcs8(der);
         }

@@ -8,13 +8,16 @@
 //! on aws-lc's legacy verifier. The `rsa` family of crates also parses the ASN.1 structures.
 
 mod jwk;
+pub mod known_answer;
 mod material;
 mod pem;
+mod private;
 mod public;
 mod signing;
 mod verifying;
 
 pub use jwk::Jwk;
+pub use private::{MAX_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS};
 pub use public::PublicKey;
 pub use signing::SigningKey;
 pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey};
@@ -56,11 +59,28 @@ pub enum KeyError {
         "this is an X.509 certificate, not a key: extract its public key with `openssl x509 -pubkey -noout -in FILE`"
     )]
     Certificate,
-    /// Password-protected key.
-    #[error(
-        "the private key is encrypted: decrypt it first with `openssl pkey -in FILE -out plain.pem`"
-    )]
+    /// An encrypted PKCS#8 key read without a passphrase.
+    #[error("the private key is encrypted (ENCRYPTED PRIVATE KEY) and no passphrase was given")]
     Encrypted,
+    /// The passphrase does not open the key (or the key is damaged).
+    #[error("the passphrase does not open the encrypted private key (or the key is damaged)")]
+    WrongPassphrase,
+    /// An empty passphrase offered to encrypt a key.
+    #[error(
+        "the passphrase is empty: an encrypted key needs a passphrase of at least one character"
+    )]
+    EmptyPassphrase,
+    /// An encrypted key whose scheme or parameters we do not run.
+    #[error("the private key's encryption cannot be opened here: {0}")]
+    UnsupportedEncryption(String),
+    /// OpenSSL's legacy encrypted PEM (`Proc-Type: 4,ENCRYPTED`), which no well-kept Rust
+    /// crate reads.
+    #[error(
+        "the private key is in OpenSSL's legacy encrypted PEM (Proc-Type: 4,ENCRYPTED), which is \
+         not read here: convert it to encrypted PKCS#8 with `openssl pkcs8 -topk8 -v2 \
+         aes-256-cbc -in FILE -out key.p8.pem`"
+    )]
+    LegacyEncrypted,
     /// A key of another algorithm.
     #[error("this is {0} key; Layer identity tokens are RS256 and need an RSA key")]
     NotRsa(&'static str),
@@ -166,6 +186,81 @@ mod tests {
             SigningKey::from_bytes(spki.as_bytes(), WeakKeys::Refuse),
             Err(KeyError::PublicNotPrivate)
         ));
+    }
+
+    #[test]
+    fn every_private_form_written_reads_back_as_the_same_key() {
+        let key = SigningKey::generate(2048).unwrap();
+        let forms: Vec<Vec<u8>> = vec![
+            key.to_pkcs1_pem().as_bytes().to_vec(),
+            key.to_pkcs1_der().to_vec(),
+            key.to_pkcs8_der().unwrap().to_vec(),
+            key.to_jwk(Some("layer:///keys/k"))
+                .unwrap()
+                .as_bytes()
+                .to_vec(),
+        ];
+        for form in &forms {
+            let again = SigningKey::from_bytes(form, WeakKeys::Refuse).unwrap();
+            assert_eq!(again.public_key(), key.public_key());
+            assert_eq!(*again.to_pkcs1_der(), *key.to_pkcs1_der());
+        }
+        let jwk: serde_json::Value = serde_json::from_str(&key.to_jwk(None).unwrap()).unwrap();
+        assert_eq!(jwk["kid"], key.public_key().thumbprint());
+        assert_eq!(jwk["alg"], "RS256");
+        let set = format!(r#"{{"keys": [{}]}}"#, key.to_jwk(None).unwrap().as_str());
+        assert!(SigningKey::from_bytes(set.as_bytes(), WeakKeys::Refuse).is_ok());
+    }
+
+    #[test]
+    fn an_encrypted_key_opens_only_with_its_passphrase() {
+        let key = SigningKey::generate(2048).unwrap();
+        let pem = key.to_encrypted_pkcs8_pem(b"correct horse").unwrap();
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+        let opened =
+            SigningKey::from_bytes_with(pem.as_bytes(), WeakKeys::Refuse, Some(b"correct horse"))
+                .unwrap();
+        assert_eq!(opened.public_key(), key.public_key());
+        assert!(matches!(
+            SigningKey::from_bytes(pem.as_bytes(), WeakKeys::Refuse),
+            Err(KeyError::Encrypted)
+        ));
+        let wrong = SigningKey::from_bytes_with(pem.as_bytes(), WeakKeys::Refuse, Some(b"wrong"));
+        assert!(matches!(wrong, Err(KeyError::WrongPassphrase)), "{wrong:?}");
+        let public = VerifyingKey::read_all_with(pem.as_bytes(), Some(b"correct horse")).unwrap();
+        assert_eq!(public.keys[0].public_key(), key.public_key());
+        assert!(matches!(
+            key.to_encrypted_pkcs8_pem(b""),
+            Err(KeyError::EmptyPassphrase)
+        ));
+    }
+
+    #[test]
+    fn a_private_jwk_without_its_crt_members_is_refused_by_name() {
+        let key = SigningKey::generate(2048).unwrap();
+        let mut jwk: serde_json::Value = serde_json::from_str(&key.to_jwk(None).unwrap()).unwrap();
+        for name in ["p", "q", "dp", "dq", "qi"] {
+            jwk.as_object_mut().unwrap().remove(name);
+        }
+        let error = SigningKey::from_bytes(jwk.to_string().as_bytes(), WeakKeys::Refuse)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("without p, q, dp, dq, qi"), "{error}");
+        let public = key.public_key().to_jwk(None);
+        let text = serde_json::to_string(&public).unwrap();
+        assert!(matches!(
+            SigningKey::from_bytes(text.as_bytes(), WeakKeys::Refuse),
+            Err(KeyError::PublicNotPrivate)
+        ));
+    }
+
+    #[test]
+    fn public_pkcs1_round_trips() {
+        let key = SigningKey::generate(2048).unwrap();
+        let pem = key.public_key().to_pkcs1_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN RSA PUBLIC KEY-----\n"));
+        let read = VerifyingKey::read_all(pem.as_bytes()).unwrap();
+        assert_eq!(read.keys[0].public_key(), key.public_key());
     }
 
     #[test]

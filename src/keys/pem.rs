@@ -34,8 +34,8 @@ pub(crate) fn decode(text: &str) -> Result<Option<Block>, KeyError> {
         .find(&end_marker)
         .ok_or(KeyError::BadPem("no matching END line"))?;
     let body = &body_and_rest[..body_end];
-    if body.contains("Proc-Type:") || body.contains("DEK-Info:") || label.starts_with("ENCRYPTED") {
-        return Err(KeyError::Encrypted);
+    if body.contains("Proc-Type:") || body.contains("DEK-Info:") {
+        return Err(KeyError::LegacyEncrypted);
     }
     let base64: Zeroizing<String> = Zeroizing::new(
         body.lines()
@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn names_encrypted_and_broken_blocks() {
         let encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
-        assert!(matches!(decode(encrypted), Err(KeyError::Encrypted)));
+        assert!(matches!(decode(encrypted), Err(KeyError::LegacyEncrypted)));
         assert!(matches!(
             decode("-----BEGIN PUBLIC KEY-----\nAAAA\n"),
             Err(KeyError::BadPem(_))

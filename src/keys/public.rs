@@ -86,6 +86,28 @@ impl PublicKey {
         Ok(pem::encode("PUBLIC KEY", &self.to_spki_der()?).to_string())
     }
 
+    /// DER PKCS#1 `RSAPublicKey`, the form `openssl rsa -RSAPublicKey_out` writes.
+    ///
+    /// # Errors
+    /// [`KeyError::Malformed`] if the parts cannot be encoded (not expected for a checked key).
+    pub fn to_pkcs1_der(&self) -> Result<Vec<u8>, KeyError> {
+        use rsa::pkcs1::der::Encode as _;
+        rsa::pkcs1::RsaPublicKey {
+            modulus: rsa::pkcs1::UintRef::new(&self.n).map_err(malformed)?,
+            public_exponent: rsa::pkcs1::UintRef::new(&self.e).map_err(malformed)?,
+        }
+        .to_der()
+        .map_err(malformed)
+    }
+
+    /// `-----BEGIN RSA PUBLIC KEY-----` PEM (PKCS#1).
+    ///
+    /// # Errors
+    /// As [`PublicKey::to_pkcs1_der`].
+    pub fn to_pkcs1_pem(&self) -> Result<String, KeyError> {
+        Ok(pem::encode("RSA PUBLIC KEY", &self.to_pkcs1_der()?).to_string())
+    }
+
     pub(super) fn from_pkcs1_public(der: &[u8]) -> Result<Self, KeyError> {
         let key = rsa::pkcs1::RsaPublicKey::from_der(der).map_err(malformed)?;
         Self::from_components(key.modulus.as_bytes(), key.public_exponent.as_bytes())

@@ -10,12 +10,15 @@ use rsa::pkcs1::der::Decode as _;
 use zeroize::Zeroizing;
 
 use super::material::{Material, malformed};
-use super::{AWS_LC_MAX_BITS, KeyError, MIN_STRONG_BITS, PublicKey, WeakKeys, pem};
+use super::{AWS_LC_MAX_BITS, KeyError, MIN_STRONG_BITS, PublicKey, WeakKeys, pem, private};
 
-/// A private key parsed once, ready to sign any number of tokens from any thread.
+/// A private key parsed once, ready to sign any number of tokens from any thread, and to be
+/// written in any of the forms it is read in.
 pub struct SigningKey {
     signer: Signer,
     public: PublicKey,
+    /// PKCS#1 `RSAPrivateKey` DER, the form every other one is made from; wiped on drop.
+    pkcs1: Zeroizing<Vec<u8>>,
 }
 
 enum Signer {
@@ -32,7 +35,24 @@ impl SigningKey {
     /// [`KeyError`] naming what the bytes hold instead (a public key, an EC key, an encrypted
     /// key, …), or [`KeyError::Weak`] for a legacy key under [`WeakKeys::Refuse`].
     pub fn from_bytes(bytes: &[u8], weak: WeakKeys) -> Result<Self, KeyError> {
-        match Material::read(bytes)? {
+        Self::from_bytes_with(bytes, weak, None)
+    }
+
+    /// As [`SigningKey::from_bytes`], also reading an encrypted PKCS#8 key (`ENCRYPTED
+    /// PRIVATE KEY`) with `passphrase`, and a private RSA JWK (or a JWKS holding one).
+    ///
+    /// # Errors
+    /// As [`SigningKey::from_bytes`]; [`KeyError::Encrypted`] for an encrypted key without a
+    /// passphrase, [`KeyError::WrongPassphrase`] when it does not open it.
+    pub fn from_bytes_with(
+        bytes: &[u8],
+        weak: WeakKeys,
+        passphrase: Option<&[u8]>,
+    ) -> Result<Self, KeyError> {
+        if let Some(pkcs1) = private::read_json(bytes)? {
+            return Self::from_pkcs1(&pkcs1, weak);
+        }
+        match Material::read(bytes, passphrase)? {
             Material::Private(pkcs1) => Self::from_pkcs1(&pkcs1, weak),
             Material::Public(_) => Err(KeyError::PublicNotPrivate),
         }
@@ -51,7 +71,10 @@ impl SigningKey {
         };
         let pair = KeyPair::generate(size).map_err(|e| KeyError::Crypto(e.to_string()))?;
         let public = public_of(&pair)?;
+        let pkcs8 = pair.as_der().map_err(|e| KeyError::Crypto(e.to_string()))?;
+        let info = rsa::pkcs8::PrivateKeyInfo::from_der(pkcs8.as_ref()).map_err(malformed)?;
         Ok(Self {
+            pkcs1: Zeroizing::new(info.private_key.to_vec()),
             signer: Signer::AwsLc(pair),
             public,
         })
@@ -71,6 +94,7 @@ impl SigningKey {
             return Ok(Self {
                 signer: Signer::AwsLc(pair),
                 public,
+                pkcs1: Zeroizing::new(der.to_vec()),
             });
         }
         if weak == WeakKeys::Refuse {
@@ -81,6 +105,7 @@ impl SigningKey {
         Ok(Self {
             signer: Signer::Legacy(Box::new(rsa::pkcs1v15::SigningKey::new(key))),
             public,
+            pkcs1: Zeroizing::new(der.to_vec()),
         })
     }
 
@@ -121,15 +146,60 @@ impl SigningKey {
     /// The key as `-----BEGIN PRIVATE KEY-----` (PKCS#8) PEM, in a buffer wiped on drop.
     ///
     /// # Errors
-    /// [`KeyError::Crypto`] if the key cannot be serialised (legacy keys are never written).
+    /// [`KeyError::Malformed`] if the key cannot be encoded (not expected for a parsed key).
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
-        match &self.signer {
-            Signer::AwsLc(pair) => {
-                let der = pair.as_der().map_err(|e| KeyError::Crypto(e.to_string()))?;
-                Ok(pem::encode("PRIVATE KEY", der.as_ref()))
-            }
-            Signer::Legacy(_) => Err(KeyError::Crypto("legacy keys are never written".into())),
-        }
+        Ok(pem::encode("PRIVATE KEY", &self.to_pkcs8_der()?))
+    }
+
+    /// PKCS#8 `PrivateKeyInfo` DER.
+    ///
+    /// # Errors
+    /// As [`SigningKey::to_pkcs8_pem`].
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        private::pkcs8_der(&self.pkcs1)
+    }
+
+    /// PKCS#1 `RSAPrivateKey` DER.
+    pub fn to_pkcs1_der(&self) -> Zeroizing<Vec<u8>> {
+        self.pkcs1.clone()
+    }
+
+    /// `-----BEGIN RSA PRIVATE KEY-----` (PKCS#1) PEM.
+    pub fn to_pkcs1_pem(&self) -> Zeroizing<String> {
+        pem::encode("RSA PRIVATE KEY", &self.pkcs1)
+    }
+
+    /// PKCS#8 encrypted under `passphrase` (PBES2: PBKDF2-HMAC-SHA256 with
+    /// [`PBKDF2_ITERATIONS`](super::PBKDF2_ITERATIONS), AES-256-CBC), as DER.
+    ///
+    /// # Errors
+    /// [`KeyError::EmptyPassphrase`], or the encryption failing.
+    pub fn to_encrypted_pkcs8_der(
+        &self,
+        passphrase: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        private::encrypt(&self.to_pkcs8_der()?, passphrase)
+    }
+
+    /// As [`SigningKey::to_encrypted_pkcs8_der`], as `-----BEGIN ENCRYPTED PRIVATE KEY-----`.
+    ///
+    /// # Errors
+    /// As [`SigningKey::to_encrypted_pkcs8_der`].
+    pub fn to_encrypted_pkcs8_pem(&self, passphrase: &[u8]) -> Result<Zeroizing<String>, KeyError> {
+        Ok(pem::encode(
+            "ENCRYPTED PRIVATE KEY",
+            &self.to_encrypted_pkcs8_der(passphrase)?,
+        ))
+    }
+
+    /// A private RSA JWK (RFC 7518 §6.3.2, every member) with `use` sig and `alg` RS256;
+    /// `kid` defaults to the RFC 7638 thumbprint.
+    ///
+    /// # Errors
+    /// As [`SigningKey::to_pkcs8_pem`].
+    pub fn to_jwk(&self, kid: Option<&str>) -> Result<Zeroizing<String>, KeyError> {
+        let thumbprint = self.public.thumbprint();
+        private::to_jwk(&self.pkcs1, kid.unwrap_or(&thumbprint))
     }
 }
 

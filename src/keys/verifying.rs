@@ -82,10 +82,20 @@ impl VerifyingKey {
     /// # Errors
     /// [`KeyError`] saying what the bytes hold instead, or that a JWKS has no usable key.
     pub fn read_all(bytes: &[u8]) -> Result<PublicKeys, KeyError> {
+        Self::read_all_with(bytes, None)
+    }
+
+    /// As [`VerifyingKey::read_all`], also taking the public half of an encrypted PKCS#8
+    /// private key opened with `passphrase`.
+    ///
+    /// # Errors
+    /// As [`VerifyingKey::read_all`], and [`KeyError::Encrypted`] or
+    /// [`KeyError::WrongPassphrase`] for an encrypted key.
+    pub fn read_all_with(bytes: &[u8], passphrase: Option<&[u8]>) -> Result<PublicKeys, KeyError> {
         let PublicKeys { keys, mut warnings } = match jwk::read(bytes)? {
             Some(read) => read,
             None => PublicKeys {
-                keys: vec![Self::read_one(bytes)?],
+                keys: vec![Self::read_one(bytes, passphrase)?],
                 warnings: Vec::new(),
             },
         };
@@ -97,8 +107,8 @@ impl VerifyingKey {
         Ok(PublicKeys { keys, warnings })
     }
 
-    fn read_one(bytes: &[u8]) -> Result<Self, KeyError> {
-        let public = match Material::read(bytes)? {
+    fn read_one(bytes: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        let public = match Material::read(bytes, passphrase)? {
             Material::Public(public) => public,
             Material::Private(pkcs1) => {
                 let parsed = rsa::pkcs1::RsaPrivateKey::from_der(&pkcs1).map_err(malformed)?;

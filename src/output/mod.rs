@@ -8,12 +8,13 @@ mod escape;
 mod flow;
 mod report;
 
+use chrono::{DateTime, Utc};
 use colored::{ColoredString, Colorize as _};
 
 pub use ci::{JunitCase, github_annotations, write_junit};
 pub use escape::{escape, escape_capped, is_unsafe};
 pub use flow::{FlowReport, TimedStep, Unestablished, flow_verdict, micros, render_step};
-pub use report::{render_report, verdict};
+pub use report::{Detail, render_decoded, render_report, verdict};
 
 use crate::checks::{Check, CheckId};
 
@@ -28,6 +29,44 @@ pub trait Hints {
     /// How to make the checks that were not made ("pass --provider-id and --key-id").
     fn not_made(&self, _ids: &[CheckId]) -> Option<String> {
         None
+    }
+}
+
+/// The clock times are shown against: `now` for "in 9m 58s" and "2h ago", and the
+/// caller's local zone when it wants times shown there too (the library reads neither
+/// the clock nor the environment; the binary decides from `TZ` and `--utc`).
+#[derive(Debug, Clone, Copy)]
+pub struct Times {
+    /// The instant relative times count from.
+    pub now: DateTime<Utc>,
+    /// Renders an instant in the local zone (`2023-11-14 23:23:20 +01:00`), if wanted.
+    pub local: Option<fn(DateTime<Utc>) -> String>,
+}
+
+impl Times {
+    /// UTC only.
+    pub fn utc(now: DateTime<Utc>) -> Self {
+        Self { now, local: None }
+    }
+
+    /// Epoch seconds as `2023-11-14T22:23:20Z (in 5m)`, with the local time between when
+    /// there is a zone: `2023-11-14T22:23:20Z, 2023-11-14 23:23:20 +01:00 local (in 5m)`.
+    /// `None` for seconds no date has.
+    pub fn show(&self, secs: i64) -> Option<String> {
+        let when = DateTime::from_timestamp(secs, 0)?;
+        let delta = secs.saturating_sub(self.now.timestamp());
+        let relative = if delta >= 0 {
+            format!("in {}", crate::time::human(delta))
+        } else {
+            format!("{} ago", crate::time::human(delta))
+        };
+        let local = self
+            .local
+            .map_or(String::new(), |local| format!(", {} local", local(when)));
+        Some(format!(
+            "{}{local} ({relative})",
+            when.format("%Y-%m-%dT%H:%M:%SZ")
+        ))
     }
 }
 

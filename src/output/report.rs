@@ -4,27 +4,38 @@
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::{Hints, Paint, escape};
+use super::{Hints, Paint, Times, escape};
 use crate::checks::{Check, CheckId, Report, Status};
-use crate::time::human;
 
-/// Writes `report` for people. `now` turns `iat`/`exp` into "in 9m 58s" / "2h ago"; `hints`
-/// adds the command's own words (a flag to pass) to the library's messages.
+/// How much of a report to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Header, claims, every check and the verdict.
+    Full,
+    /// The verdict line alone (`--quiet`).
+    Verdict,
+}
+
+/// Writes `report` for people. `times` turns `iat`/`exp` into dates and "in 9m 58s" /
+/// "2h ago"; `hints` adds the command's own words (a flag to pass) to the library's messages.
 ///
 /// # Errors
 /// Whatever `out` returns.
 pub fn render_report(
     report: &Report,
-    now: DateTime<Utc>,
+    times: &Times,
+    detail: Detail,
     paint: Paint,
     hints: &dyn Hints,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    section(out, paint, "header", report.header.as_ref(), now)?;
-    section(out, paint, "claims", report.claims.as_ref(), now)?;
+    if detail == Detail::Verdict {
+        return writeln!(out, "{}", verdict(report, paint, hints));
+    }
+    section(out, paint, "header", report.header.as_ref(), times)?;
+    section(out, paint, "claims", report.claims.as_ref(), times)?;
     writeln!(out, "{}", paint.bold("checks"))?;
     let width = report
         .checks
@@ -42,6 +53,51 @@ pub fn render_report(
         )?;
     }
     writeln!(out, "{}", verdict(report, paint, hints))
+}
+
+/// A token decoded and nothing more (`inspect`): header and claims (dates shown) and the
+/// signature's length, each marked as not verified, then a line that says so.
+///
+/// # Errors
+/// Whatever `out` returns.
+pub fn render_decoded(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    signature_bytes: usize,
+    times: &Times,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let unverified = paint.dim("(not verified)");
+    section(
+        out,
+        paint,
+        &format!("header {unverified}"),
+        Some(header),
+        times,
+    )?;
+    section(
+        out,
+        paint,
+        &format!("claims {unverified}"),
+        Some(claims),
+        times,
+    )?;
+    let alg = header.get("alg").map(Value::to_string);
+    let alg = alg.map_or(String::new(), |alg| format!(", alg {}", escape(&alg)));
+    writeln!(
+        out,
+        "{}  {signature_bytes} bytes{alg} {unverified}",
+        paint.bold("signature")
+    )?;
+    writeln!(
+        out,
+        "{}",
+        paint.warn(
+            "– decoded only: nothing was verified (not the signature, not a single claim); \
+             `layer-auth validate` checks a Layer token"
+        )
+    )
 }
 
 /// ✓ ⚠ ✗ –, coloured by status.
@@ -76,7 +132,7 @@ fn section(
     paint: Paint,
     title: &str,
     members: Option<&Map<String, Value>>,
-    now: DateTime<Utc>,
+    times: &Times,
 ) -> io::Result<()> {
     writeln!(out, "{}", paint.bold(title))?;
     let Some(members) = members else {
@@ -90,18 +146,10 @@ fn section(
     for (name, value) in members {
         let shown = value.to_string();
         let mut line = format!("  {:<width$}  {}", escape(name), escape(&shown));
-        if matches!(name.as_str(), "iat" | "exp")
-            && let Some(secs) = value.as_i64()
-            && let Some(when) = DateTime::from_timestamp(secs, 0)
+        if matches!(name.as_str(), "iat" | "exp" | "nbf")
+            && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {
-            let delta = secs - now.timestamp();
-            let relative = if delta >= 0 {
-                format!("in {}", human(delta))
-            } else {
-                format!("{} ago", human(delta))
-            };
-            let date = when.format("%Y-%m-%dT%H:%M:%SZ");
-            line.push_str(&paint.dim(&format!("  {date} ({relative})")));
+            line.push_str(&paint.dim(&format!("  {shown}")));
         }
         writeln!(out, "{line}")?;
     }
@@ -206,11 +254,33 @@ mod tests {
     use crate::output::NoHints;
     use crate::token::sign;
 
-    fn render(report: &Report) -> String {
+    fn render_with(report: &Report, times: &Times, detail: Detail) -> String {
         let mut out = Vec::new();
-        let now = DateTime::from_timestamp(NOW, 0).unwrap();
-        render_report(report, now, Paint::plain(), &NoHints, &mut out).unwrap();
+        render_report(report, times, detail, Paint::plain(), &NoHints, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn render(report: &Report) -> String {
+        let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
+        render_with(report, &Times::utc(now), Detail::Full)
+    }
+
+    #[test]
+    fn shows_local_times_when_asked_and_only_the_verdict_when_quiet() {
+        let token = sign(&crate::checks::tests::request(), key()).unwrap();
+        let report = report(&token);
+        let times = Times {
+            now: chrono::DateTime::from_timestamp(NOW, 0).unwrap(),
+            local: Some(|when| when.format("%H:%M +00:00").to_string()),
+        };
+        let text = render_with(&report, &times, Detail::Full);
+        assert!(
+            text.contains("  exp  1700000600  2023-11-14T22:23:20Z, 22:23 +00:00 local (in 5m)\n"),
+            "{text}"
+        );
+        let quiet = render_with(&report, &times, Detail::Verdict);
+        assert_eq!(quiet.lines().count(), 1, "{quiet}");
+        assert!(quiet.starts_with("✓ valid"), "{quiet}");
     }
 
     #[test]

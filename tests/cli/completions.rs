@@ -1,7 +1,7 @@
 //! The committed completion scripts complete in real shells: bash (always there), and fish
-//! when it is installed (`.ci/run` installs it).
+//! and zsh when they are installed (`.ci/run` installs them).
 
-use crate::util::fixture;
+use crate::util::{fixture, tempdir};
 
 fn completion(file: &str) -> String {
     fixture(&format!("../../completions/{file}"))
@@ -47,7 +47,7 @@ fn bash_completes_a_subcommands_options_and_their_values() {
     );
     assert_eq!(
         bash_complete(&["layer-auth", "keygen", "--format", ""]),
-        ["pem", "jwk"]
+        ["pem", "jwk", "jwks"]
     );
     let subcommands = bash_complete(&["layer-auth", "se"]);
     assert!(subcommands.contains(&"serve".to_owned()), "{subcommands:?}");
@@ -75,5 +75,80 @@ fn fish_completes_a_subcommands_options_when_fish_is_installed() {
     assert!(
         text.lines().any(|l| l.starts_with("--public-key")),
         "{text}"
+    );
+}
+
+/// Drives an interactive `zsh -f` on a pseudo-terminal (`zsh/zpty`): loads the completion
+/// system with `$1` (the completions directory) first on `fpath`, wraps `compadd` so every
+/// candidate the real completion functions add (after zsh's own matching) is appended to the
+/// file `$2`, types `$3` and a Tab, and exits once that completion is done. `compadd` calls
+/// that only ask for matches (`-O`, `-A`, `-D`) are passed through untouched.
+const ZSH_CAPTURE: &str = r#"
+zmodload zsh/zpty || exit 3
+zpty z zsh -f -i || exit 4
+zpty -w z "fpath=(${(q)1} \$fpath); layer_auth_candidates=${(q)2}"
+zpty -w z 'PROMPT= RPROMPT=; autoload -U compinit; compinit -u -D'
+zpty -w z 'compadd() {
+  if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi
+  local -a __hits; builtin compadd -O __hits "$@"
+  (( $#__hits )) && print -rl -- $__hits >>$layer_auth_candidates
+  builtin compadd "$@"
+}'
+zpty -w z 'comppostfuncs=(exit); bindkey "^I" complete-word'
+zpty -w -n z "$3"$'\t'
+while zpty -r z chunk; do :; done
+"#;
+
+/// What zsh offers (sorted, each once) when Tab is pressed after `line`, or `None` when zsh
+/// is not installed.
+fn zsh_complete(line: &str) -> Option<Vec<String>> {
+    if std::process::Command::new("zsh")
+        .args(["-f", "-c", "true"])
+        .output()
+        .is_err()
+    {
+        return None;
+    }
+    let dir = tempdir();
+    let out_file = dir.path().join("candidates");
+    std::fs::write(&out_file, "").unwrap();
+    let completions = fixture("../../completions");
+    // `timeout` bounds the run: a shell that never reaches the completion is killed (124).
+    let out = std::process::Command::new("timeout")
+        .args(["20", "zsh", "-f", "-c", ZSH_CAPTURE, "zsh"])
+        .arg(&completions)
+        .arg(&out_file)
+        .arg(line)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zsh completing {line:?}: {} (124 = timed out)\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut candidates: Vec<String> = std::fs::read_to_string(&out_file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    Some(candidates)
+}
+
+#[test]
+fn zsh_completes_a_subcommands_options_when_zsh_is_installed() {
+    let Some(options) = zsh_complete("layer-auth validate --pub") else {
+        assert!(
+            std::env::var_os("LAYER_AUTH_CI").is_none(),
+            "LAYER_AUTH_CI is set but zsh is not installed"
+        );
+        return;
+    };
+    assert_eq!(options, ["--public-key"]);
+    assert_eq!(
+        zsh_complete("layer-auth keygen --format ").unwrap(),
+        ["jwk", "jwks", "pem"]
     );
 }

@@ -135,7 +135,7 @@ fn keygen_names_the_file_the_public_key_went_to_when_stdout_is_redirected() {
     let canonical = public.canonicalize().unwrap();
     assert!(
         stderr.contains(&format!(
-            "register the public key written to {} in",
+            "register the public key (written to {}) in",
             canonical.display()
         )),
         "{stderr}"

@@ -12,5 +12,6 @@ mod review;
 mod secrets;
 mod serve;
 mod sign;
+mod toolbox;
 mod util;
 mod validate;

@@ -539,7 +539,7 @@ fn sign_with_an_ec_key_exits_2_and_says_it_needs_an_rsa_key() {
 }
 
 #[test]
-fn sign_with_an_encrypted_key_exits_2_and_says_how_to_decrypt_it() {
+fn sign_with_an_encrypted_key_needs_its_passphrase_from_the_environment_or_a_file() {
     let dir = tempdir();
     let encrypted = private_key(dir.path(), "rsa2048-pkcs8-encrypted.pem");
     let r = ran(
@@ -548,7 +548,36 @@ fn sign_with_an_encrypted_key_exits_2_and_says_how_to_decrypt_it() {
     );
     let stderr = one_error_line(&r);
     assert!(stderr.contains("encrypted"), "{r:?}");
-    assert!(stderr.contains("openssl pkey"), "{r:?}");
+    assert!(stderr.contains("LAYER_PRIVATE_KEY_PASSPHRASE"), "{r:?}");
+    let wrong = ran(
+        sign_cmd(&encrypted)
+            .args(["--nonce", "n", "--user", "u"])
+            .env("LAYER_PRIVATE_KEY_PASSPHRASE", "nope"),
+        None,
+    );
+    assert!(
+        one_error_line(&wrong).contains("does not open"),
+        "{wrong:?}"
+    );
+    // openssl wrote this key (make.sh: passphrase "test"); a file's line ending is not part
+    // of the passphrase.
+    let file = dir.path().join("passphrase");
+    std::fs::write(&file, "test\n").unwrap();
+    let signed = ran(
+        sign_cmd(&encrypted)
+            .args(["--nonce", "n", "--user", "u", "--passphrase-file"])
+            .arg(&file),
+        None,
+    );
+    assert_eq!(signed.code, 0, "{signed:?}");
+    let from_env = ran(
+        sign_cmd(&encrypted)
+            .args(["--nonce", "n", "--user", "u"])
+            .env("LAYER_PRIVATE_KEY_PASSPHRASE", "test"),
+        None,
+    );
+    assert_eq!(from_env.code, 0, "{from_env:?}");
+    assert!(!signed.stderr.contains("test") || !signed.stderr.contains("passphrase"));
 }
 
 #[test]

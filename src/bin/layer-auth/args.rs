@@ -12,6 +12,8 @@ use layer_auth::time::{self, TimeSpec};
 pub const PRIVATE_KEY_PATH_ENV: &str = "LAYER_PRIVATE_KEY_PATH";
 /// The environment variable that holds a private key PEM itself (CI secrets).
 pub const PRIVATE_KEY_ENV: &str = "LAYER_PRIVATE_KEY";
+/// The environment variable that holds the passphrase of an encrypted private key.
+pub const PASSPHRASE_ENV: &str = "LAYER_PRIVATE_KEY_PASSPHRASE";
 
 /// Where the private key comes from. Its value is never shown: clap hides it in `--help`
 /// (`hide_env_values`), and a value that looks like key material is described, not echoed.
@@ -28,6 +30,20 @@ pub struct KeyArgs {
         allow_hyphen_values = true
     )]
     key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+/// Where the passphrase of an encrypted private key comes from: a file, else
+/// LAYER_PRIVATE_KEY_PASSPHRASE; never a flag's value (it would sit in shell history and
+/// the process list).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PassphraseArgs {
+    /// File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE
+    /// KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase.
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 impl KeyArgs {
@@ -121,6 +137,82 @@ impl ClockArgs {
             spec.map_or(real, |spec| spec.resolve(real))
         }
     }
+}
+
+/// `--utc`, for the commands that show dates.
+#[derive(Debug, Clone, Args)]
+pub struct ZoneArgs {
+    /// Show dates in UTC only; by default, when TZ is set, they are also shown in that zone.
+    #[arg(long)]
+    utc: bool,
+}
+
+impl ZoneArgs {
+    /// How dates are shown, against `now`: with the local zone when `TZ` names one (and it
+    /// is not UTC) and `--utc` is not given.
+    pub fn times(&self, now: DateTime<Utc>) -> layer_auth::output::Times {
+        let local = (!self.utc && !is_utc(&zone()) && unknown_zone().is_none())
+            .then_some(local_time as fn(DateTime<Utc>) -> String);
+        layer_auth::output::Times { now, local }
+    }
+
+    /// What to tell about `TZ` when it names no zone the system knows (the C library then
+    /// uses UTC, which a "local" label would misstate).
+    pub fn warning(&self) -> Option<String> {
+        if self.utc {
+            return None;
+        }
+        unknown_zone().map(|zone| {
+            format!(
+                "TZ={} names no time zone this system has (no file under {}); dates are shown in \
+                 UTC only",
+                layer_auth::output::escape_capped(&zone, 60),
+                zone_dir().display()
+            )
+        })
+    }
+}
+
+fn zone() -> String {
+    std::env::var("TZ").unwrap_or_default().trim().to_owned()
+}
+
+fn is_utc(zone: &str) -> bool {
+    [
+        "",
+        "UTC",
+        "UTC0",
+        "Etc/UTC",
+        "GMT",
+        "Etc/GMT",
+        "Z",
+        ":UTC",
+        "Universal",
+    ]
+    .contains(&zone)
+}
+
+fn zone_dir() -> PathBuf {
+    std::env::var_os("TZDIR").map_or_else(|| PathBuf::from("/usr/share/zoneinfo"), PathBuf::from)
+}
+
+/// `TZ` when it names a zone file (`Europe/Paris`, `:Europe/Paris`) that is not there; a
+/// POSIX rule such as `CET-1CEST` names no file and is left to the C library.
+fn unknown_zone() -> Option<String> {
+    let zone = zone();
+    let name = zone.strip_prefix(':').unwrap_or(&zone);
+    let named = name.contains('/') || name.chars().all(|c| c.is_ascii_alphabetic());
+    if is_utc(&zone) || !named || name.starts_with('/') || !zone_dir().is_dir() {
+        return None;
+    }
+    (!zone_dir().join(name).is_file()).then(|| zone.clone())
+}
+
+/// An instant in the local zone (chrono reads `TZ`), with its offset.
+fn local_time(when: DateTime<Utc>) -> String {
+    when.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
 }
 
 /// The binary's random generator: seeded from the operating system (the only place the

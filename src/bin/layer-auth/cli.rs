@@ -71,14 +71,17 @@ mod tests {
 
     #[test]
     fn every_subcommand_help_ends_with_examples() {
-        let mut cli = Cli::command();
-        for sub in cli.get_subcommands_mut() {
-            let help = sub.render_long_help().to_string();
-            assert!(
-                help.contains("Examples:"),
-                "{} --help has no examples",
-                sub.get_name()
-            );
+        fn walk(command: &mut clap::Command, path: &str) {
+            for sub in command.get_subcommands_mut() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                let name = format!("{path} {}", sub.get_name());
+                let help = sub.render_long_help().to_string();
+                assert!(help.contains("Examples:"), "{name} --help has no examples");
+                walk(sub, &name);
+            }
         }
+        walk(&mut Cli::command(), "layer-auth");
     }
 }

@@ -110,6 +110,14 @@ pub fn for_error(error: &anyhow::Error) -> Option<&'static str> {
                 KeyError::TooLargeToSign(_) | KeyError::NotRsa(_) => {
                     Some("`layer-auth keygen --out new.pem` makes a 2048-bit RSA key")
                 }
+                KeyError::Encrypted => Some(
+                    "put the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE, or in a file named by \
+                     --passphrase-file (never on the command line itself)",
+                ),
+                KeyError::WrongPassphrase => Some(
+                    "check LAYER_PRIVATE_KEY_PASSPHRASE or the --passphrase-file (its first line \
+                     is the passphrase; the line ending is not part of it)",
+                ),
                 _ => None,
             };
         }

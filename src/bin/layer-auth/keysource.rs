@@ -1,5 +1,7 @@
 //! Where keys come from, in one place: `--key` / `LAYER_PRIVATE_KEY_PATH` (a file),
-//! `LAYER_PRIVATE_KEY` (the key itself), and `--public-key` files.
+//! `LAYER_PRIVATE_KEY` (the key itself), `--public-key` files and directories, stdin (`-`,
+//! once per command), and the passphrase of an encrypted key (`--passphrase-file`,
+//! `LAYER_PRIVATE_KEY_PASSPHRASE`).
 //!
 //! Every read is bounded: at most [`MAX_KEY_FILE`] bytes, and a FIFO, pipe or device gets
 //! [`READ_WAIT`] to deliver before we give up, so `--public-key /dev/zero` or a FIFO with no
@@ -8,15 +10,44 @@
 //! telling but does not stop the run comes back as [`Warning`]s for the command to print.
 
 use std::fmt;
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use layer_auth::keys::{KeyWarning, SigningKey, VerifyingKey, WeakKeys};
+use layer_auth::keys::{KeyError, KeyWarning, SigningKey, VerifyingKey, WeakKeys};
 use zeroize::Zeroizing;
 
-use crate::args::{KeyArgs, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV};
+use crate::args::{KeyArgs, PASSPHRASE_ENV, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV, PassphraseArgs};
+
+/// The most files a `--public-key` directory may hold.
+pub const MAX_DIR_FILES: usize = 1000;
+/// The longest passphrase file read.
+const MAX_PASSPHRASE_FILE: usize = 4096;
+
+/// What read stdin, once it has been read: it carries one thing per command.
+static STDIN_READ_FOR: Mutex<Option<String>> = Mutex::new(None);
+
+/// What stdin was read for, if it was (a command that also reads tokens from stdin asks).
+pub fn stdin_read_for() -> Option<String> {
+    STDIN_READ_FOR.lock().ok()?.clone()
+}
+
+/// Claims stdin for `what`, or says what already read it.
+fn claim_stdin(what: &str) -> anyhow::Result<()> {
+    let mut taken = STDIN_READ_FOR
+        .lock()
+        .map_err(|_| anyhow::anyhow!("stdin bookkeeping failed"))?;
+    if let Some(first) = taken.as_deref() {
+        bail!(
+            "stdin (-) is read once per command, and it already gave the {first}: give the \
+             {what} as a file"
+        );
+    }
+    *taken = Some(what.to_owned());
+    Ok(())
+}
 
 /// The largest key file read: room for a JWKS of about 10,000 RSA keys.
 pub const MAX_KEY_FILE: u64 = 4 * 1024 * 1024;
@@ -33,6 +64,8 @@ pub enum Warning {
     Key { source: String, warning: KeyWarning },
     /// Signing with a legacy key, as asked.
     LegacySigningKey { bits: usize },
+    /// A file in a `--public-key` directory that holds no usable key.
+    SkippedFile { path: String, reason: String },
 }
 
 impl fmt::Display for Warning {
@@ -43,6 +76,7 @@ impl fmt::Display for Warning {
                 "{path} is readable by others (mode {mode:03o}); protect it: chmod 600 {path}"
             ),
             Self::Key { source, warning } => write!(f, "{source}: {warning}"),
+            Self::SkippedFile { path, reason } => write!(f, "{path}: skipped: {reason}"),
             Self::LegacySigningKey { bits } => write!(
                 f,
                 "signing with a {bits}-bit legacy key (--allow-weak-key); generate a 2048-bit \
@@ -107,6 +141,9 @@ fn origin(path: &Path) -> &'static str {
 /// Naming the file (or describing the value) and why: missing, a directory, too large,
 /// nothing arriving in time.
 pub fn read_key_file(path: &Path, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    if path.as_os_str() == "-" {
+        return read_stdin(what);
+    }
     let name = shown(path);
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read the {what} file {name}"))?;
@@ -139,6 +176,140 @@ fn too_large(what: &str, name: &str, bytes: u64) -> String {
          about 10,000 keys in a JWKS); is it the right file?",
         MAX_KEY_FILE / (1024 * 1024)
     )
+}
+
+/// A key (or passphrase) from stdin, bounded like a file; refused on a terminal, where
+/// typing or pasting it would show it on the screen.
+fn read_stdin(what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    if std::io::stdin().is_terminal() {
+        bail!(
+            "the {what} is to come from stdin (-), but stdin is a terminal, where it would show \
+             on the screen: pipe it in (… < FILE) or give the file"
+        );
+    }
+    claim_stdin(what)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        bail!(too_large(what, "on stdin", bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The passphrase for an encrypted private key: the first line of `--passphrase-file`,
+/// else `LAYER_PRIVATE_KEY_PASSPHRASE`; `None` when neither is given.
+///
+/// # Errors
+/// An unreadable or empty passphrase file.
+pub fn passphrase(args: &PassphraseArgs) -> anyhow::Result<Option<Zeroizing<Vec<u8>>>> {
+    let Some(path) = &args.passphrase_file else {
+        return Ok(std::env::var_os(PASSPHRASE_ENV)
+            .filter(|v| !v.is_empty())
+            .map(|v| Zeroizing::new(v.into_encoded_bytes())));
+    };
+    // A command reads its passphrase file once (it may be stdin) and keeps what it held.
+    static READ: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
+    let mut read = READ
+        .lock()
+        .map_err(|_| anyhow::anyhow!("passphrase bookkeeping failed"))?;
+    if let Some(line) = read.as_ref() {
+        return Ok(Some(line.clone()));
+    }
+    let line = passphrase_file(path)?;
+    *read = Some(line.clone());
+    Ok(Some(line))
+}
+
+/// The first line of a passphrase file, without its line ending.
+fn passphrase_file(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let bytes = read_key_file(path, "passphrase")?;
+    if bytes.len() > MAX_PASSPHRASE_FILE {
+        bail!(
+            "the passphrase file {} holds {} bytes; a passphrase file holds one line",
+            shown(path),
+            bytes.len()
+        );
+    }
+    let line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        bail!(
+            "the passphrase file {} starts with an empty line: its first line is the passphrase",
+            shown(path)
+        );
+    }
+    Ok(Zeroizing::new(line.to_vec()))
+}
+
+/// The passphrase `--encrypt` writes a key under: as [`passphrase`], but required.
+///
+/// # Errors
+/// As [`passphrase`], and no passphrase at all.
+pub fn passphrase_to_encrypt(args: &PassphraseArgs) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    passphrase(args)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "--encrypt needs a passphrase: put it in {PASSPHRASE_ENV}, or in a file named by \
+             --passphrase-file (never on the command line itself)"
+        )
+    })
+}
+
+/// A key file as read for the `keys` commands: a private key, or public keys.
+pub enum AnyKey {
+    Private(SigningKey),
+    Public(Vec<VerifyingKey>),
+}
+
+/// Whatever key `path` holds (`-`: stdin): a private key (an encrypted one opened with the
+/// passphrase), else every public key in it.
+///
+/// # Errors
+/// An unreadable file, or bytes that are no key.
+pub fn any_key(path: &Path, passphrase: &PassphraseArgs) -> anyhow::Result<Loaded<AnyKey>> {
+    let name = shown(path);
+    let bytes = read_key_file(path, "key")?;
+    let secret = self::passphrase(passphrase)?;
+    match SigningKey::from_bytes_with(
+        &bytes,
+        WeakKeys::Allow,
+        secret.as_ref().map(|s| s.as_slice()),
+    ) {
+        Ok(key) => {
+            let mut warnings: Vec<Warning> = readable_by_others(path).into_iter().collect();
+            if key.is_legacy() {
+                warnings.push(Warning::Key {
+                    source: name,
+                    warning: KeyWarning::Legacy {
+                        key: format!("this {}-bit key", key.public_key().bits()),
+                    },
+                });
+            }
+            Ok(Loaded {
+                value: AnyKey::Private(key),
+                warnings,
+            })
+        }
+        Err(KeyError::PublicNotPrivate) => {
+            let read = VerifyingKey::read_all(&bytes)
+                .with_context(|| format!("reading the key in {name}"))?;
+            Ok(Loaded {
+                value: AnyKey::Public(read.keys),
+                warnings: read
+                    .warnings
+                    .into_iter()
+                    .map(|warning| Warning::Key {
+                        source: name.clone(),
+                        warning,
+                    })
+                    .collect(),
+            })
+        }
+        Err(error) => Err(anyhow::Error::new(error).context(format!("reading the key in {name}"))),
+    }
 }
 
 /// Up to one byte past [`MAX_KEY_FILE`], so that "too large" is seen without reading more.
@@ -224,7 +395,8 @@ pub fn signing_key(args: &KeyArgs, weak: WeakKeys) -> anyhow::Result<Loaded<Sign
              {PRIVATE_KEY_ENV} (the PEM itself); `layer-auth keygen --out key.pem` makes one"
         );
     };
-    let key = SigningKey::from_bytes(&bytes, weak)
+    let secret = passphrase(&args.passphrase)?;
+    let key = SigningKey::from_bytes_with(&bytes, weak, secret.as_ref().map(|s| s.as_slice()))
         .with_context(|| format!("reading the private key in {source}"))?;
     let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
     if key.is_legacy() {
@@ -251,7 +423,8 @@ pub fn public_half(args: &KeyArgs) -> anyhow::Result<Option<Loaded<Vec<Verifying
     else {
         return Ok(None);
     };
-    let read = VerifyingKey::read_all(&bytes)
+    let secret = passphrase(&args.passphrase)?;
+    let read = VerifyingKey::read_all_with(&bytes, secret.as_ref().map(|s| s.as_slice()))
         .with_context(|| format!("reading the public half of the key in {source}"))?;
     let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
     warnings.extend(read.warnings.into_iter().map(|warning| Warning::Key {
@@ -274,19 +447,73 @@ pub fn public_keys(paths: &[PathBuf]) -> anyhow::Result<Loaded<Vec<VerifyingKey>
         warnings: Vec::new(),
     };
     for path in paths {
+        if path.is_dir() {
+            directory_keys(path, &mut loaded)?;
+            continue;
+        }
         let name = shown(path);
         let bytes = read_key_file(path, "public key")?;
         let read = VerifyingKey::read_all(&bytes)
             .with_context(|| format!("reading the public key in {name}"))?;
-        loaded.value.extend(read.keys);
-        loaded
-            .warnings
-            .extend(read.warnings.into_iter().map(|warning| Warning::Key {
-                source: name.clone(),
-                warning,
-            }));
+        add(&mut loaded, read, &name);
     }
     Ok(loaded)
+}
+
+fn add(loaded: &mut Loaded<Vec<VerifyingKey>>, read: layer_auth::keys::PublicKeys, name: &str) {
+    loaded.value.extend(read.keys);
+    loaded
+        .warnings
+        .extend(read.warnings.into_iter().map(|warning| Warning::Key {
+            source: name.to_owned(),
+            warning,
+        }));
+}
+
+/// Every key in the regular files of `dir`, by file name; hidden files are left out, and a
+/// file that holds no usable key is skipped with a warning (a README beside the keys).
+fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow::Result<()> {
+    let name = shown(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the key directory {name}"))?
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .take(MAX_DIR_FILES + 1)
+        .collect();
+    if files.len() > MAX_DIR_FILES {
+        bail!("the key directory {name} holds over {MAX_DIR_FILES} files; is it the right one?");
+    }
+    files.sort();
+    let before = loaded.value.len();
+    let mut skipped = Vec::new();
+    for file in &files {
+        let file_name = shown(file);
+        let read = read_key_file(file, "public key")
+            .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
+        match read {
+            Ok(read) => add(loaded, read, &file_name),
+            Err(error) => {
+                let reason = format!("{error:#}");
+                loaded.warnings.push(Warning::SkippedFile {
+                    path: file_name,
+                    reason: reason.clone(),
+                });
+                skipped.push(reason);
+            }
+        }
+    }
+    if loaded.value.len() == before {
+        bail!(
+            "no usable key in the directory {name} ({})",
+            match files.len() {
+                0 => "it holds no file".to_owned(),
+                n => format!("{n} files, none a key"),
+            }
+        );
+    }
+    Ok(())
 }
 
 /// The keys tokens must verify under: `--public-key` files, else the public half of the

@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod cmd;
 mod hints;
+mod keyfile;
 mod keysource;
 #[cfg(test)]
 mod man;

@@ -7,7 +7,7 @@ use clap_mangen::Man;
 use roff::{Roff, bold, roman};
 
 /// Every variable the tool reads, and what for.
-const ENVIRONMENT: [(&str, &str); 11] = [
+const ENVIRONMENT: [(&str, &str); 13] = [
     (
         "LAYER_PRIVATE_KEY_PATH",
         "The private key file, as --key (sign, flow, serve; validate uses its public half).",
@@ -16,6 +16,11 @@ const ENVIRONMENT: [(&str, &str); 11] = [
         "LAYER_PRIVATE_KEY",
         "The private key itself (PEM, \\n-escaped PEM, or base64 of the PEM or DER), when no \
          file is named. Never printed.",
+    ),
+    (
+        "LAYER_PRIVATE_KEY_PASSPHRASE",
+        "The passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), unless \
+         --passphrase-file names a file; keygen --encrypt and keys convert --encrypt use it.",
     ),
     ("LAYER_PROVIDER_ID", "The Provider ID, as --provider-id."),
     ("LAYER_KEY_ID", "The Key ID, as --key-id."),
@@ -40,6 +45,10 @@ const ENVIRONMENT: [(&str, &str); 11] = [
         "When 1, colour even when stderr is not a terminal.",
     ),
     ("TERM", "dumb means no colour."),
+    (
+        "TZ",
+        "When set (and not UTC), validate and inspect show dates in that zone too (--utc: UTC only).",
+    ),
     (
         "COLUMNS",
         "The width help text is wrapped at (never under 80).",
@@ -67,12 +76,23 @@ const EXIT_STATUS: [(&str, &str); 3] = [
 pub fn pages(command: clap::Command) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut command = command;
     command.build();
-    let mut pages = vec![("layer-auth.1".to_owned(), page(&command, "layer-auth")?)];
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("layer-auth-{}", sub.get_name());
-        pages.push((format!("{name}.1"), page(sub, &name)?));
-    }
+    let mut pages = Vec::new();
+    add(&command, "layer-auth", &mut pages)?;
     Ok(pages)
+}
+
+/// The page for `command`, named `name`, and one for each of its subcommands
+/// (`layer-auth-keys-public`).
+fn add(
+    command: &clap::Command,
+    name: &str,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
+    pages.push((format!("{name}.1"), page(command, name)?));
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        add(sub, &format!("{name}-{}", sub.get_name()), pages)?;
+    }
+    Ok(())
 }
 
 fn page(command: &clap::Command, name: &str) -> std::io::Result<Vec<u8>> {
@@ -121,7 +141,21 @@ mod tests {
     fn every_command_has_a_page_with_exit_status_environment_and_examples() {
         let pages = pages(Cli::command()).unwrap();
         let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
-        for sub in ["keygen", "sign", "validate", "flow", "serve", "completions"] {
+        for sub in [
+            "keygen",
+            "sign",
+            "validate",
+            "flow",
+            "inspect",
+            "keys",
+            "keys-public",
+            "keys-convert",
+            "keys-check",
+            "keys-thumbprint",
+            "serve",
+            "doctor",
+            "completions",
+        ] {
             assert!(
                 names.contains(&format!("layer-auth-{sub}.1").as_str()),
                 "{names:?}"

@@ -1,27 +1,36 @@
 //! `layer-auth keygen`: a new RSA key; the private half written safely, the public half
-//! printed.
+//! printed (or written), and the environment a CI job needs.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use layer_auth::keys::{GENERATE_BITS, MIN_STRONG_BITS, SigningKey};
+use layer_auth::ids::{KEY_ID_PREFIX, form_warning};
+use layer_auth::keys::{GENERATE_BITS, MIN_STRONG_BITS, PublicKey, SigningKey};
 use layer_auth::output::{Paint, escape};
+use zeroize::Zeroizing;
 
 use super::Outcome;
-use crate::term;
+use crate::args::PassphraseArgs;
+use crate::{keyfile, keysource, term};
 
 const EXAMPLES: &str = "Examples:
   layer-auth keygen --out layer-key.pem > layer-key.pub.pem
-  layer-auth keygen --bits 4096 --out prod.pem --format jwk > prod.jwk.json
-  layer-auth keygen --out layer-key.pem --force   # replace an existing key";
+  layer-auth keygen --out k.pem --key-id \"$KEY_ID\" --format jwks > jwks.json
+  eval \"$(layer-auth keygen --out \"$RUNNER_TEMP/k.pem\" --print-env)\"  # CI: export
+  layer-auth keygen --out ci.pem --print-env --github  # $GITHUB_ENV, log masks
+  LAYER_PRIVATE_KEY_PASSPHRASE=… layer-auth keygen --out k.p8.pem --encrypt";
 
 /// Generate an RSA key pair for signing identity tokens.
 ///
 /// Writes the private key as PKCS#8 PEM to --out with mode 0600, atomically, and never over
-/// an existing file without --force. Prints the public key on stdout (SPKI PEM, or a JWK
-/// whose kid is the RFC 7638 thumbprint) for you to register in the Layer dashboard.
+/// an existing file without --force (--encrypt: encrypted PKCS#8 under the passphrase in
+/// LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file). Prints the public key on stdout (SPKI
+/// PEM, a JWK or a JWKS whose kid is --key-id, else the RFC 7638 thumbprint) for you to
+/// register in the Layer dashboard, or writes it to --public-out. With --print-env, stdout
+/// carries shell `export` lines for the key instead; with --github, they go to $GITHUB_ENV
+/// and stdout carries ::add-mask:: lines so the runner hides the key in logs.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct KeygenArgs {
@@ -33,13 +42,40 @@ pub struct KeygenArgs {
     #[arg(long, default_value = "layer-private-key.pem", value_name = "PATH")]
     pub out: PathBuf,
 
-    /// Replace --out if it exists (the old key is gone for good).
+    /// Replace --out (and --public-out) if it exists (the old key is gone for good).
     #[arg(long)]
     pub force: bool,
 
-    /// How to print the public key.
+    /// How to give the public key.
     #[arg(long, value_enum, default_value_t = PublicFormat::Pem)]
     pub format: PublicFormat,
+
+    /// The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the
+    /// JWK's kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub key_id: Option<String>,
+
+    /// Write the public key to this file instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub public_out: Option<PathBuf>,
+
+    /// Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id)
+    /// on stdout, for `eval`; the public key then goes only to --public-out.
+    #[arg(long)]
+    pub print_env: bool,
+
+    /// With --print-env: append the variables to the file $GITHUB_ENV names, and print
+    /// ::add-mask:: lines for the key on stdout (refused on a terminal).
+    #[arg(long, requires = "print_env")]
+    pub github: bool,
+
+    /// Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the
+    /// passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file.
+    #[arg(long)]
+    pub encrypt: bool,
+
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 /// `--format`.
@@ -47,11 +83,78 @@ pub struct KeygenArgs {
 pub enum PublicFormat {
     /// SPKI PEM (-----BEGIN PUBLIC KEY-----).
     Pem,
-    /// A JSON Web Key with kid = RFC 7638 thumbprint.
+    /// A JSON Web Key (kid: --key-id, else the RFC 7638 thumbprint).
     Jwk,
+    /// A JWK Set holding that one JWK ({"keys": [...]}).
+    Jwks,
+}
+
+impl PublicFormat {
+    /// The public key in this form, with `kid` for the JSON forms.
+    pub fn render(self, public: &PublicKey, kid: Option<&str>) -> anyhow::Result<String> {
+        let jwk = || public.to_jwk(kid.map(str::to_owned));
+        Ok(match self {
+            Self::Pem => public.to_spki_pem()?,
+            Self::Jwk => serde_json::to_string_pretty(&jwk())? + "\n",
+            Self::Jwks => {
+                serde_json::to_string_pretty(&serde_json::json!({ "keys": [jwk()] }))? + "\n"
+            }
+        })
+    }
 }
 
 pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    check(args)?;
+    if let Some(problem) = args.key_id.as_deref().and_then(key_id_problem) {
+        term::warn(paint, &problem);
+    }
+    let passphrase = passphrase(args)?;
+    let key = SigningKey::generate(args.bits)?;
+    let public = key.public_key();
+    let printed = args.format.render(public, args.key_id.as_deref())?;
+    let private = match &passphrase {
+        Some(secret) => key.to_encrypted_pkcs8_pem(secret)?,
+        None => key.to_pkcs8_pem()?,
+    };
+    keyfile::write_private(&args.out, private.as_bytes(), args.force)?;
+    let public_went = match &args.public_out {
+        Some(path) => {
+            keyfile::write_public(path, printed.as_bytes(), args.force)?;
+            format!("written to {}", escape(&path.to_string_lossy()))
+        }
+        None if args.print_env => "not printed (stdout carries the environment): \
+                                   `layer-auth keys public KEY` prints it"
+            .to_owned(),
+        None => {
+            let mut out = term::stdout();
+            out.write_all(printed.as_bytes())?;
+            out.flush()?;
+            where_stdout_went()
+        }
+    };
+    if args.print_env {
+        print_env(args, &private)?;
+    }
+    let out_path = escape(&args.out.to_string_lossy()).into_owned();
+    let form = if passphrase.is_some() {
+        "encrypted PKCS#8 PEM"
+    } else {
+        "PKCS#8 PEM"
+    };
+    term::say(&format!(
+        "{} wrote a {}-bit RSA private key to {out_path} ({form}, mode 0600)\n  \
+         thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key ({public_went}) \
+         in the Layer dashboard, then\n        layer-auth sign --key {out_path} --provider-id … \
+         --key-id … --nonce … --user …",
+        paint.good("✓"),
+        args.bits,
+        public.thumbprint(),
+    ));
+    Ok(Outcome::Done)
+}
+
+/// Everything that can be refused before a key is generated.
+fn check(args: &KeygenArgs) -> anyhow::Result<()> {
     if !GENERATE_BITS.contains(&args.bits) {
         bail!(
             "--bits {}: choose 2048 (the default), 3072 or 4096{}",
@@ -63,29 +166,103 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
             }
         );
     }
-    check_out(&args.out, args.force)?;
-    let key = SigningKey::generate(args.bits)?;
-    let public = key.public_key();
-    let printed = match args.format {
-        PublicFormat::Pem => public.to_spki_pem()?,
-        PublicFormat::Jwk => serde_json::to_string_pretty(&public.to_jwk(None))? + "\n",
+    if args.out.as_os_str() == "-" {
+        bail!(
+            "--out - would print the private key, and keygen never does: give a file path, e.g. \
+             --out layer-key.pem (the public key is what goes to stdout)"
+        );
+    }
+    keyfile::check_out(&args.out, args.force, "--out")?;
+    if let Some(path) = &args.public_out {
+        if path == &args.out {
+            bail!("--public-out names the same file as --out; give the public key its own");
+        }
+        keyfile::check_out(path, args.force, "--public-out")?;
+    }
+    if args.key_id.as_deref().is_some_and(str::is_empty) {
+        bail!("--key-id is empty: give the Key ID the dashboard shows (layer:///keys/<uuid>)");
+    }
+    let line_break = |text: &str| text.contains(['\n', '\r']);
+    if args.print_env
+        && (line_break(&args.out.to_string_lossy())
+            || args.key_id.as_deref().is_some_and(line_break))
+    {
+        bail!(
+            "--print-env: --out or --key-id holds a line break, which no environment line can \
+             carry"
+        );
+    }
+    if args.github {
+        if std::io::stdout().is_terminal() {
+            bail!(
+                "--github prints ::add-mask:: lines that carry the private key, for the GitHub \
+                 runner to hide it; stdout is a terminal here, where they would show it"
+            );
+        }
+        github_env()?;
+    }
+    Ok(())
+}
+
+/// The file `$GITHUB_ENV` names, opened for appending (checked before any key is written).
+fn github_env() -> anyhow::Result<std::fs::File> {
+    let Some(path) = std::env::var_os("GITHUB_ENV").filter(|v| !v.is_empty()) else {
+        bail!(
+            "--github appends to the file $GITHUB_ENV names, and GITHUB_ENV is not set (not in a \
+             GitHub Actions step?): use --print-env alone for shell export lines"
+        );
     };
-    write_private(&args.out, key.to_pkcs8_pem()?.as_bytes(), args.force)?;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(Path::new(&path))
+        .context("cannot append to the file $GITHUB_ENV names")
+}
+
+/// What is worth telling about a `--key-id` that is not in the Layer form.
+fn key_id_problem(id: &str) -> Option<String> {
+    form_warning("--key-id", id, KEY_ID_PREFIX)
+        .map(|problem| format!("{problem}; tokens are matched to the key by this kid"))
+}
+
+/// The passphrase `--encrypt` uses; `None` without `--encrypt`.
+fn passphrase(args: &KeygenArgs) -> anyhow::Result<Option<Zeroizing<Vec<u8>>>> {
+    if !args.encrypt {
+        return Ok(None);
+    }
+    keysource::passphrase_to_encrypt(&args.passphrase).map(Some)
+}
+
+/// `export` lines on stdout, or with `--github` lines appended to `$GITHUB_ENV` and masks
+/// for the key on stdout.
+fn print_env(args: &KeygenArgs, private_pem: &str) -> anyhow::Result<()> {
+    let path = std::path::absolute(&args.out)
+        .with_context(|| format!("cannot resolve {}", escape(&args.out.to_string_lossy())))?;
+    let path = path.to_string_lossy().into_owned();
+    let mut vars = vec![("LAYER_PRIVATE_KEY_PATH", path)];
+    if let Some(id) = &args.key_id {
+        vars.push(("LAYER_KEY_ID", id.clone()));
+    }
     let mut out = term::stdout();
-    out.write_all(printed.as_bytes())?;
+    if args.github {
+        let mut file = github_env()?;
+        for (name, value) in &vars {
+            writeln!(file, "{name}={value}")?;
+        }
+        for line in private_pem.lines().filter(|l| !l.starts_with("-----")) {
+            writeln!(out, "::add-mask::{line}")?;
+        }
+    } else {
+        for (name, value) in &vars {
+            writeln!(out, "export {name}={}", shell_quote(value))?;
+        }
+    }
     out.flush()?;
-    let out_path = escape(&args.out.to_string_lossy()).into_owned();
-    term::say(&format!(
-        "{} wrote a {}-bit RSA private key to {out_path} (PKCS#8 PEM, mode 0600)\n  \
-         thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key {} in the Layer \
-         dashboard, then\n        layer-auth sign --key {out_path} --provider-id … --key-id … \
-         --nonce … --user …",
-        paint.good("✓"),
-        args.bits,
-        public.thumbprint(),
-        where_stdout_went(),
-    ));
-    Ok(Outcome::Done)
+    Ok(())
+}
+
+/// `text` in single quotes for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Where the public key went: "printed above" on a terminal, else the file or pipe that
@@ -103,79 +280,4 @@ fn where_stdout_went() -> String {
         }
         _ => "written to stdout".into(),
     }
-}
-
-/// Refuses an `--out` that keygen must not write: stdout (`-`: a private key is never
-/// printed), a directory, an existing file without `--force`, and with or without it
-/// anything but a regular file (a device, a FIFO, a symbolic link).
-fn check_out(out: &Path, force: bool) -> anyhow::Result<()> {
-    let shown = out.display();
-    if out.as_os_str() == "-" {
-        bail!(
-            "--out - would print the private key, and keygen never does: give a file path, e.g. \
-             --out layer-key.pem (the public key is what goes to stdout)"
-        );
-    }
-    let Ok(meta) = std::fs::symlink_metadata(out) else {
-        return Ok(()); // nothing there yet
-    };
-    let kind = meta.file_type();
-    if kind.is_dir() {
-        bail!("{shown} is a directory: give --out a file path, e.g. --out layer-key.pem");
-    }
-    if !kind.is_file() {
-        let what = if kind.is_symlink() {
-            "a symbolic link"
-        } else {
-            "not a regular file (a device, FIFO or socket)"
-        };
-        bail!(
-            "{shown} is {what}; keygen writes a private key only to a regular file, even with --force"
-        );
-    }
-    if !force {
-        bail!(
-            "{shown} already exists; keeping it. Choose another --out, or pass --force to replace \
-             it (the old key is then lost)"
-        );
-    }
-    Ok(())
-}
-
-/// Writes `pem` to `path` with mode 0600: a temporary file in the same directory, synced,
-/// then renamed into place (refusing to replace unless `force`), so a reader never sees a
-/// partial key and a failed write leaves nothing behind.
-fn write_private(path: &Path, pem: &[u8], force: bool) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".layer-auth-key-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o600));
-    }
-    // tempfile's own message names its random file; say it in our words.
-    let mut file = builder
-        .tempfile_in(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {}", dir.display(), e.kind()))?;
-    file.write_all(pem)
-        .and_then(|()| file.as_file().sync_all())
-        .context("writing the private key")?;
-    let persisted = if force {
-        file.persist(path)
-    } else {
-        file.persist_noclobber(path)
-    };
-    let hint = if force {
-        ""
-    } else {
-        " (if it exists, --force replaces it)"
-    };
-    persisted
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}{hint}", path.display()))?;
-    Ok(())
 }

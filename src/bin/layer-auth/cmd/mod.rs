@@ -1,8 +1,11 @@
 //! The subcommands: each file owns its arguments, help and `run`.
 
 mod completions;
+mod doctor;
 mod flow;
+mod inspect;
 mod keygen;
+mod keys;
 mod serve;
 mod sign;
 mod validate;
@@ -28,7 +31,10 @@ pub enum Command {
     Sign(sign::SignArgs),
     Flow(flow::FlowArgs),
     Validate(validate::ValidateArgs),
+    Inspect(inspect::InspectArgs),
+    Keys(keys::KeysArgs),
     Serve(serve::ServeArgs),
+    Doctor(doctor::DoctorArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -44,7 +50,10 @@ pub fn run(
         Command::Sign(args) => sign::run(&args, paint),
         Command::Validate(args) => validate::run(&args, paint),
         Command::Flow(args) => flow::run(&args, paint),
+        Command::Inspect(args) => inspect::run(&args, paint),
+        Command::Keys(args) => keys::run(&args, paint),
         Command::Serve(args) => serve::run(&args, paint),
+        Command::Doctor(args) => doctor::run(&args, paint),
         Command::Completions(args) => completions::run(&args, definition()),
     }
 }

@@ -346,6 +346,9 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
 /// `--batch FILE|-`: one token per line, in order, on every core.
 fn sign_batch(signer: &Signer, batch: &Path, paint: Paint) -> anyhow::Result<Outcome> {
     let input: Box<dyn std::io::Read + Send> = if batch.as_os_str() == "-" {
+        if let Some(what) = keysource::stdin_read_for() {
+            bail!("stdin carried the {what} (-), so --batch - cannot read it too: give a file");
+        }
         Box::new(std::io::stdin())
     } else {
         let file = std::fs::File::open(batch)

@@ -8,12 +8,12 @@ use clap::{Args, ValueEnum};
 use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::KeySet;
 use layer_auth::output::{
-    JunitCase, Paint, escape, github_annotations, render_report, write_junit,
+    Detail, JunitCase, Paint, Times, escape, github_annotations, render_report, write_junit,
 };
 use serde_json::Value;
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, parse_duration};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, ZoneArgs, parse_duration};
 use crate::batch::{self, Line};
 use crate::hints::{FlagHints, Given};
 use crate::{keysource, term};
@@ -69,9 +69,17 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub clock: ClockArgs,
 
+    #[command(flatten)]
+    pub zone: ZoneArgs,
+
     /// Print one JSON report per token on stdout (docs/report.md) instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Print only the verdict line of each token (and errors), not its header, claims and
+    /// checks.
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
 
     /// Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged
     /// against its own nonce and user (either may be left out).
@@ -121,6 +129,9 @@ struct Judged {
 pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let loaded = keysource::trusted_keys(&args.public_key, &args.key)?;
     term::warnings(paint, &loaded.warnings);
+    if let Some(warning) = args.zone.warning().filter(|_| !args.json) {
+        term::warn(paint, &warning);
+    }
     let keys = KeySet::new(loaded.value);
     let judge = Judge::new(args, &keys, paint);
     let mut sink = Sink::new(args, paint);
@@ -146,6 +157,16 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
 }
 
 fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
+    if let Some(what) = keysource::stdin_read_for() {
+        match args.token.as_deref() {
+            Some("-") | None => bail!(
+                "stdin carried the {what} (-), so tokens cannot come from it too: give the \
+                 token as an argument"
+            ),
+            Some(_) if args.jsonl => bail!("--jsonl reads stdin, which carried the {what} (-)"),
+            Some(_) => {}
+        }
+    }
     match args.token.as_deref() {
         Some(_) if args.jsonl => bail!("--jsonl reads stdin: give - or no TOKEN"),
         Some(token) if token != "-" => Ok(Input::One(token.to_owned())),
@@ -160,6 +181,8 @@ fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
 /// Everything a token is judged and rendered with.
 struct Judge<'a> {
     policy: Policy<'a>,
+    times: Times,
+    detail: Detail,
     hints: FlagHints,
     paint: Paint,
     json: bool,
@@ -191,6 +214,12 @@ impl<'a> Judge<'a> {
             ..Policy::new(args.clock.now(), keys)
         };
         Self {
+            times: args.zone.times(policy.now),
+            detail: if args.quiet {
+                Detail::Verdict
+            } else {
+                Detail::Full
+            },
             policy,
             hints: FlagHints { given },
             paint,
@@ -249,12 +278,15 @@ impl<'a> Judge<'a> {
             serde_json::to_writer(&mut shown, &report)?;
             shown.push(b'\n');
         } else {
-            if let Some(n) = line {
-                writeln!(shown, "{}", self.paint.bold(&format!("── line {n} ──")))?;
+            match line {
+                Some(n) if self.detail == Detail::Verdict => write!(shown, "line {n}: ")?,
+                Some(n) => writeln!(shown, "{}", self.paint.bold(&format!("── line {n} ──")))?,
+                None => {}
             }
             render_report(
                 &report,
-                self.policy.now,
+                &self.times,
+                self.detail,
                 self.paint,
                 &self.hints,
                 &mut shown,

@@ -117,6 +117,10 @@ pub struct FlowArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print only the verdict line (and errors), not each step.
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// Give up on the backend after this long: 10s, 1m, …
     #[arg(long, default_value = "10s", value_parser = parse_duration, allow_hyphen_values = true, value_name = "DURATION")]
     pub timeout: TimeDelta,
@@ -164,12 +168,14 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
         strict: args.strict,
     };
     let user = serde_json::Value::from(args.user.as_str()).to_string();
-    term::say(&format!(
-        "{} {} for {}",
-        paint.bold("flow"),
-        escape(&world.setting),
-        escape(&user)
-    ));
+    if !args.quiet {
+        term::say(&format!(
+            "{} {} for {}",
+            paint.bold("flow"),
+            escape(&world.setting),
+            escape(&user)
+        ));
+    }
     let mut shown = Shown::new(args, &world, paint);
     let mut source = source;
     let ok = flow::run(&policy, source.as_mut(), api.as_mut(), &mut |step| {

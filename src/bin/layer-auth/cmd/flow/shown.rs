@@ -49,9 +49,11 @@ impl<'a> Shown<'a> {
     pub fn step(&mut self, step: &Step) {
         let elapsed_ms = self.last.elapsed().as_secs_f64() * 1000.0;
         self.last = Instant::now();
-        term::say(&render_step(step, elapsed_ms, self.paint));
-        if step.step == StepKind::TokenValidated && !step.ok {
-            self.explain(step);
+        if !self.args.quiet {
+            term::say(&render_step(step, elapsed_ms, self.paint));
+            if step.step == StepKind::TokenValidated && !step.ok {
+                self.explain(step);
+            }
         }
         self.steps.push((step.clone(), elapsed_ms));
     }

@@ -1,0 +1,198 @@
+//! `layer-auth doctor`: proves this build signs and verifies correctly (RFC 7515 A.2), then
+//! prints snippets with which other stacks verify a token it just made.
+
+use std::io::Write as _;
+
+use anyhow::bail;
+use clap::Args;
+use layer_auth::checks::{self, Expect, Policy};
+use layer_auth::keys::{KeySet, SigningKey, VerifyingKey, known_answer};
+use layer_auth::output::Paint;
+use layer_auth::token::{self, TokenRequest, Typ};
+use serde_json::Map;
+
+use super::Outcome;
+use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs};
+use crate::{keysource, term};
+
+const EXAMPLES: &str = "Examples:
+  layer-auth doctor                                # an ephemeral key
+  layer-auth doctor --key layer-key.pem > verify.sh && bash verify.sh
+  layer-auth doctor --snippet pyjwt | bash         # one snippet";
+
+/// Check this build against RFC 7515's RS256 example, then print snippets that verify a
+/// token it signs with other stacks' libraries.
+///
+/// The known-answer test signs RFC 7515 A.2's input with its key and must give the RFC's
+/// signature byte for byte, and verifies its JWS. Then a token is signed (with --key, or an
+/// ephemeral key) and validated here, and stdout gets shell snippets, each standalone, that
+/// verify that token with openssl dgst, PyJWT, node's jsonwebtoken and jsrsasign: run them
+/// on another machine to prove the token is portable. Exit status: 0 all good, 1 a check
+/// failed (this build must not be used), 2 bad input.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub weak: WeakKeyArgs,
+
+    #[command(flatten)]
+    pub ids: IdArgs,
+
+    #[command(flatten)]
+    pub clock: ClockArgs,
+
+    /// Print only this snippet (default: all of them).
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub snippet: Option<Snippet>,
+}
+
+/// The verifiers the snippets use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Snippet {
+    /// `openssl dgst -verify`: on every machine.
+    Openssl,
+    /// Python's PyJWT (pip install "pyjwt[crypto]").
+    Pyjwt,
+    /// node's jsonwebtoken (npm install jsonwebtoken).
+    Jsonwebtoken,
+    /// node's jsrsasign, the library of Layer's own samples (npm install jsrsasign).
+    Jsrsasign,
+}
+
+const ALL: [Snippet; 4] = [
+    Snippet::Openssl,
+    Snippet::Pyjwt,
+    Snippet::Jsonwebtoken,
+    Snippet::Jsrsasign,
+];
+
+pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    let ok = |text: &str| term::say(&format!("{} {text}", paint.good("✓")));
+    match known_answer::rfc7515_a2() {
+        Ok(done) => done.iter().for_each(|line| ok(line)),
+        Err(problem) => {
+            term::say(&paint.bad(&format!("✗ {problem}")));
+            return Ok(Outcome::Invalid);
+        }
+    }
+    let (key, which) = if args.key.is_configured() {
+        let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
+        term::warnings(paint, &loaded.warnings);
+        (loaded.value, "your key")
+    } else {
+        (SigningKey::generate(2048)?, "an ephemeral 2048-bit key")
+    };
+    let now = args.clock.now().timestamp();
+    let request = TokenRequest {
+        key_id: args
+            .ids
+            .key_id()
+            .unwrap_or_else(|| "layer:///keys/00000000-0000-4000-8000-000000000000".into()),
+        typ: Typ::Jws,
+        provider_id: args
+            .ids
+            .provider_id()
+            .unwrap_or_else(|| "layer:///providers/00000000-0000-4000-8000-000000000000".into()),
+        user: "doctor".into(),
+        nonce: "layer-auth-doctor".into(),
+        issued_at: now,
+        expires_at: now + 600,
+        extra: Map::new(),
+    };
+    let token = token::sign(&request, &key)?;
+    let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
+    let policy = Policy {
+        expect: Expect {
+            nonce: Some(request.nonce.clone()),
+            user: Some(request.user.clone()),
+            provider_id: Some(request.provider_id.clone()),
+            key_id: Some(request.key_id.clone()),
+        },
+        strict: true,
+        ..Policy::new(args.clock.now(), &keys)
+    };
+    let report = checks::validate(&token, &policy);
+    if !report.valid {
+        let failed: Vec<&str> = report.failures().map(|c| c.id.as_str()).collect();
+        bail!(
+            "a token signed with {which} does not validate here ({}): run `layer-auth validate` \
+             on it for the details",
+            failed.join(", ")
+        );
+    }
+    ok(&format!(
+        "a token signed with {which} (thumbprint {}) passes all {} checks here, strict",
+        key.public_key().thumbprint(),
+        report.checks.len()
+    ));
+    let public = key.public_key().to_spki_pem()?;
+    let mut out = term::stdout();
+    for snippet in ALL
+        .iter()
+        .filter(|s| args.snippet.is_none_or(|only| only == **s))
+    {
+        writeln!(out, "{}", render(*snippet, &token, &public))?;
+    }
+    out.flush()?;
+    term::say(
+        "  stdout has a snippet per verifier; each verifies the token above on its own (it \
+         expires in 10 minutes)",
+    );
+    Ok(Outcome::Done)
+}
+
+/// One standalone shell snippet that verifies `token` under `public` (SPKI PEM) and exits
+/// 0 only when it verifies. The token and the PEM are base64url and base64: safe inside
+/// single quotes.
+fn render(snippet: Snippet, token: &str, public: &str) -> String {
+    let public = public.trim_end();
+    match snippet {
+        Snippet::Openssl => format!(
+            r#"# openssl dgst (any machine): prints "Verified OK"
+(
+set -e; d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+token='{token}'
+cat > "$d/pub.pem" <<'PEM'
+{public}
+PEM
+printf '%s' "${{token%.*}}" > "$d/input"
+sig=$(printf '%s' "${{token##*.}}" | tr '_-' '/+')
+while [ $(( ${{#sig}} % 4 )) -ne 0 ]; do sig="$sig="; done
+printf '%s' "$sig" | openssl base64 -d -A > "$d/sig"
+openssl dgst -sha256 -verify "$d/pub.pem" -signature "$d/sig" "$d/input"
+)
+"#
+        ),
+        Snippet::Pyjwt => format!(
+            r#"# PyJWT (pip install "pyjwt[crypto]"): prints the claims
+python3 - '{token}' <<'PY'
+import sys, jwt
+key = """{public}"""
+print(jwt.decode(sys.argv[1], key, algorithms=["RS256"]))
+PY
+"#
+        ),
+        Snippet::Jsonwebtoken => format!(
+            r#"# node jsonwebtoken (npm install jsonwebtoken): prints the claims
+KEY='{public}' TOKEN='{token}' node -e '
+const jwt = require("jsonwebtoken");
+console.log(jwt.verify(process.env.TOKEN, process.env.KEY, {{ algorithms: ["RS256"] }}));
+'
+"#
+        ),
+        Snippet::Jsrsasign => format!(
+            r#"# node jsrsasign, as in Layer's samples (npm install jsrsasign): prints "verified"
+KEY='{public}' TOKEN='{token}' node -e '
+const rs = require("jsrsasign");
+const key = rs.KEYUTIL.getKey(process.env.KEY);
+const ok = rs.KJUR.jws.JWS.verifyJWT(process.env.TOKEN, key,
+  {{ alg: ["RS256"], verifyAt: rs.KJUR.jws.IntDate.getNow() }});
+console.log(ok ? "verified" : "NOT verified"); process.exit(ok ? 0 : 1);
+'
+"#
+        ),
+    }
+}

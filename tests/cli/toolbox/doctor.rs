@@ -1,0 +1,159 @@
+//! `doctor`: the known-answer test and snippets that other stacks run.
+
+use super::*;
+
+/// `doctor` with only the snippet `name` on stdout; it must succeed.
+fn doctor_snippet(name: &str) -> String {
+    let r = la(&["doctor", "--snippet", name]);
+    assert_eq!(r.code, 0, "{r:?}");
+    r.stdout
+}
+
+/// Runs `script` with bash on stdin, inheriting the environment (PYTHONPATH, NODE_PATH).
+fn bash_stdin(script: &str) -> Ran {
+    ran(&mut hermetic_bash(), Some(script.as_bytes()))
+}
+
+/// `script` with the last character of its token's signature changed so that a signature
+/// bit changes (flipping the top of the six bits: the last character's low bits are padding).
+fn tampered(script: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let start = script.find("eyJ").unwrap();
+    let len = script[start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .unwrap();
+    let token = &script[start..start + len];
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    let last = token.as_bytes()[token.len() - 1];
+    let index = ALPHABET.iter().position(|&c| c == last).unwrap();
+    let changed = format!(
+        "{}{}",
+        &token[..token.len() - 1],
+        ALPHABET[index ^ 32] as char
+    );
+    let out = script.replace(token, &changed);
+    assert_ne!(out, script);
+    out
+}
+
+#[test]
+fn doctor_exits_0_cites_rfc_7515_a2_and_prints_every_snippet_on_stdout() {
+    let r = la(&["doctor"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("RFC 7515 A.2"), "{r:?}");
+    for needle in [
+        "openssl dgst -sha256 -verify",
+        "jwt.decode(",
+        "require(\"jsonwebtoken\")",
+        "require(\"jsrsasign\")",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle}: {r:?}");
+    }
+    assert!(
+        !r.stderr.contains("openssl dgst"),
+        "snippets are data: {r:?}"
+    );
+}
+
+#[test]
+fn doctor_openssl_snippet_prints_verified_ok_and_fails_once_the_signature_is_changed() {
+    let snippet = doctor_snippet("openssl");
+    let r = bash_stdin(&snippet);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("Verified OK"), "{r:?}");
+    let r = bash_stdin(&tampered(&snippet));
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(!r.stdout.contains("Verified OK"), "{r:?}");
+}
+
+/// Runs `doctor --snippet NAME | bash` when `probe` (the library check) succeeds, requiring
+/// success, and failure once the signature is changed; skips when the library is missing,
+/// unless LAYER_AUTH_CI is set.
+fn library_snippet_verifies(name: &str, probe: &[&str], library: &str, says: &str) {
+    let available = Command::new(probe[0])
+        .args(&probe[1..])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("LAYER_AUTH_CI").is_none(),
+            "LAYER_AUTH_CI is set but {library} is not installed (or not on PYTHONPATH/NODE_PATH)"
+        );
+        return;
+    }
+    let snippet = doctor_snippet(name);
+    let r = bash_stdin(&snippet);
+    assert_eq!(r.code, 0, "{name}: {r:?}");
+    assert!(r.stdout.contains(says), "{name} says {says:?}: {r:?}");
+    let r = bash_stdin(&tampered(&snippet));
+    assert_ne!(r.code, 0, "{name} with a changed signature: {r:?}");
+}
+
+#[test]
+fn doctor_pyjwt_snippet_verifies_the_token_when_pyjwt_is_installed() {
+    library_snippet_verifies(
+        "pyjwt",
+        &["python3", "-c", "import jwt"],
+        "PyJWT",
+        "layer-auth-doctor",
+    );
+}
+
+#[test]
+fn doctor_jsonwebtoken_snippet_verifies_the_token_when_node_jsonwebtoken_is_installed() {
+    library_snippet_verifies(
+        "jsonwebtoken",
+        &["node", "-e", r#"require("jsonwebtoken")"#],
+        "node's jsonwebtoken",
+        "layer-auth-doctor",
+    );
+}
+
+#[test]
+fn doctor_jsrsasign_snippet_verifies_the_token_when_node_jsrsasign_is_installed() {
+    library_snippet_verifies(
+        "jsrsasign",
+        &["node", "-e", r#"require("jsrsasign")"#],
+        "node's jsrsasign",
+        "verified",
+    );
+}
+
+// ---- quiet ----
+
+#[test]
+fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
+    let dir = tempdir();
+    let token = signed(&private_key(dir.path(), "rsa2048-pkcs1.pem"), KEY_ID);
+    let r = la(&[
+        "validate",
+        &token,
+        "-q",
+        "--public-key",
+        path(&fixture("keys/rsa2048-spki.pem")),
+        "--nonce",
+        "n",
+        "--user",
+        "alice",
+        "--provider-id",
+        PROVIDER_ID,
+        "--key-id",
+        KEY_ID,
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stderr.contains("valid"), "{r:?}");
+    assert!(!r.stderr.contains("eit_"), "no checks listed: {r:?}");
+}
+
+#[test]
+fn flow_quiet_prints_one_line() {
+    let r = la(&["flow", "--user", "alice", "-q"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stderr.contains("alice"), "{r:?}");
+}

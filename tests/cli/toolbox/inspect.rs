@@ -1,0 +1,167 @@
+//! `inspect`: decoding any JWS/JWT without verifying anything.
+
+use super::*;
+
+/// `inspect --json`, read strictly: exactly these four members.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Inspected {
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    signature_bytes: usize,
+    verified: bool,
+}
+
+#[test]
+fn inspect_decodes_the_jwt_io_hs256_sample_exits_0_and_says_nothing_was_verified() {
+    let r = la(&["inspect", JWT_IO]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "text goes to stderr: {r:?}");
+    assert!(r.stderr.contains("nothing was verified"), "{r:?}");
+    assert!(r.stderr.contains("\"John Doe\""), "{r:?}");
+    assert!(r.stderr.contains("\"HS256\""), "{r:?}");
+    let iat = r.stderr.lines().find(|l| l.contains("iat")).unwrap();
+    assert!(iat.contains("1516239022"), "{iat}");
+    assert!(iat.contains("2018-01-18T01:30:22Z"), "{iat}");
+    assert!(r.stderr.contains("32 bytes"), "{r:?}");
+}
+
+#[test]
+fn inspect_json_prints_one_object_with_header_claims_32_signature_bytes_and_verified_false() {
+    let r = la(&["inspect", "--json", JWT_IO]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout.lines().count(), 1, "one line: {r:?}");
+    assert!(r.stdout.ends_with('\n'), "{r:?}");
+    assert!(r.stderr.is_empty(), "{r:?}");
+    let got: Inspected = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        Value::Object(got.header),
+        json!({"alg": "HS256", "typ": "JWT"})
+    );
+    assert_eq!(
+        Value::Object(got.claims),
+        json!({"sub": "1234567890", "name": "John Doe", "iat": 1_516_239_022})
+    );
+    assert_eq!(got.signature_bytes, 32);
+    assert!(!got.verified);
+}
+
+#[test]
+fn inspect_reads_a_layer_token_from_sign_piped_in_with_dash_or_no_argument() {
+    let dir = tempdir();
+    let r = ran(
+        sign_cmd(&private_key(dir.path(), "rsa2048-pkcs1.pem")).args([
+            "--nonce",
+            "nonce-1",
+            "--user",
+            "alice",
+            "--now",
+            "1700000000",
+        ]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    for args in [&["inspect", "--json", "-"][..], &["inspect", "--json"][..]] {
+        let got = ran(layer_auth().args(args), Some(r.stdout.as_bytes()));
+        assert_eq!(got.code, 0, "{args:?}: {got:?}");
+        let got: Inspected = serde_json::from_str(&got.stdout).unwrap();
+        assert_eq!(got.header["kid"], json!(KEY_ID), "{args:?}");
+        assert_eq!(got.header["cty"], json!("layer-eit;v=1"), "{args:?}");
+        assert_eq!(got.claims["iss"], json!(PROVIDER_ID), "{args:?}");
+        assert_eq!(got.claims["prn"], json!("alice"), "{args:?}");
+        assert_eq!(got.claims["nce"], json!("nonce-1"), "{args:?}");
+        assert_eq!(got.claims["exp"], json!(1_700_000_600), "{args:?}");
+        assert_eq!(got.signature_bytes, 256, "{args:?}");
+        assert!(!got.verified);
+    }
+}
+
+#[test]
+fn inspect_malformed_tokens_exit_1_with_the_reason_validate_gives_in_the_same_words() {
+    let twice = format!(
+        "e30.{}.AA",
+        URL_SAFE_NO_PAD.encode(r#"{"iss":"a","iss":"b"}"#)
+    );
+    for (token, id, word) in [
+        (
+            "a.b",
+            "eit_wrong_jws_part_count",
+            "signature part is missing",
+        ),
+        ("e30=.e30.AA", "eit_malformed_base64url", "padding"),
+        (twice.as_str(), "eit_malformed_json", "twice"),
+    ] {
+        let r = la(&["inspect", token]);
+        assert_eq!(r.code, 1, "{token}: {r:?}");
+        assert!(r.stdout.is_empty(), "{token}: {r:?}");
+        assert!(r.stderr.contains(id), "{token}: {r:?}");
+        assert!(r.stderr.contains(word), "{token}: {r:?}");
+        let json = la(&["inspect", "--json", token]);
+        assert_eq!(json.code, 1, "{token}: {json:?}");
+        assert!(
+            json.stdout.is_empty(),
+            "no JSON for a token that does not decode"
+        );
+
+        let v = la(&["validate", token, "--skip-signature", "--json"]);
+        assert_eq!(v.code, 1, "{token}: {v:?}");
+        let check = report(&v).check(id).message.clone();
+        assert_eq!(report(&v).status(id), "fail", "{token}: {v:?}");
+        assert!(
+            r.stderr.contains(&check),
+            "inspect says what validate says ({check:?}): {r:?}"
+        );
+    }
+}
+
+#[test]
+fn inspect_with_tz_europe_paris_also_shows_january_iat_at_plus_01_00_local_and_utc_hides_it() {
+    let paris = ran(
+        layer_auth()
+            .args(["inspect", JWT_IO])
+            .env("TZ", "Europe/Paris"),
+        None,
+    );
+    assert_eq!(paris.code, 0, "{paris:?}");
+    let iat = paris.stderr.lines().find(|l| l.contains("iat")).unwrap();
+    assert!(iat.contains("2018-01-18T01:30:22Z"), "{iat}");
+    assert!(iat.contains("2018-01-18 02:30:22 +01:00 local"), "{iat}");
+
+    let utc = ran(
+        layer_auth()
+            .args(["inspect", "--utc", JWT_IO])
+            .env("TZ", "Europe/Paris"),
+        None,
+    );
+    assert_eq!(utc.code, 0, "{utc:?}");
+    let iat = utc.stderr.lines().find(|l| l.contains("iat")).unwrap();
+    assert!(iat.contains("2018-01-18T01:30:22Z"), "{iat}");
+    assert!(!iat.contains("local") && !iat.contains("+01:00"), "{iat}");
+}
+
+#[test]
+fn inspect_names_a_tz_this_system_lacks_instead_of_calling_utc_local() {
+    let r = ran(
+        layer_auth()
+            .args(["inspect", JWT_IO])
+            .env("TZ", "Nowhere/Atlantis"),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("warning: TZ=Nowhere/Atlantis names no time zone this system has"),
+        "{r:?}"
+    );
+    let iat = r.stderr.lines().find(|l| l.contains("iat")).unwrap();
+    assert!(!iat.contains("local"), "{iat}");
+}
+
+#[test]
+fn inspect_with_nothing_on_stdin_is_an_input_error() {
+    for stdin in [&b""[..], b"\n\n"] {
+        let r = ran(layer_auth().arg("inspect"), Some(stdin));
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("no token on stdin"), "{r:?}");
+    }
+}

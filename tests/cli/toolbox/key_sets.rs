@@ -1,0 +1,120 @@
+//! Which key signed a token, key directories, and stdin read once.
+
+use super::*;
+
+#[test]
+fn a_token_signed_by_b_under_a_kid_fails_signature_verification_naming_b_but_kid_names_a() {
+    let dir = tempdir();
+    let (_, jwk_a) = keygen_jwk(dir.path(), "a", KID_A);
+    let (key_b, jwk_b) = keygen_jwk(dir.path(), "b", KID_B);
+    let jwks = dir.path().join("jwks.json");
+    std::fs::write(&jwks, json!({"keys": [jwk_a, jwk_b]}).to_string()).unwrap();
+    let token = signed(&key_b, KID_A);
+    let r = la(&[
+        "validate",
+        &token,
+        "--public-key",
+        path(&jwks),
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let report = report(&r);
+    assert_eq!(report.failing(), ["eit_signature_verification_failed"]);
+    let message = &report.check("eit_signature_verification_failed").message;
+    let (found, named) = message.split_once("but kid names").unwrap();
+    assert!(found.contains(KID_B), "{message}");
+    assert!(named.contains(KID_A), "{message}");
+    // The same token with B's kid in its header passes: the message was about the kid.
+    let r = la(&[
+        "validate",
+        &signed(&key_b, KID_B),
+        "--public-key",
+        path(&jwks),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn public_key_dir_of_jwk_files_validates_a_token_by_kid_and_warns_that_a_readme_is_skipped() {
+    let dir = tempdir();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let (_, jwk_a) = keygen_jwk(dir.path(), "a", KID_A);
+    let (key_b, jwk_b) = keygen_jwk(dir.path(), "b", KID_B);
+    std::fs::write(keys.join("a.jwk.json"), jwk_a.to_string()).unwrap();
+    std::fs::write(keys.join("b.jwk.json"), jwk_b.to_string()).unwrap();
+    std::fs::write(keys.join("README"), "Keys registered in the dashboard.\n").unwrap();
+    let token = signed(&key_b, KID_B);
+    let r = la(&[
+        "validate",
+        &token,
+        "--public-key",
+        path(&keys),
+        "--key-id",
+        KID_B,
+        "--now",
+        NOW,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let report = report(&r);
+    assert!(report.valid && report.signature_verified, "{report:#?}");
+    let warning = r.stderr.lines().find(|l| l.contains("README")).unwrap();
+    assert!(warning.contains("skipped"), "{r:?}");
+}
+
+// ---- stdin is read once ----
+
+#[test]
+fn validate_public_key_dash_reads_the_public_key_piped_on_stdin() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
+    let token = signed(&key, KEY_ID);
+    let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
+    let args = [
+        "validate",
+        &token,
+        "--public-key",
+        "-",
+        "--now",
+        NOW,
+        "--json",
+    ];
+    let r = ran(layer_auth().args(args), Some(&spki));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(report(&r).signature_verified, "{r:?}");
+    // And the other key on stdin does not verify it: the piped key was used.
+    let other = std::fs::read(fixture("keys/other2048-spki.pem")).unwrap();
+    let r = ran(layer_auth().args(args), Some(&other));
+    assert_eq!(r.code, 1, "{r:?}");
+}
+
+#[test]
+fn validate_public_key_dash_twice_exits_2_saying_stdin_is_read_once() {
+    let dir = tempdir();
+    let token = signed(&private_key(dir.path(), "rsa2048-pkcs1.pem"), KEY_ID);
+    let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
+    let r = ran(
+        layer_auth().args(["validate", &token, "--public-key", "-", "--public-key", "-"]),
+        Some(&spki),
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("read once"), "{r:?}");
+}
+
+#[test]
+fn validate_public_key_dash_with_no_token_argument_exits_2() {
+    let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
+    let r = ran(
+        layer_auth().args(["validate", "--public-key", "-"]),
+        Some(&spki),
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("argument"), "{r:?}");
+}

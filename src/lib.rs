@@ -13,6 +13,10 @@
 //! - [`time`]: durations and instants as the command line writes them.
 //! - [`json`]: strict JSON (no duplicate members) for everything read from outside.
 //! - [`ids`]: Layer's key, provider and app ids, in their current and pre-2015 forms.
+//! - [`service`]: the Layer service of SPEC §2 (nonces, sessions, its error ids), in memory
+//!   and thread-safe; `serve` and `flow` host it.
+//! - [`flow`]: the §2 sequence end to end, step by step, against any service and token source.
+//! - [`http`]: the only module that knows HTTP: `serve`'s server and `flow`'s clients.
 //!
 //! ```
 //! use layer_auth::checks::{Expect, Policy, validate};

@@ -16,6 +16,41 @@ pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
 /// What every request of ours says it is.
 pub const USER_AGENT: &str = concat!("layer-auth/", env!("CARGO_PKG_VERSION"));
 
+/// Whether `text` is an absolute `http://` or `https://` URL with a host, parsed by `http`'s
+/// URI parser (so `http://:::` or a space is refused, as the client would refuse it).
+///
+/// ```
+/// use layer_auth::http::is_http_url;
+/// assert!(is_http_url("http://127.0.0.1:3000/authenticate"));
+/// assert!(is_http_url("https://[::1]:8443/"));
+/// assert!(!is_http_url("http://:::"));
+/// assert!(!is_http_url("ftp://example.com/"));
+/// assert!(!is_http_url("http:///path"));
+/// assert!(!is_http_url("http://host:abc/"));
+/// assert!(!is_http_url("http://:80/"));
+/// assert!(is_http_url("http://user:pass@host:8080/"));
+/// ```
+pub fn is_http_url(text: &str) -> bool {
+    let Ok(uri) = text.parse::<::http::Uri>() else {
+        return false;
+    };
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let host_ok = uri
+        .host()
+        .is_some_and(|host| !host.is_empty() && host != "[]");
+    // `http` takes `host:abc` with no port; the client would not.
+    let port_ok = uri.authority().is_none_or(|authority| {
+        let host_port = authority.as_str().rsplit('@').next().unwrap_or_default();
+        let after_host = host_port
+            .rsplit_once(']')
+            .map_or(host_port, |(_, rest)| rest);
+        after_host
+            .split_once(':')
+            .is_none_or(|(_, port)| port.is_empty() || port.parse::<u16>().is_ok())
+    });
+    scheme_ok && host_ok && port_ok
+}
+
 /// `url` as shown to people: the userinfo and every query value replaced by `***`, since
 /// `http://user:pass@host/?api_key=…` puts credentials there. The scheme, host, port and path
 /// stay, so the message still says where.

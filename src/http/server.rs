@@ -8,7 +8,7 @@
 //! The accept loop bounds connections, each connection's header read, and shutdown: a client
 //! that sends half a request head, or holds an idle keep-alive open, cannot keep the server
 //! from stopping within the grace period. The server prints nothing: it reports each request
-//! as an [`Event`] to the caller, which renders it.
+//! as a [`RequestEvent`] to the caller, which renders it.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -713,10 +713,7 @@ async fn jwks(State(app): State<App>) -> Response {
         .keys
         .keys()
         .iter()
-        .map(|k| {
-            serde_json::to_value(k.public_key().to_jwk(k.kid().map(str::to_owned)))
-                .unwrap_or_default()
-        })
+        .map(|k| k.public_key().to_jwk(k.kid().map(str::to_owned)))
         .collect();
     json(200, &json!({ "keys": keys }))
 }

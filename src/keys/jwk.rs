@@ -14,12 +14,18 @@ use super::{KeyError, KeyWarning, PublicKey, VerifyingKey};
 /// The only JWK `alg` a Layer verification key may declare.
 pub(super) const RS256: &str = "RS256";
 
-/// A public key as a JWK (`kty`, `n`, `e`, `kid`, `alg`, `use`).
-pub type Jwk = jsonwebtoken::jwk::Jwk;
+/// jsonwebtoken's JWK type, kept inside: the public API speaks JSON.
+type Jwk = jsonwebtoken::jwk::Jwk;
 
 impl PublicKey {
-    /// This key as an RS256 signing JWK; `kid` defaults to the RFC 7638 thumbprint.
-    pub fn to_jwk(&self, kid: Option<String>) -> Jwk {
+    /// This key as an RS256 signing JWK (`kty`, `n`, `e`, `kid`, `alg`, `use`), a JSON
+    /// object; `kid` defaults to the RFC 7638 thumbprint.
+    pub fn to_jwk(&self, kid: Option<String>) -> serde_json::Value {
+        // A JWK of strings always serialises.
+        serde_json::to_value(self.jwk(kid)).unwrap_or_default()
+    }
+
+    fn jwk(&self, kid: Option<String>) -> Jwk {
         let mut jwk = Jwk {
             common: CommonParameters {
                 public_key_use: Some(PublicKeyUse::Signature),
@@ -182,7 +188,7 @@ mod tests {
             public.thumbprint(),
             "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
         );
-        let jwk = public.to_jwk(None);
+        let jwk = public.jwk(None);
         assert_eq!(
             jwk.thumbprint(ThumbprintHash::SHA256).unwrap(),
             public.thumbprint()
@@ -191,7 +197,7 @@ mod tests {
 
     fn jwk(kid: &str) -> Value {
         let public = PublicKey::from_components(&[0xC5u8; 256], &[1, 0, 1]).unwrap();
-        serde_json::to_value(public.to_jwk(Some(kid.into()))).unwrap()
+        public.to_jwk(Some(kid.into()))
     }
 
     fn set(members: Vec<Value>) -> Vec<u8> {

@@ -1,6 +1,8 @@
 //! RSA keys in every form Layer users hold them: private keys (PKCS#1 and PKCS#8, PEM or
-//! DER) for signing, public keys (SPKI or PKCS#1 PEM, JWK, JWKS, or the public half of a
-//! private key) for verification, and key generation.
+//! DER, PKCS#8 encrypted under a passphrase, private JWK) for signing, public keys (SPKI or
+//! PKCS#1, PEM or DER, JWK, JWKS, or the public half of a private key) for verification, key
+//! generation, every one of those forms written back, and the RFC 7515 A.2 known-answer test
+//! ([`known_answer`]).
 //!
 //! Private-key work (generation, signing) runs on `aws-lc-rs` with the key parsed once.
 //! Legacy keys under 2048 bits, which aws-lc refuses to sign with, go through the `rsa`
@@ -16,7 +18,6 @@ mod public;
 mod signing;
 mod verifying;
 
-pub use jwk::Jwk;
 pub use private::{MAX_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS};
 pub use public::PublicKey;
 pub use signing::SigningKey;
@@ -246,8 +247,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("without p, q, dp, dq, qi"), "{error}");
-        let public = key.public_key().to_jwk(None);
-        let text = serde_json::to_string(&public).unwrap();
+        let text = key.public_key().to_jwk(None).to_string();
         assert!(matches!(
             SigningKey::from_bytes(text.as_bytes(), WeakKeys::Refuse),
             Err(KeyError::PublicNotPrivate)

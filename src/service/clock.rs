@@ -41,7 +41,7 @@ impl Clock {
     }
 
     /// Moves it forward by `by` (a negative span is ignored: time never runs back), at most
-    /// to [`MAX_OFFSET`] in all.
+    /// to 100 years in all.
     pub fn advance(&self, by: TimeDelta) {
         let ms = by.num_milliseconds().max(0);
         let max = MAX_OFFSET.num_milliseconds();
@@ -57,7 +57,7 @@ impl Clock {
         TimeDelta::milliseconds(self.offset.load(Ordering::Relaxed))
     }
 
-    /// Sets the offset (restoring a saved state), within 0 and [`MAX_OFFSET`].
+    /// Sets the offset (restoring a saved state), within 0 and 100 years.
     pub fn set_offset(&self, offset: TimeDelta) {
         let ms = offset
             .num_milliseconds()

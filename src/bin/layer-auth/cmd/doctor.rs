@@ -70,64 +70,11 @@ const ALL: [Snippet; 4] = [
 ];
 
 pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    let ok = |text: &str| term::say(&format!("{} {text}", paint.good("✓")));
-    match known_answer::rfc7515_a2() {
-        Ok(done) => done.iter().for_each(|line| ok(line)),
-        Err(problem) => {
-            term::say(&paint.bad(&format!("✗ {problem}")));
-            return Ok(Outcome::Invalid);
-        }
+    if !known_answer_holds(paint) {
+        return Ok(Outcome::Invalid);
     }
-    let (key, which) = if args.key.is_configured() {
-        let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
-        term::warnings(paint, &loaded.warnings);
-        (loaded.value, "your key")
-    } else {
-        (SigningKey::generate(2048)?, "an ephemeral 2048-bit key")
-    };
-    let now = args.clock.now().timestamp();
-    let request = TokenRequest {
-        key_id: args
-            .ids
-            .key_id()
-            .unwrap_or_else(|| "layer:///keys/00000000-0000-4000-8000-000000000000".into()),
-        typ: Typ::Jws,
-        provider_id: args
-            .ids
-            .provider_id()
-            .unwrap_or_else(|| "layer:///providers/00000000-0000-4000-8000-000000000000".into()),
-        user: "doctor".into(),
-        nonce: "layer-auth-doctor".into(),
-        issued_at: now,
-        expires_at: now + 600,
-        extra: Map::new(),
-    };
-    let token = token::sign(&request, &key)?;
-    let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
-    let policy = Policy {
-        expect: Expect {
-            nonce: Some(request.nonce.clone()),
-            user: Some(request.user.clone()),
-            provider_id: Some(request.provider_id.clone()),
-            key_id: Some(request.key_id.clone()),
-        },
-        strict: true,
-        ..Policy::new(args.clock.now(), &keys)
-    };
-    let report = checks::validate(&token, &policy);
-    if !report.valid {
-        let failed: Vec<&str> = report.failures().map(|c| c.id.as_str()).collect();
-        bail!(
-            "a token signed with {which} does not validate here ({}): run `layer-auth validate` \
-             on it for the details",
-            failed.join(", ")
-        );
-    }
-    ok(&format!(
-        "a token signed with {which} (thumbprint {}) passes all {} checks here, strict",
-        key.public_key().thumbprint(),
-        report.checks.len()
-    ));
+    let (key, which) = signer(args, paint)?;
+    let token = signed_and_checked(args, &key, which, paint)?;
     let public = key.public_key().to_spki_pem()?;
     let mut out = term::stdout();
     for snippet in ALL
@@ -142,6 +89,97 @@ pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
          expires in 10 minutes)",
     );
     Ok(Outcome::Done)
+}
+
+fn ok(paint: Paint, text: &str) {
+    term::say(&format!("{} {text}", paint.good("✓")));
+}
+
+/// The RFC 7515 A.2 known-answer test, each step shown; false when one fails.
+fn known_answer_holds(paint: Paint) -> bool {
+    match known_answer::rfc7515_a2() {
+        Ok(done) => {
+            done.iter().for_each(|line| ok(paint, line));
+            true
+        }
+        Err(problem) => {
+            term::say(&paint.bad(&format!("✗ {problem}")));
+            false
+        }
+    }
+}
+
+/// The configured key, or an ephemeral one, and how to name it.
+fn signer(args: &DoctorArgs, paint: Paint) -> anyhow::Result<(SigningKey, &'static str)> {
+    if !args.key.is_configured() {
+        return Ok((SigningKey::generate(2048)?, "an ephemeral 2048-bit key"));
+    }
+    let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
+    term::warnings(paint, &loaded.warnings);
+    Ok((loaded.value, "your key"))
+}
+
+/// A token signed with `key` for the made-up user and nonce (with the configured ids, if
+/// any), and validated here against all of them.
+fn signed_and_checked(
+    args: &DoctorArgs,
+    key: &SigningKey,
+    which: &str,
+    paint: Paint,
+) -> anyhow::Result<String> {
+    let made_up = |kind: &str| format!("layer:///{kind}/00000000-0000-4000-8000-000000000000");
+    let now = args.clock.now();
+    let request = TokenRequest {
+        key_id: args.ids.key_id().unwrap_or_else(|| made_up("keys")),
+        typ: Typ::Jws,
+        provider_id: args
+            .ids
+            .provider_id()
+            .unwrap_or_else(|| made_up("providers")),
+        user: "doctor".into(),
+        nonce: "layer-auth-doctor".into(),
+        issued_at: now.timestamp(),
+        expires_at: now.timestamp() + 600,
+        extra: Map::new(),
+    };
+    let token = token::sign(&request, key)?;
+    let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
+    let expect = Expect {
+        nonce: Some(request.nonce),
+        user: Some(request.user),
+        provider_id: Some(request.provider_id),
+        key_id: Some(request.key_id),
+    };
+    let report = checks::validate(
+        &token,
+        &Policy {
+            expect,
+            ..Policy::new(now, &keys)
+        },
+    );
+    let failed: Vec<&str> = report.failures().map(|c| c.id.as_str()).collect();
+    if !report.valid || !failed.is_empty() {
+        bail!(
+            "a token signed with {which} does not validate here ({}): run `layer-auth validate` \
+             on it for the details",
+            failed.join(", ")
+        );
+    }
+    let warned = report.warnings().count();
+    let note = match warned {
+        0 => String::new(),
+        n => format!(", with {n} warning(s): `layer-auth validate` names them"),
+    };
+    ok(
+        paint,
+        &format!(
+            "a token signed with {which} (thumbprint {}) passes every one of the {} checks \
+             here{note}",
+            key.public_key().thumbprint(),
+            report.checks.len()
+        ),
+    );
+    Ok(token)
 }
 
 /// One standalone shell snippet that verifies `token` under `public` (SPKI PEM) and exits

@@ -4,10 +4,10 @@ use std::io::{IsTerminal as _, Read as _, Write as _};
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Status};
+use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Report, Status};
 use layer_auth::keys::KeySet;
 use layer_auth::output::{Paint, escape, render_decoded};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::Outcome;
 use crate::args::{ClockArgs, ZoneArgs};
@@ -56,21 +56,13 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let now = args.clock.now();
     let no_keys = KeySet::default();
     let report = checks::validate(&token, &Policy::new(now, &no_keys));
-    let problems: Vec<String> = STRUCTURE
-        .iter()
-        .filter_map(|id| report.check(*id))
-        .filter(|check| check.status == Status::Fail)
-        .map(|check| format!("{}: {}", check.id.as_str(), check.message))
-        .collect();
-    let (Some(header), Some(claims), true) = (&report.header, &report.claims, problems.is_empty())
-    else {
-        let reason = if problems.is_empty() {
-            "it does not decode".to_owned()
-        } else {
-            problems.join("; ")
-        };
-        term::say(&paint.bad(&format!("✗ not a decodable JWS/JWT: {}", escape(&reason))));
-        return Ok(Outcome::Invalid);
+    let (header, claims) = match decoded(&report) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            let reason = escape(&reason).into_owned();
+            term::say(&paint.bad(&format!("✗ not a decodable JWS/JWT: {reason}")));
+            return Ok(Outcome::Invalid);
+        }
     };
     let signature_bytes = layer_auth::token::decode(token.trim())
         .ok()
@@ -84,8 +76,7 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
             "verified": false,
         });
         let mut out = term::stdout();
-        serde_json::to_writer(&mut out, &shown)?;
-        writeln!(out)?;
+        writeln!(out, "{shown}")?;
         out.flush()?;
         return Ok(Outcome::Done);
     }
@@ -97,6 +88,24 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
     render_decoded(header, claims, signature_bytes, &times, paint, &mut text)?;
     std::io::stderr().lock().write_all(&text)?;
     Ok(Outcome::Done)
+}
+
+/// A decoded JSON object: a header or the claims.
+type Part = Map<String, Value>;
+
+/// The header and claims when the token decodes, else why not in `validate`'s words.
+fn decoded(report: &Report) -> Result<(&Part, &Part), String> {
+    let problems: Vec<String> = STRUCTURE
+        .iter()
+        .filter_map(|id| report.check(*id))
+        .filter(|check| check.status == Status::Fail)
+        .map(|check| format!("{}: {}", check.id.as_str(), check.message))
+        .collect();
+    match (&report.header, &report.claims) {
+        (Some(header), Some(claims)) if problems.is_empty() => Ok((header, claims)),
+        _ if problems.is_empty() => Err("it does not decode".to_owned()),
+        _ => Err(problems.join("; ")),
+    }
 }
 
 /// The token from the argument, or from stdin for `-` or a pipe (bounded: a token is a few

@@ -117,21 +117,7 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
         None => key.to_pkcs8_pem()?,
     };
     keyfile::write_private(&args.out, private.as_bytes(), args.force)?;
-    let public_went = match &args.public_out {
-        Some(path) => {
-            keyfile::write_public(path, printed.as_bytes(), args.force)?;
-            format!("written to {}", escape(&path.to_string_lossy()))
-        }
-        None if args.print_env => "not printed (stdout carries the environment): \
-                                   `layer-auth keys public KEY` prints it"
-            .to_owned(),
-        None => {
-            let mut out = term::stdout();
-            out.write_all(printed.as_bytes())?;
-            out.flush()?;
-            where_stdout_went()
-        }
-    };
+    let public_went = give_public(args, &printed)?;
     if args.print_env {
         print_env(args, &private)?;
     }
@@ -151,6 +137,26 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
         public.thumbprint(),
     ));
     Ok(Outcome::Done)
+}
+
+/// The public key to `--public-out` or stdout (not with `--print-env`, whose lines stdout
+/// carries); says where it went.
+fn give_public(args: &KeygenArgs, printed: &str) -> anyhow::Result<String> {
+    if let Some(path) = &args.public_out {
+        keyfile::write_public(path, printed.as_bytes(), args.force)?;
+        return Ok(format!("written to {}", escape(&path.to_string_lossy())));
+    }
+    if args.print_env {
+        return Ok(
+            "not printed (stdout carries the environment): `layer-auth keys public \
+                   KEY` prints it"
+                .to_owned(),
+        );
+    }
+    let mut out = term::stdout();
+    out.write_all(printed.as_bytes())?;
+    out.flush()?;
+    Ok(where_stdout_went())
 }
 
 /// Everything that can be refused before a key is generated.

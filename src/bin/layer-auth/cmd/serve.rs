@@ -128,7 +128,7 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
-    let setup = setup(args, paint)?;
+    let mut setup = setup(args, paint)?;
     if let Some(path) = &args.state {
         restore(&setup.service, path)?;
     }
@@ -136,23 +136,7 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let control_token = control_token(args, local, paint)?;
     print_url(&base)?;
     banner(args, &setup, &base, local, control_token.as_deref(), paint);
-    let app = App::new(
-        Arc::clone(&setup.service),
-        setup.backend,
-        vec![base.clone(), base.replace("127.0.0.1", "localhost")],
-        control_token,
-        on_event(args.log_format, paint),
-    );
-    let app = if args.no_dashboard {
-        app.without_dashboard()
-    } else {
-        app
-    };
-    let app = if local.ip().is_loopback() {
-        app.only_for_hosts(loopback_hosts(local))
-    } else {
-        app
-    };
+    let app = app(args, &mut setup, &base, local, control_token, paint);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -172,6 +156,35 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
         save(&setup.service, path)?;
     }
     Ok(status)
+}
+
+/// The HTTP application over the service: the URLs it answers as, its control token, its
+/// log, the dashboard unless `--no-dashboard`, and on loopback only loopback `Host`s.
+fn app(
+    args: &ServeArgs,
+    setup: &mut Setup,
+    base: &str,
+    local: SocketAddr,
+    control_token: Option<String>,
+    paint: Paint,
+) -> App {
+    let app = App::new(
+        Arc::clone(&setup.service),
+        setup.backend.take(),
+        vec![base.to_owned(), base.replace("127.0.0.1", "localhost")],
+        control_token,
+        on_event(args.log_format, paint),
+    );
+    let app = if args.no_dashboard {
+        app.without_dashboard()
+    } else {
+        app
+    };
+    if local.ip().is_loopback() {
+        app.only_for_hosts(loopback_hosts(local))
+    } else {
+        app
+    }
 }
 
 /// `--listen`: an address, or a name to resolve (`localhost:7777`).

@@ -12,7 +12,7 @@ use anyhow::bail;
 use chrono::TimeDelta;
 use clap::Args;
 use layer_auth::flow::{self, FlowPolicy, VirtualClock};
-use layer_auth::http::redact_url;
+use layer_auth::http::{is_http_url, redact_url};
 use layer_auth::output::{Paint, escape};
 
 use self::shown::Shown;
@@ -201,6 +201,13 @@ fn check(args: &FlowArgs) -> anyhow::Result<()> {
         ),
         None => {}
     }
+    if let Some(url) = args.layer_url.as_deref().filter(|url| !is_http_url(url)) {
+        bail!(
+            "--layer-url `{}` is not an http:// or https:// URL with a host (e.g. \
+             http://127.0.0.1:7777, where `layer-auth serve` listens)",
+            redact_url(url)
+        );
+    }
     for header in &args.headers {
         parse_header(header)?;
     }
@@ -210,22 +217,14 @@ fn check(args: &FlowArgs) -> anyhow::Result<()> {
 /// `--backend`: an http:// or https:// URL with a host. Checked here rather than by clap,
 /// whose message would quote the URL with any credentials in it.
 fn check_url(text: &str) -> anyhow::Result<()> {
-    let rest = text
-        .strip_prefix("http://")
-        .or_else(|| text.strip_prefix("https://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with('/')
-                && !text.contains(char::is_whitespace) =>
-        {
-            Ok(())
-        }
-        _ => bail!(
-            "--backend `{}` is not an http:// or https:// URL (e.g. http://127.0.0.1:3000/authenticate)",
-            redact_url(text)
-        ),
+    if is_http_url(text) {
+        return Ok(());
     }
+    bail!(
+        "--backend `{}` is not an http:// or https:// URL with a host (e.g. \
+         http://127.0.0.1:3000/authenticate)",
+        redact_url(text)
+    )
 }
 
 /// `NAME: VALUE`; the value is never shown (it is often a credential).

@@ -90,23 +90,8 @@ impl World {
         url: &str,
         clock: &VirtualClock,
     ) -> anyhow::Result<Self> {
-        let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
-        let token = std::env::var("LAYER_AUTH_CONTROL_TOKEN")
-            .ok()
-            .filter(|t| !t.is_empty());
-        let mut client = LayerClient::new(url, timeout, clock.clone(), token);
+        let (mut client, health) = connect(args, url, clock)?;
         let shown = client.shown().to_owned();
-        let health = client
-            .health()
-            .with_context(|| format!("asking the service at {shown} what it is"))?;
-        let app_id = args
-            .app_id
-            .clone()
-            .filter(|a| !a.is_empty())
-            .or_else(|| health.as_ref().map(|h| h.app_id.clone()))
-            .filter(|a| !a.is_empty())
-            .with_context(|| format!("the service at {shown} does not say its app id: pass --app-id (or set LAYER_APP_ID)"))?;
-        client.set_app_id(app_id);
         let key = if args.backend.is_none() || args.public_key.is_empty() {
             args.key
                 .is_configured()
@@ -124,15 +109,7 @@ impl World {
             Some(keys) => keys,
             None => served_keys(&mut client, health.as_ref(), &shown)?,
         };
-        let backend = match (&args.backend, &key, &health) {
-            (Some(url), _, _) => Some(url.clone()),
-            (None, Some(_), _) => None,
-            (None, None, Some(h)) if h.sample_backend => Some(format!("{url}/authenticate")),
-            (None, None, _) => bail!(
-                "the service at {shown} has no sample backend: pass --backend URL (your token \
-                 endpoint) or --key (to sign here)"
-            ),
-        };
+        let backend = remote_backend(args, key.is_some(), health.as_ref(), url, &shown)?;
         if backend.is_none() && (key_id.is_none() || provider_id.is_none()) {
             bail!(
                 "signing here with your key needs the ids it is registered under: pass --provider-id and --key-id"
@@ -310,4 +287,53 @@ fn trusted_keys(
         None => return Ok(None),
     };
     Ok(Some(KeySet::new(keys)))
+}
+
+/// A client for the service at `url`, with the app id it is to present (`--app-id`, else
+/// the one the service's health says), and what the service says of itself.
+fn connect(
+    args: &FlowArgs,
+    url: &str,
+    clock: &VirtualClock,
+) -> anyhow::Result<(LayerClient, Option<Health>)> {
+    let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
+    let token = std::env::var("LAYER_AUTH_CONTROL_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    let mut client = LayerClient::new(url, timeout, clock.clone(), token);
+    let shown = client.shown().to_owned();
+    let health = client
+        .health()
+        .with_context(|| format!("asking the service at {shown} what it is"))?;
+    let app_id = args
+        .app_id
+        .clone()
+        .filter(|a| !a.is_empty())
+        .or_else(|| health.as_ref().map(|h| h.app_id.clone()))
+        .filter(|a| !a.is_empty())
+        .with_context(|| {
+            format!("the service at {shown} does not say its app id: pass --app-id (or set LAYER_APP_ID)")
+        })?;
+    client.set_app_id(app_id);
+    Ok((client, health))
+}
+
+/// Where tokens come from against a remote service: `--backend`, none when signing here
+/// with `--key`, else the service's own sample backend.
+fn remote_backend(
+    args: &FlowArgs,
+    signing_here: bool,
+    health: Option<&Health>,
+    url: &str,
+    shown: &str,
+) -> anyhow::Result<Option<String>> {
+    match (&args.backend, signing_here, health) {
+        (Some(url), _, _) => Ok(Some(url.clone())),
+        (None, true, _) => Ok(None),
+        (None, false, Some(h)) if h.sample_backend => Ok(Some(format!("{url}/authenticate"))),
+        (None, false, _) => bail!(
+            "the service at {shown} has no sample backend: pass --backend URL (your token \
+             endpoint) or --key (to sign here)"
+        ),
+    }
 }

@@ -931,6 +931,29 @@ fn flow_backend_credentials_in_the_url_are_redacted_in_every_line_and_in_json() 
 }
 
 #[test]
+fn flow_refuses_urls_the_client_could_not_use_before_any_step() {
+    for (flag, url) in [
+        ("--backend", "http://:::"),
+        ("--backend", "http://host:abc/authenticate"),
+        ("--backend", "http:///authenticate"),
+        ("--layer-url", "http://:80"),
+        ("--layer-url", "localhost:7777"),
+    ] {
+        let mut args = vec!["flow", "--user", "a", flag, url];
+        if flag == "--backend" {
+            args.extend(["--public-key", "k"]);
+        }
+        let r = la(&args);
+        assert_eq!(r.code, 2, "{flag} {url}: {r:?}");
+        assert!(
+            r.stderr
+                .contains("is not an http:// or https:// URL with a host"),
+            "{flag} {url}: {r:?}"
+        );
+    }
+}
+
+#[test]
 fn flow_backend_answer_with_terminal_escapes_is_shown_escaped() {
     let server = backend(|_| {
         (

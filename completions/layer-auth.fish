@@ -52,7 +52,7 @@ always\t''
 never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l force -d 'Replace --out (and --public-out) if it exists (the old key is gone for good)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l print-env -d 'Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id) on stdout, for `eval`; the public key then goes only to --public-out'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l github -d 'With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout (refused on a terminal)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l github -d 'With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout, for the runner to hide it in later logs (only in a GitHub Actions step, and never to a terminal or a file)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l encrypt -d 'Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -s V -l version -d 'Print version'

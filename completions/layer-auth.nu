@@ -28,7 +28,7 @@ module completions {
     --key-id: string          # The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK's kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint
     --public-out: path        # Write the public key to this file instead of stdout
     --print-env               # Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id) on stdout, for `eval`; the public key then goes only to --public-out
-    --github                  # With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout (refused on a terminal)
+    --github                  # With --print-env: append the variables to the file $GITHUB_ENV names, and print ::add-mask:: lines for the key on stdout, for the runner to hide it in later logs (only in a GitHub Actions step, and never to a terminal or a file)
     --encrypt                 # Encrypt the private key (PKCS#8, PBKDF2-HMAC-SHA256 and AES-256-CBC) under the passphrase in LAYER_PRIVATE_KEY_PASSPHRASE or --passphrase-file
     --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --color: string@"nu-complete layer-auth keygen color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it

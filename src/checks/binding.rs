@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{Check, CheckId, Context, NOT_DECODED};
 use crate::ids::{KEY_ID_PREFIX, PROVIDER_ID_PREFIX, same};
-use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey};
+use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey, quoted_capped};
 use crate::token::ALG;
 
 /// What a binding check compares: the member, what the expected value is called, and the
@@ -41,18 +41,22 @@ fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check
     };
     match found {
         None => Check::skip(id, format!("not checked: no usable {name} (see above)")),
-        Some(found) if matches(found) => {
-            Check::pass(id, format!("{name} is {}", Value::from(found)))
-        }
+        Some(found) if matches(found) => Check::pass(id, format!("{name} is {}", shown(found))),
         Some(found) => Check::fail(
             id,
             format!(
                 "{name} is {} but the {expected} is {}: {fix}",
-                Value::from(found),
-                Value::from(wanted)
+                shown(found),
+                shown(wanted)
             ),
         ),
     }
+}
+
+/// A value from the token or the command line, JSON-quoted and cut to 80 characters: a
+/// message never repeats more of it (whatever was pasted there).
+fn shown(value: &str) -> String {
+    quoted_capped(value, 80)
 }
 
 /// `nce` is the nonce the service issued.
@@ -181,11 +185,17 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
             let kid = cx
                 .header()
                 .and_then(|h| h.get("kid"))
-                .map_or("(none)".to_owned(), Value::to_string);
-            let known: Vec<String> = known.iter().map(|k| Value::from(*k).to_string()).collect();
-            let held = match known.len() {
+                .map_or("(none)".to_owned(), |kid| match kid {
+                    Value::String(text) => shown(text),
+                    other => other.to_string().chars().take(80).collect(),
+                });
+            let mut held: Vec<String> = known.iter().take(10).map(|k| shown(k)).collect();
+            if known.len() > 10 {
+                held.push(format!("{} more", known.len() - 10));
+            }
+            let held = match held.len() {
                 0 => "no key with a kid".to_owned(),
-                _ => known.join(", "),
+                _ => held.join(", "),
             };
             Check::fail(
                 id,
@@ -284,7 +294,7 @@ fn wrong_key(
         .iter()
         .filter(|key| !tried.iter().any(|t| std::ptr::eq(*t, *key)))
         .collect();
-    let kid = kid(cx).map_or_else(|| "no key".to_owned(), |k| Value::from(k).to_string());
+    let kid = kid(cx).map(shown);
     if let Some(signer) = others
         .iter()
         .take(MAX_OTHER_KEYS)
@@ -294,16 +304,24 @@ fn wrong_key(
             Some(_) => format!("{} (thumbprint {})", signer.describe(), signer.thumbprint()),
             None => signer.describe(),
         };
-        let fix = match signer.kid() {
-            Some(theirs) => format!(
+        let fix = match (signer.kid(), &kid) {
+            (Some(theirs), Some(kid)) => format!(
                 "sign with kid {} in the header, or register this key under {kid}",
-                Value::from(theirs)
+                shown(theirs)
             ),
-            None => format!("register this key under {kid}, or sign with the key that is"),
+            (Some(theirs), None) => format!("sign with kid {} in the header", shown(theirs)),
+            (None, Some(kid)) => {
+                format!("register this key under {kid}, or sign with the key that is")
+            }
+            (None, None) => "give the key a kid and put it in the header".to_owned(),
         };
+        let names = kid.as_ref().map_or_else(
+            || "the header names no kid".to_owned(),
+            |kid| format!("kid names {kid}"),
+        );
         return Check::fail(
             id,
-            format!("the signature verifies with {named}, but kid names {kid}: {fix}"),
+            format!("the signature verifies with {named}, but {names}: {fix}"),
         );
     }
     let unchecked = others.len().saturating_sub(MAX_OTHER_KEYS);
@@ -312,14 +330,17 @@ fn wrong_key(
         n => format!(" ({n} more keys in the set were not tried)"),
     };
     if tried.is_empty() {
-        let all = match others.len() {
+        let all = match others.len().min(MAX_OTHER_KEYS) {
             1 => "the one key given does not verify it either".to_owned(),
+            n if unchecked > 0 => format!("none of the {n} keys tried verifies it either"),
             n => format!("none of the {n} keys given verifies it either"),
         };
-        return Check::fail(
-            id,
-            format!("not verified: no key carries this kid, and {all}{rest}"),
-        );
+        let missing = if kid.is_some() {
+            "no key carries this kid"
+        } else {
+            "the header names no kid"
+        };
+        return Check::fail(id, format!("not verified: {missing}, and {all}{rest}"));
     }
     Check::fail(
         id,

@@ -21,7 +21,7 @@ mod verifying;
 pub use private::{MAX_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS};
 pub use public::PublicKey;
 pub use signing::SigningKey;
-pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey};
+pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey, quoted_capped};
 
 pub use crate::ids::KEY_ID_PREFIX;
 /// Smallest key `sign` uses without `--allow-weak-key`, and the smallest we generate.

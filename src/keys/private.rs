@@ -18,11 +18,15 @@ use super::{KeyError, jwk::RS256};
 /// PBKDF2 iterations we write: OWASP's 2023 figure for PBKDF2-HMAC-SHA256 (openssl's
 /// default, 2048, is far below it). About 0.3 s to open the key on one core.
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
-/// The most PBKDF2 iterations a key file may ask for (about 3 s): a hostile file could
-/// otherwise ask for 4 billion and hold the process for hours.
-pub const MAX_PBKDF2_ITERATIONS: u32 = 6_000_000;
-/// The most memory an scrypt-encrypted key may ask for.
-const MAX_SCRYPT_BYTES: u64 = 256 * 1024 * 1024;
+/// The most PBKDF2 iterations a key file may ask for (about 1.5 s with SHA-512, the
+/// slowest hash it may name): a hostile file could otherwise ask for 4 billion and hold the
+/// process for hours, before any passphrase is checked.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 2_000_000;
+/// The most memory an scrypt-encrypted key may ask for (128 · r · N bytes).
+const MAX_SCRYPT_BYTES: u64 = 128 * 1024 * 1024;
+/// The most scrypt work (N · r · p) a key file may ask for: about 1.5 s; openssl's default
+/// (N 16384, r 8, p 1) is 32 times less.
+const MAX_SCRYPT_WORK: u64 = 1 << 22;
 
 /// PKCS#8 `PrivateKeyInfo` (rsaEncryption, NULL parameters) around PKCS#1 DER.
 pub(super) fn pkcs8_der(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
@@ -113,10 +117,10 @@ fn check_scheme(scheme: &EncryptionScheme<'_>) -> Result<(), KeyError> {
                 .cost_parameter
                 .saturating_mul(u64::from(kdf.block_size))
                 .saturating_mul(u64::from(kdf.parallelization));
-            if memory > MAX_SCRYPT_BYTES || work > 1 << 26 {
+            if memory > MAX_SCRYPT_BYTES || work > MAX_SCRYPT_WORK {
                 Err(KeyError::UnsupportedEncryption(format!(
-                    "its scrypt parameters (N={}, r={}, p={}) ask for more than the {} MiB and \
-                     the work we run",
+                    "its scrypt parameters (N={}, r={}, p={}) ask for more memory ({} MiB at \
+                     most) or work than a key read may take",
                     kdf.cost_parameter,
                     kdf.block_size,
                     kdf.parallelization,
@@ -148,7 +152,7 @@ pub(super) fn to_jwk(pkcs1: &[u8], kid: &str) -> Result<Zeroizing<String>, KeyEr
     ];
     // Written by hand into a buffer wiped on drop: a `serde_json::Value` cannot be wiped.
     let mut text = Zeroizing::new(String::with_capacity(4096));
-    let kid = Value::from(kid).to_string();
+    let kid = crate::output::inert_json(&Value::from(kid).to_string()).into_owned();
     text.push_str(&format!(
         "{{\n  \"kty\": \"RSA\",\n  \"kid\": {kid},\n  \"use\": \"sig\",\n  \"alg\": \"{RS256}\""
     ));
@@ -273,5 +277,13 @@ mod tests {
         let params = pbes2::Parameters::scrypt_aes256cbc(scrypt, &salt, &iv).unwrap();
         let error = check_scheme(&EncryptionScheme::Pbes2(params)).unwrap_err();
         assert!(error.to_string().contains("scrypt parameters"), "{error}");
+        // Within the memory bound, but 64 lanes of it: too much work.
+        let lanes = pkcs8::pkcs5::scrypt::Params::new(16, 8, 64, 32).unwrap();
+        let params = pbes2::Parameters::scrypt_aes256cbc(lanes, &salt, &iv).unwrap();
+        assert!(check_scheme(&EncryptionScheme::Pbes2(params)).is_err());
+        // openssl's default (N 16384, r 8, p 1) is read.
+        let openssl = pkcs8::pkcs5::scrypt::Params::new(14, 8, 1, 32).unwrap();
+        let params = pbes2::Parameters::scrypt_aes256cbc(openssl, &salt, &iv).unwrap();
+        assert!(check_scheme(&EncryptionScheme::Pbes2(params)).is_ok());
     }
 }

@@ -250,8 +250,13 @@ impl KeySet {
     }
 }
 
-/// `text` JSON-quoted and cut to `max` characters (a `kid` or label from a file).
-pub(crate) fn quoted_capped(text: &str, max: usize) -> String {
+/// `text` JSON-quoted and cut to `max` characters (a `kid` or label from a file, a value
+/// from a token): what messages show of a name that could be arbitrarily long.
+///
+/// ```
+/// assert_eq!(layer_auth::keys::quoted_capped("abcdef", 4), "\"abc…\"");
+/// ```
+pub fn quoted_capped(text: &str, max: usize) -> String {
     let cut: String = if text.chars().count() > max {
         text.chars()
             .take(max.saturating_sub(1))

@@ -2,7 +2,8 @@
 //! file, a backend, an HTTP client or the command line passes through [`escape`] before it
 //! is written for people, so no input can move the cursor, clear a line, reorder what is
 //! shown (bidi controls) or hide text (invisible format characters), and so no input can
-//! forge a verdict. JSON output is not escaped: it is data, and exact.
+//! forge a verdict. JSON output stays exact: [`inert_json`] writes the same characters as
+//! `\uXXXX` escapes, which every JSON parser reads back as the same value.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -59,6 +60,36 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     for c in text.chars() {
         if is_unsafe(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with every [`is_unsafe`] character other than a line end written as a `\uXXXX`
+/// escape (a surrogate pair past U+FFFF): the same JSON value for any parser, but inert on a
+/// terminal. serde_json escapes C0 controls inside strings itself; outside strings JSON has
+/// only ASCII, so what this escapes is always inside a string.
+///
+/// ```
+/// use layer_auth::output::inert_json;
+/// let json = serde_json::json!({ "kid": "a\u{202e}b\u{9b}c" }).to_string();
+/// assert_eq!(inert_json(&json), r#"{"kid":"a\u202eb\u009bc"}"#);
+/// let back: serde_json::Value = serde_json::from_str(&inert_json(&json)).unwrap();
+/// assert_eq!(back["kid"], "a\u{202e}b\u{9b}c");
+/// ```
+pub fn inert_json(json: &str) -> Cow<'_, str> {
+    if json.is_ascii() || !json.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c != '\n' && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }

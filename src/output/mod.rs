@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use colored::{ColoredString, Colorize as _};
 
 pub use ci::{JunitCase, github_annotations, write_junit};
-pub use escape::{escape, escape_capped, is_unsafe};
+pub use escape::{escape, escape_capped, inert_json, is_unsafe};
 pub use flow::{FlowReport, TimedStep, Unestablished, flow_verdict, micros, render_step};
 pub use report::{Detail, render_decoded, render_report, verdict};
 
@@ -68,6 +68,22 @@ impl Times {
             when.format("%Y-%m-%dT%H:%M:%SZ")
         ))
     }
+}
+
+/// `value` as one line of JSON, [`inert_json`]: what every command prints on stdout.
+///
+/// # Errors
+/// serde_json's, for a value that is not JSON (a map with non-string keys).
+pub fn json_line(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    Ok(inert_json(&serde_json::to_string(value)?).into_owned() + "\n")
+}
+
+/// As [`json_line`], indented over several lines (a JWK or JWKS for people to keep).
+///
+/// # Errors
+/// As [`json_line`].
+pub fn json_pretty(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    Ok(inert_json(&serde_json::to_string_pretty(value)?).into_owned() + "\n")
 }
 
 /// No hints: the library's messages alone.

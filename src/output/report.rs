@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use super::{Hints, Paint, Times, escape};
+use super::{Hints, Paint, Times, escape, escape_capped};
 use crate::checks::{Check, CheckId, Report, Status};
 
 /// How much of a report to write.
@@ -127,6 +127,11 @@ fn message(check: &Check, paint: Paint, hints: &dyn Hints) -> String {
     }
 }
 
+/// The widest the name column is padded to.
+const NAME_COLUMN: usize = 24;
+/// The most of a member name shown (`…` marks the cut; `--json` has it whole).
+const MAX_NAME: usize = 64;
+
 fn section(
     out: &mut dyn Write,
     paint: Paint,
@@ -138,14 +143,18 @@ fn section(
     let Some(members) = members else {
         return writeln!(out, "  {}", paint.dim("(could not be decoded)"));
     };
-    let width = members
-        .keys()
-        .map(|k| escape(k).chars().count())
+    // Names are cut and the column is kept narrow, so the report stays about the size of
+    // the token: one long name must not pad every other line to its length.
+    let names: Vec<String> = members.keys().map(|k| escape_capped(k, MAX_NAME)).collect();
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
         .max()
-        .unwrap_or(0);
-    for (name, value) in members {
+        .unwrap_or(0)
+        .min(NAME_COLUMN);
+    for ((name, value), shown_name) in members.iter().zip(&names) {
         let shown = value.to_string();
-        let mut line = format!("  {:<width$}  {}", escape(name), escape(&shown));
+        let mut line = format!("  {shown_name:<width$}  {}", escape(&shown));
         if matches!(name.as_str(), "iat" | "exp" | "nbf")
             && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {
@@ -263,6 +272,28 @@ mod tests {
     fn render(report: &Report) -> String {
         let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
         render_with(report, &Times::utc(now), Detail::Full)
+    }
+
+    #[test]
+    fn one_long_member_name_does_not_pad_every_line_to_its_length() {
+        let mut header = serde_json::Map::new();
+        header.insert("n".repeat(20_000), 1.into());
+        for i in 0..2_000 {
+            header.insert(format!("m{i}"), 1.into());
+        }
+        let header = serde_json::Value::Object(header).to_string();
+        let token = crate::checks::tests::raw_token(&header, "{}");
+        let text = render(&report(&token));
+        assert!(
+            text.len() < 4 * token.len(),
+            "{} bytes shown for a {}-byte token",
+            text.len(),
+            token.len()
+        );
+        assert!(
+            text.contains(&format!("  {}…  1\n", "n".repeat(63))),
+            "the long name is cut"
+        );
     }
 
     #[test]

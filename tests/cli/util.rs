@@ -21,6 +21,7 @@ pub fn layer_auth() -> Command {
         "LAYER_PRIVATE_KEY_PASSPHRASE",
         "TZ",
         "GITHUB_ENV",
+        "GITHUB_ACTIONS",
         "NO_COLOR",
         "CLICOLOR_FORCE",
         "LAYER_AUTH_DEBUG_PANIC",

@@ -151,25 +151,24 @@ impl ZoneArgs {
     /// How dates are shown, against `now`: with the local zone when `TZ` names one (and it
     /// is not UTC) and `--utc` is not given.
     pub fn times(&self, now: DateTime<Utc>) -> layer_auth::output::Times {
-        let local = (!self.utc && !is_utc(&zone()) && unknown_zone().is_none())
+        let local = (!self.utc && zone_file(&zone()).is_some())
             .then_some(local_time as fn(DateTime<Utc>) -> String);
         layer_auth::output::Times { now, local }
     }
 
-    /// What to tell about `TZ` when it names no zone the system knows (the C library then
-    /// uses UTC, which a "local" label would misstate).
+    /// What to tell about a `TZ` that is set but not read here (the C library and chrono
+    /// would fall back to UTC while a "local" label said otherwise).
     pub fn warning(&self) -> Option<String> {
-        if self.utc {
+        let zone = zone();
+        if self.utc || is_utc(&zone) || zone_file(&zone).is_some() {
             return None;
         }
-        unknown_zone().map(|zone| {
-            format!(
-                "TZ={} names no time zone this system has (no file under {}); dates are shown in \
-                 UTC only",
-                layer_auth::output::escape_capped(&zone, 60),
-                zone_dir().display()
-            )
-        })
+        Some(format!(
+            "TZ={} is not a time zone read here: name one under {} (e.g. Europe/Paris); dates \
+             are shown in UTC only",
+            crate::term::hide_key_material(&layer_auth::output::escape_capped(&zone, 40)),
+            zone_dir().display()
+        ))
     }
 }
 
@@ -196,16 +195,29 @@ fn zone_dir() -> PathBuf {
     std::env::var_os("TZDIR").map_or_else(|| PathBuf::from("/usr/share/zoneinfo"), PathBuf::from)
 }
 
-/// `TZ` when it names a zone file (`Europe/Paris`, `:Europe/Paris`) that is not there; a
-/// POSIX rule such as `CET-1CEST` names no file and is left to the C library.
-fn unknown_zone() -> Option<String> {
-    let zone = zone();
-    let name = zone.strip_prefix(':').unwrap_or(&zone);
-    let named = name.contains('/') || name.chars().all(|c| c.is_ascii_alphabetic());
-    if is_utc(&zone) || !named || name.starts_with('/') || !zone_dir().is_dir() {
+/// The zone file `TZ` names, when it is one chrono can read safely: a name under the zone
+/// directory (`Europe/Paris`, `:Europe/Paris`) or an absolute path, that is a regular file
+/// of at most 256 KiB starting with `TZif`. Anything else (a POSIX rule such as
+/// `CET-1CEST`, which chrono misreads as UTC; a device; a FIFO; a huge file) is not used.
+fn zone_file(zone: &str) -> Option<PathBuf> {
+    let name = zone.strip_prefix(':').unwrap_or(zone);
+    if is_utc(zone) || name.is_empty() {
         return None;
     }
-    (!zone_dir().join(name).is_file()).then(|| zone.clone())
+    let path = if name.starts_with('/') {
+        PathBuf::from(name)
+    } else if name.split('/').any(|part| part == ".." || part.is_empty()) {
+        return None;
+    } else {
+        zone_dir().join(name)
+    };
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 256 * 1024 {
+        return None;
+    }
+    let mut magic = [0u8; 4];
+    std::io::Read::read_exact(&mut std::fs::File::open(&path).ok()?, &mut magic).ok()?;
+    (&magic == b"TZif").then_some(path)
 }
 
 /// An instant in the local zone (chrono reads `TZ`), with its offset.

@@ -3,7 +3,7 @@
 //! with mode 0600.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use layer_auth::output::escape;
@@ -41,48 +41,95 @@ pub fn check_out(out: &Path, force: bool, flag: &str) -> anyhow::Result<()> {
 /// then renamed into place (refusing to replace unless `force`), so a reader never sees a
 /// partial key and a failed write leaves nothing behind.
 pub fn write_private(path: &Path, pem: &[u8], force: bool) -> anyhow::Result<()> {
-    write_atomically(path, pem, force, 0o600)
+    Staged::private(path, pem, force)?.persist()
 }
 
 /// Writes a public file (a public key) the same way, readable by all (0644).
 pub fn write_public(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
-    write_atomically(path, bytes, force, 0o644)
+    Staged::public(path, bytes, force)?.persist()
 }
 
-fn write_atomically(path: &Path, pem: &[u8], force: bool, mode: u32) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".layer-auth-key-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(mode));
+/// A file written in full to a temporary file beside its place, waiting to be renamed
+/// there: a command that writes two files stages both before it puts either in place, so a
+/// full disk or an unwritable directory leaves neither.
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    path: PathBuf,
+    force: bool,
+}
+
+impl Staged {
+    /// A private key's file (mode 0600).
+    pub fn private(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<Self> {
+        Self::new(path, bytes, force, 0o600)
     }
-    #[cfg(not(unix))]
-    let _ = mode;
-    // tempfile's own message names its random file; say it in our words.
-    let mut file = builder.tempfile_in(dir).map_err(|e| {
-        let dir = escape(&dir.to_string_lossy()).into_owned();
-        anyhow::anyhow!("cannot create a file in {dir}: {}", e.kind())
-    })?;
-    file.write_all(pem)
-        .and_then(|()| file.as_file().sync_all())
-        .with_context(|| format!("writing {}", escape(&path.to_string_lossy())))?;
-    let persisted = if force {
-        file.persist(path)
-    } else {
-        file.persist_noclobber(path)
+
+    /// A public file (mode 0644).
+    pub fn public(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<Self> {
+        Self::new(path, bytes, force, 0o644)
+    }
+
+    fn new(path: &Path, bytes: &[u8], force: bool, mode: u32) -> anyhow::Result<Self> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".layer-auth-key-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        // tempfile's own message names its random file; say it in our words.
+        let mut file = builder.tempfile_in(dir).map_err(|e| {
+            let dir = escape(&dir.to_string_lossy()).into_owned();
+            anyhow::anyhow!("cannot create a file in {dir}: {}", e.kind())
+        })?;
+        file.write_all(bytes)
+            .and_then(|()| file.as_file().sync_all())
+            .with_context(|| format!("writing {}", escape(&path.to_string_lossy())))?;
+        Ok(Self {
+            file,
+            path: path.to_owned(),
+            force,
+        })
+    }
+
+    /// Renames the file into place (over an existing one only with `force`).
+    pub fn persist(self) -> anyhow::Result<()> {
+        let Self { file, path, force } = self;
+        let persisted = if force {
+            file.persist(&path)
+        } else {
+            file.persist_noclobber(&path)
+        };
+        let hint = if force {
+            ""
+        } else {
+            " (if it exists, --force replaces it)"
+        };
+        persisted
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}{hint}", escape(&path.to_string_lossy())))?;
+        Ok(())
+    }
+}
+
+/// Whether two paths name the same file once resolved (`./k.pem`, `a/../k.pem` and a
+/// symbolic link to the directory are all `k.pem`), whether or not the file exists yet.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let resolve = |path: &Path| {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
     };
-    let hint = if force {
-        ""
-    } else {
-        " (if it exists, --force replaces it)"
-    };
-    persisted
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}{hint}", escape(&path.to_string_lossy())))?;
-    Ok(())
+    match (resolve(a), resolve(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
 }

@@ -23,6 +23,9 @@ use crate::args::{KeyArgs, PASSPHRASE_ENV, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV
 
 /// The most files a `--public-key` directory may hold.
 pub const MAX_DIR_FILES: usize = 1000;
+/// The most bytes the files of a `--public-key` directory may hold together: four full key
+/// files, about 40,000 keys.
+pub const MAX_DIR_BYTES: u64 = 4 * MAX_KEY_FILE;
 /// The longest passphrase file read.
 const MAX_PASSPHRASE_FILE: usize = 4096;
 
@@ -486,6 +489,19 @@ fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow:
         bail!("the key directory {name} holds over {MAX_DIR_FILES} files; is it the right one?");
     }
     files.sort();
+    let total: u64 = files
+        .iter()
+        .filter_map(|file| std::fs::metadata(file).ok())
+        .map(|meta| meta.len())
+        .sum();
+    if total > MAX_DIR_BYTES {
+        bail!(
+            "the key directory {name} holds {} MiB of files, over the {} MiB a key directory may \
+             hold; is it the right one?",
+            total >> 20,
+            MAX_DIR_BYTES >> 20
+        );
+    }
     let before = loaded.value.len();
     let mut skipped = Vec::new();
     for file in &files {
@@ -495,7 +511,8 @@ fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow:
         match read {
             Ok(read) => add(loaded, read, &file_name),
             Err(error) => {
-                let reason = format!("{error:#}");
+                // As an error would be shown: a key line quoted by a parser is hidden.
+                let reason = crate::term::hide_key_material(&format!("{error:#}")).into_owned();
                 loaded.warnings.push(Warning::SkippedFile {
                     path: file_name,
                     reason: reason.clone(),

@@ -140,21 +140,26 @@ fn inspect_with_tz_europe_paris_also_shows_january_iat_at_plus_01_00_local_and_u
 }
 
 #[test]
-fn inspect_names_a_tz_this_system_lacks_instead_of_calling_utc_local() {
-    let r = ran(
-        layer_auth()
-            .args(["inspect", JWT_IO])
-            .env("TZ", "Nowhere/Atlantis"),
-        None,
-    );
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("warning: TZ=Nowhere/Atlantis names no time zone this system has"),
-        "{r:?}"
-    );
-    let iat = r.stderr.lines().find(|l| l.contains("iat")).unwrap();
-    assert!(!iat.contains("local"), "{iat}");
+fn inspect_names_a_tz_it_does_not_read_instead_of_calling_utc_local() {
+    // A missing zone, a POSIX rule chrono would misread as UTC, a device that never ends
+    // (read whole, it would exhaust memory), a file that is not a zone.
+    for zone in [
+        "Nowhere/Atlantis",
+        "CET-1CEST",
+        "/dev/zero",
+        ":/dev/zero",
+        "/etc/passwd",
+    ] {
+        let r = ran(layer_auth().args(["inspect", JWT_IO]).env("TZ", zone), None);
+        assert_eq!(r.code, 0, "{zone}: {r:?}");
+        assert!(
+            r.stderr
+                .contains(&format!("warning: TZ={zone} is not a time zone read here")),
+            "{zone}: {r:?}"
+        );
+        let iat = r.stderr.lines().find(|l| l.contains("iat")).unwrap();
+        assert!(!iat.contains("local"), "{zone}: {iat}");
+    }
 }
 
 #[test]
@@ -164,4 +169,24 @@ fn inspect_with_nothing_on_stdin_is_an_input_error() {
         assert_eq!(r.code, 2, "{r:?}");
         assert!(r.stderr.contains("no token on stdin"), "{r:?}");
     }
+}
+
+/// JSON on stdout is exact and inert: a bidi override or a C1 control in the token comes
+/// out as a `\u` escape (the same JSON value), never raw, so a terminal shows it as text.
+#[test]
+fn inspect_json_writes_bidi_and_c1_characters_as_escapes_of_the_same_value() {
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"a\u202eb\u009bc\u2028d"}"#);
+    let token = format!("{header}.e30.AAAA");
+    let r = la(&["inspect", "--json", &token]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        !r.stdout
+            .chars()
+            .any(|c| c != '\n' && layer_auth::output::is_unsafe(c)),
+        "raw in {:?}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(r"a\u202eb\u009bc\u2028d"), "{}", r.stdout);
+    let value: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(value["header"]["kid"], "a\u{202e}b\u{9b}c\u{2028}d");
 }

@@ -213,3 +213,45 @@ fn keys_check_key_id_against_a_merged_jwks_passes_for_its_kid_and_names_the_righ
     assert_eq!(absent.code, 1, "{absent:?}");
     assert!(absent.stderr.contains("has no key with kid"), "{absent:?}");
 }
+
+/// A private key pasted where a Key ID belongs is never repeated whole: messages show at
+/// most 80 characters of any value given, which of a PEM is its public header.
+#[test]
+fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
+    let dir = tempdir();
+    let key = dir.path().join("k.pem");
+    let public = dir.path().join("k.pub.pem");
+    let made = la(&["keygen", "--out", path(&key)]);
+    std::fs::write(&public, &made.stdout).unwrap();
+    let pem = std::fs::read_to_string(&key).unwrap();
+    let secret_lines: Vec<&str> = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .skip(1)
+        .collect();
+    let token = signed(&key, KID_A);
+    for r in [
+        la(&["keys", "check", path(&key), path(&public), "--key-id", &pem]),
+        la(&[
+            "validate",
+            &token,
+            "--public-key",
+            path(&public),
+            "--key-id",
+            &pem,
+        ]),
+        la(&[
+            "validate",
+            &token,
+            "--public-key",
+            path(&public),
+            "--nonce",
+            &pem,
+        ]),
+    ] {
+        assert_eq!(r.code, 1, "{r:?}");
+        for line in &secret_lines {
+            assert!(!r.stderr.contains(line), "a key line echoed: {r:?}");
+        }
+    }
+}

@@ -132,7 +132,8 @@ fn keygen_print_env_github_appends_to_github_env_and_prints_only_add_mask_lines(
                 "--print-env",
                 "--github",
             ])
-            .env("GITHUB_ENV", &env_file),
+            .env("GITHUB_ENV", &env_file)
+            .env("GITHUB_ACTIONS", "true"),
         None,
     );
     assert_eq!(r.code, 0, "{r:?}");
@@ -169,11 +170,98 @@ fn keygen_print_env_github_appends_to_github_env_and_prints_only_add_mask_lines(
 fn keygen_print_env_github_without_github_env_exits_2_and_writes_no_key() {
     let dir = tempdir();
     let key = dir.path().join("ci.pem");
-    let r = la(&["keygen", "--out", path(&key), "--print-env", "--github"]);
+    let r = ran(
+        layer_auth()
+            .args(["keygen", "--out", path(&key), "--print-env", "--github"])
+            .env("GITHUB_ACTIONS", "true"),
+        None,
+    );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("GITHUB_ENV"), "{r:?}");
     assert!(!key.exists());
+}
+
+/// The mask lines carry the key: they go only to the runner's pipe in a GitHub Actions
+/// step, never outside one, to a file, or to a FIFO standing in for `$GITHUB_ENV`.
+#[test]
+fn keygen_github_prints_the_masks_only_to_the_runner_in_an_actions_step() {
+    let dir = tempdir();
+    let env_file = dir.path().join("github_env");
+    std::fs::write(&env_file, "").unwrap();
+    let key = dir.path().join("ci.pem");
+    let args = ["keygen", "--out", path(&key), "--print-env", "--github"];
+    let outside = ran(layer_auth().args(args).env("GITHUB_ENV", &env_file), None);
+    assert_eq!(outside.code, 2, "{outside:?}");
+    assert!(
+        outside.stderr.contains("GITHUB_ACTIONS=true"),
+        "{outside:?}"
+    );
+    let captured = dir.path().join("stdout.txt");
+    let out = layer_auth()
+        .args(args)
+        .env("GITHUB_ENV", &env_file)
+        .env("GITHUB_ACTIONS", "true")
+        .stdout(std::fs::File::create(&captured).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a terminal or a file"));
+    assert_eq!(std::fs::read_to_string(&captured).unwrap(), "");
+    let fifo = dir.path().join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let waiting = ran(
+        layer_auth()
+            .args(args)
+            .env("GITHUB_ENV", &fifo)
+            .env("GITHUB_ACTIONS", "true"),
+        None,
+    );
+    assert_eq!(waiting.code, 2, "{waiting:?}");
+    assert!(waiting.stderr.contains("not a regular file"), "{waiting:?}");
+    assert!(!key.exists(), "a key was left behind");
+}
+
+#[test]
+fn keygen_refuses_a_public_out_that_is_the_private_key_by_another_name() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let r = ran(
+        layer_auth().current_dir(dir.path()).args([
+            "keygen",
+            "--out",
+            "./k.pem",
+            "--public-out",
+            "sub/../k.pem",
+            "--force",
+        ]),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("the same file as --out"), "{r:?}");
+    assert!(!dir.path().join("k.pem").exists());
+}
+
+#[test]
+fn keygen_print_env_refuses_a_working_directory_with_a_line_break() {
+    let dir = tempdir();
+    let odd = dir.path().join("x\nNODE_OPTIONS=--require=/tmp/evil.js\ny");
+    std::fs::create_dir_all(&odd).unwrap();
+    let r = ran(
+        layer_auth()
+            .current_dir(&odd)
+            .args(["keygen", "--out", "k.pem", "--print-env"]),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("line break"), "{r:?}");
+    assert!(!odd.join("k.pem").exists());
 }
 
 #[test]
@@ -195,7 +283,8 @@ fn keygen_print_env_checks_github_env_and_line_breaks_before_writing_any_key() {
     let r = ran(
         layer_auth()
             .args(["keygen", "--out", path(&key), "--print-env", "--github"])
-            .env("GITHUB_ENV", &missing),
+            .env("GITHUB_ENV", &missing)
+            .env("GITHUB_ACTIONS", "true"),
         None,
     );
     assert_eq!(r.code, 2, "{r:?}");

@@ -6,7 +6,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Report, Status};
 use layer_auth::keys::KeySet;
-use layer_auth::output::{Paint, escape, render_decoded};
+use layer_auth::output::{Paint, escape, json_line, render_decoded};
 use serde_json::{Map, Value};
 
 use super::Outcome;
@@ -76,7 +76,7 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
             "verified": false,
         });
         let mut out = term::stdout();
-        writeln!(out, "{shown}")?;
+        out.write_all(json_line(&shown)?.as_bytes())?;
         out.flush()?;
         return Ok(Outcome::Done);
     }

@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use layer_auth::ids::{KEY_ID_PREFIX, form_warning};
 use layer_auth::keys::{GENERATE_BITS, MIN_STRONG_BITS, PublicKey, SigningKey};
-use layer_auth::output::{Paint, escape};
+use layer_auth::output::{Paint, escape, json_pretty};
 use zeroize::Zeroizing;
 
 use super::Outcome;
@@ -65,7 +65,8 @@ pub struct KeygenArgs {
     pub print_env: bool,
 
     /// With --print-env: append the variables to the file $GITHUB_ENV names, and print
-    /// ::add-mask:: lines for the key on stdout (refused on a terminal).
+    /// ::add-mask:: lines for the key on stdout, for the runner to hide it in later logs
+    /// (only in a GitHub Actions step, and never to a terminal or a file).
     #[arg(long, requires = "print_env")]
     pub github: bool,
 
@@ -95,10 +96,8 @@ impl PublicFormat {
         let jwk = || public.to_jwk(kid.map(str::to_owned));
         Ok(match self {
             Self::Pem => public.to_spki_pem()?,
-            Self::Jwk => serde_json::to_string_pretty(&jwk())? + "\n",
-            Self::Jwks => {
-                serde_json::to_string_pretty(&serde_json::json!({ "keys": [jwk()] }))? + "\n"
-            }
+            Self::Jwk => json_pretty(&jwk())?,
+            Self::Jwks => json_pretty(&serde_json::json!({ "keys": [jwk()] }))?,
         })
     }
 }
@@ -116,8 +115,9 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
         Some(secret) => key.to_encrypted_pkcs8_pem(secret)?,
         None => key.to_pkcs8_pem()?,
     };
-    keyfile::write_private(&args.out, private.as_bytes(), args.force)?;
-    let public_went = give_public(args, &printed)?;
+    // Both files are written in full before either is put in place.
+    let staged = keyfile::Staged::private(&args.out, private.as_bytes(), args.force)?;
+    let public_went = give_public(args, &printed, staged)?;
     if args.print_env {
         print_env(args, &private)?;
     }
@@ -139,13 +139,20 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// The public key to `--public-out` or stdout (not with `--print-env`, whose lines stdout
-/// carries); says where it went.
-fn give_public(args: &KeygenArgs, printed: &str) -> anyhow::Result<String> {
+/// Puts the private key in place, and the public key in `--public-out` or on stdout (not
+/// with `--print-env`, whose lines stdout carries); says where the public key went.
+fn give_public(
+    args: &KeygenArgs,
+    printed: &str,
+    private: keyfile::Staged,
+) -> anyhow::Result<String> {
     if let Some(path) = &args.public_out {
-        keyfile::write_public(path, printed.as_bytes(), args.force)?;
+        let public = keyfile::Staged::public(path, printed.as_bytes(), args.force)?;
+        private.persist()?;
+        public.persist()?;
         return Ok(format!("written to {}", escape(&path.to_string_lossy())));
     }
+    private.persist()?;
     if args.print_env {
         return Ok(
             "not printed (stdout carries the environment): `layer-auth keys public \
@@ -180,7 +187,7 @@ fn check(args: &KeygenArgs) -> anyhow::Result<()> {
     }
     keyfile::check_out(&args.out, args.force, "--out")?;
     if let Some(path) = &args.public_out {
-        if path == &args.out {
+        if keyfile::same_file(path, &args.out) {
             bail!("--public-out names the same file as --out; give the public key its own");
         }
         keyfile::check_out(path, args.force, "--public-out")?;
@@ -188,26 +195,58 @@ fn check(args: &KeygenArgs) -> anyhow::Result<()> {
     if args.key_id.as_deref().is_some_and(str::is_empty) {
         bail!("--key-id is empty: give the Key ID the dashboard shows (layer:///keys/<uuid>)");
     }
-    let line_break = |text: &str| text.contains(['\n', '\r']);
-    if args.print_env
-        && (line_break(&args.out.to_string_lossy())
-            || args.key_id.as_deref().is_some_and(line_break))
-    {
-        bail!(
-            "--print-env: --out or --key-id holds a line break, which no environment line can \
-             carry"
-        );
+    if args.print_env {
+        env_vars(args)?;
     }
     if args.github {
-        if std::io::stdout().is_terminal() {
-            bail!(
-                "--github prints ::add-mask:: lines that carry the private key, for the GitHub \
-                 runner to hide it; stdout is a terminal here, where they would show it"
-            );
-        }
-        github_env()?;
+        check_github()?;
     }
     Ok(())
+}
+
+/// `--github` prints the key's lines in `::add-mask::` commands, which the GitHub Actions
+/// runner swallows and hides from then on; anywhere else they would show the key. So: only
+/// in a GitHub Actions step, only to the runner's pipe, never to a terminal or a file.
+fn check_github() -> anyhow::Result<()> {
+    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+        bail!(
+            "--github is for a GitHub Actions step (GITHUB_ACTIONS=true): its ::add-mask:: \
+             lines carry the private key, for the runner to hide; use --print-env alone elsewhere"
+        );
+    }
+    if std::io::stdout().is_terminal() || stdout_is_a_file() {
+        bail!(
+            "--github prints ::add-mask:: lines that carry the private key, for the GitHub \
+             runner to hide it; stdout here is a terminal or a file, where they would show it"
+        );
+    }
+    github_env().map(drop)
+}
+
+/// Whether stdout is a regular file (Linux names it in /proc; elsewhere, unknown: false).
+fn stdout_is_a_file() -> bool {
+    std::fs::metadata("/proc/self/fd/1").is_ok_and(|meta| meta.is_file())
+}
+
+/// The variables `--print-env` sets: the key's absolute path, and the Key ID with
+/// `--key-id`; refused when a value could not be one line of an environment file.
+fn env_vars(args: &KeygenArgs) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let path = std::path::absolute(&args.out)
+        .with_context(|| format!("cannot resolve {}", escape(&args.out.to_string_lossy())))?;
+    let Some(path) = path.to_str().map(str::to_owned) else {
+        bail!("--print-env: the key's path is not UTF-8, so no environment line can name it");
+    };
+    let mut vars = vec![("LAYER_PRIVATE_KEY_PATH", path)];
+    if let Some(id) = &args.key_id {
+        vars.push(("LAYER_KEY_ID", id.clone()));
+    }
+    if vars.iter().any(|(_, value)| value.contains(['\n', '\r'])) {
+        bail!(
+            "--print-env: the key's absolute path or --key-id holds a line break, which no \
+             environment line can carry"
+        );
+    }
+    Ok(vars)
 }
 
 /// The file `$GITHUB_ENV` names, opened for appending (checked before any key is written).
@@ -218,6 +257,10 @@ fn github_env() -> anyhow::Result<std::fs::File> {
              GitHub Actions step?): use --print-env alone for shell export lines"
         );
     };
+    // Opening a FIFO for writing would wait for a reader forever.
+    if std::fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
+        bail!("the file $GITHUB_ENV names is not a regular file (the runner makes one)");
+    }
     std::fs::OpenOptions::new()
         .append(true)
         .open(Path::new(&path))
@@ -241,13 +284,7 @@ fn passphrase(args: &KeygenArgs) -> anyhow::Result<Option<Zeroizing<Vec<u8>>>> {
 /// `export` lines on stdout, or with `--github` lines appended to `$GITHUB_ENV` and masks
 /// for the key on stdout.
 fn print_env(args: &KeygenArgs, private_pem: &str) -> anyhow::Result<()> {
-    let path = std::path::absolute(&args.out)
-        .with_context(|| format!("cannot resolve {}", escape(&args.out.to_string_lossy())))?;
-    let path = path.to_string_lossy().into_owned();
-    let mut vars = vec![("LAYER_PRIVATE_KEY_PATH", path)];
-    if let Some(id) = &args.key_id {
-        vars.push(("LAYER_KEY_ID", id.clone()));
-    }
+    let vars = env_vars(args)?;
     let mut out = term::stdout();
     if args.github {
         let mut file = github_env()?;

@@ -8,7 +8,8 @@ use clap::{Args, ValueEnum};
 use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::KeySet;
 use layer_auth::output::{
-    Detail, JunitCase, Paint, Times, escape, github_annotations, render_report, write_junit,
+    Detail, JunitCase, Paint, Times, escape, github_annotations, inert_json, json_line,
+    render_report, write_junit,
 };
 use serde_json::Value;
 
@@ -277,6 +278,10 @@ impl<'a> Judge<'a> {
         if self.json {
             serde_json::to_writer(&mut shown, &report)?;
             shown.push(b'\n');
+            if !shown.is_ascii() {
+                let text = String::from_utf8_lossy(&shown);
+                shown = inert_json(&text).into_owned().into_bytes();
+            }
         } else {
             match line {
                 Some(n) if self.detail == Detail::Verdict => write!(shown, "line {n}: ")?,
@@ -313,7 +318,7 @@ impl<'a> Judge<'a> {
             let error = serde_json::json!({
                 "schema": checks::REPORT_SCHEMA, "line": n, "valid": false, "error": problem
             });
-            format!("{error}\n").into_bytes()
+            json_line(&error)?.into_bytes()
         } else {
             format!(
                 "{} line {n}: {}\n",

@@ -8,7 +8,8 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use layer_auth::flow::{Step, StepKind};
 use layer_auth::output::{
-    FlowReport, Paint, TimedStep, Unestablished, escape, flow_verdict, micros, render_step,
+    FlowReport, Paint, TimedStep, Unestablished, escape, flow_verdict, json_line, micros,
+    render_step,
 };
 
 use super::FlowArgs;
@@ -158,8 +159,7 @@ impl<'a> Shown<'a> {
             total_ms: micros(total_ms),
         };
         let mut out = term::stdout();
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
+        out.write_all(json_line(&report)?.as_bytes())?;
         out.flush()?;
         Ok(())
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use layer_auth::ids::{KEY_ID_PREFIX, same};
-use layer_auth::keys::VerifyingKey;
+use layer_auth::keys::{VerifyingKey, quoted_capped};
 use layer_auth::output::{Paint, escape};
 
 use super::{Outcome, named, public_keys, read};
@@ -87,7 +87,7 @@ fn by_kid(
     private_name: &str,
     public_name: &str,
 ) -> Result<String, String> {
-    let wanted = serde_json::Value::from(kid).to_string();
+    let wanted = quoted_capped(kid, 80);
     let named: Vec<usize> = (0..set.len())
         .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
         .collect();
@@ -121,9 +121,9 @@ fn by_kid(
 /// `keys[1] (kid "…", thumbprint …)`, or `the key (thumbprint …)` for a file of one key.
 fn describe(set: &[VerifyingKey], index: usize) -> String {
     let key = &set[index];
-    let kid = key.kid().map_or(String::new(), |k| {
-        format!("kid {}, ", serde_json::Value::from(k))
-    });
+    let kid = key
+        .kid()
+        .map_or(String::new(), |k| format!("kid {}, ", quoted_capped(k, 80)));
     if set.len() == 1 {
         format!("the key ({kid}thumbprint {})", key.thumbprint())
     } else {
@@ -137,7 +137,7 @@ fn held(set: &[VerifyingKey]) -> String {
         .iter()
         .take(10)
         .map(|key| match key.kid() {
-            Some(kid) => format!("kid {}", serde_json::Value::from(kid)),
+            Some(kid) => format!("kid {}", quoted_capped(kid, 80)),
             None => format!("thumbprint {}", key.thumbprint()),
         })
         .collect();

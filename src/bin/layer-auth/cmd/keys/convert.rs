@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use layer_auth::keys::SigningKey;
-use layer_auth::output::{Paint, escape};
+use layer_auth::output::{Paint, escape, json_pretty};
 use zeroize::Zeroizing;
 
 use super::{Outcome, named, read};
@@ -151,7 +151,7 @@ fn write_public(args: &ConvertArgs, key: &AnyKey) -> anyhow::Result<()> {
         Form::Der => public.to_spki_der()?,
         Form::Jwk => {
             let kid = args.key_id.clone().or(kid);
-            (serde_json::to_string_pretty(&public.to_jwk(kid))? + "\n").into_bytes()
+            json_pretty(&public.to_jwk(kid))?.into_bytes()
         }
     };
     match args.out.as_ref().filter(|out| out.as_os_str() != "-") {

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use layer_auth::output::Paint;
+use layer_auth::output::{Paint, json_pretty};
 
 use super::{Outcome, public_keys, read};
 use crate::args::PassphraseArgs;
@@ -64,7 +64,7 @@ pub fn run(args: &PublicArgs, paint: Paint) -> anyhow::Result<Outcome> {
                 .iter()
                 .map(|k| k.public_key().to_jwk(kid_of(k)))
                 .collect();
-            serde_json::to_string_pretty(&serde_json::json!({ "keys": jwks }))? + "\n"
+            json_pretty(&serde_json::json!({ "keys": jwks }))?
         }
         form => {
             let (public, kid) = super::one_public(&key, &args.key)?;
@@ -72,7 +72,7 @@ pub fn run(args: &PublicArgs, paint: Paint) -> anyhow::Result<Outcome> {
             match form {
                 PublicForm::Pem => public.to_spki_pem()?,
                 PublicForm::Pkcs1 => public.to_pkcs1_pem()?,
-                _ => serde_json::to_string_pretty(&public.to_jwk(kid))? + "\n",
+                _ => json_pretty(&public.to_jwk(kid))?,
             }
         }
     };

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// `inspect --json`, read strictly: exactly these four members.
+/// `inspect --json`, read strictly: exactly these four members (and `line` in a stream).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Inspected {
@@ -10,6 +10,7 @@ struct Inspected {
     claims: Map<String, Value>,
     signature_bytes: usize,
     verified: bool,
+    line: Option<usize>,
 }
 
 #[test]
@@ -65,6 +66,7 @@ fn inspect_reads_a_layer_token_from_sign_piped_in_with_dash_or_no_argument() {
         let got = ran(layer_auth().args(args), Some(r.stdout.as_bytes()));
         assert_eq!(got.code, 0, "{args:?}: {got:?}");
         let got: Inspected = serde_json::from_str(&got.stdout).unwrap();
+        assert_eq!(got.line, Some(1), "{args:?}");
         assert_eq!(got.header["kid"], json!(KEY_ID), "{args:?}");
         assert_eq!(got.header["cty"], json!("layer-eit;v=1"), "{args:?}");
         assert_eq!(got.claims["iss"], json!(PROVIDER_ID), "{args:?}");
@@ -98,9 +100,11 @@ fn inspect_malformed_tokens_exit_1_with_the_reason_validate_gives_in_the_same_wo
         assert!(r.stderr.contains(word), "{token}: {r:?}");
         let json = la(&["inspect", "--json", token]);
         assert_eq!(json.code, 1, "{token}: {json:?}");
+        let failed: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(failed["decoded"], false, "{json:?}");
         assert!(
-            json.stdout.is_empty(),
-            "no JSON for a token that does not decode"
+            failed["error"].as_str().unwrap().contains(id),
+            "{token}: {json:?}"
         );
 
         let v = la(&["validate", token, "--skip-signature", "--json"]);
@@ -189,4 +193,33 @@ fn inspect_json_writes_bidi_and_c1_characters_as_escapes_of_the_same_value() {
     assert!(r.stdout.contains(r"a\u202eb\u009bc\u2028d"), "{}", r.stdout);
     let value: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(value["header"]["kid"], "a\u{202e}b\u{9b}c\u{2028}d");
+}
+
+#[test]
+fn inspect_decodes_a_stream_one_token_per_line_in_order_and_exits_1_for_a_bad_line() {
+    let stream = format!("{JWT_IO}\nnot-a-token\n\n{JWT_IO}\n");
+    let r = ran(
+        layer_auth().args(["inspect", "--json"]),
+        Some(stream.as_bytes()),
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "the blank line is no token: {r:?}");
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["claims"]["name"], "John Doe");
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["decoded"], false);
+    assert_eq!(lines[2]["line"], 4);
+    let text = ran(layer_auth().arg("inspect"), Some(stream.as_bytes()));
+    assert_eq!(text.code, 1, "{text:?}");
+    assert!(text.stderr.contains("── line 4 ──"), "{text:?}");
+    assert!(
+        text.stderr
+            .contains("✗ line 2: not a decodable JWS/JWT: eit_wrong_jws_part_count"),
+        "{text:?}"
+    );
 }

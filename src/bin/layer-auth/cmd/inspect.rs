@@ -1,22 +1,23 @@
 //! `layer-auth inspect`: decode a token without a key and without verifying anything.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::{IsTerminal as _, Write as _};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Report, Status};
 use layer_auth::keys::KeySet;
-use layer_auth::output::{Paint, escape, json_line, render_decoded};
+use layer_auth::output::{Paint, Times, escape, json_line, render_decoded};
 use serde_json::{Map, Value};
 
 use super::Outcome;
 use crate::args::{ClockArgs, ZoneArgs};
+use crate::batch::{self, Line};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
   layer-auth inspect \"$TOKEN\"
   layer-auth sign --nonce n1 --user alice | layer-auth inspect --json | jq .
-  pbpaste | layer-auth inspect -";
+  layer-auth inspect - --json < tokens.txt | jq -c '{line, exp: .claims.exp}'";
 
 /// The checks that say whether a token decodes at all, in the words `validate` uses.
 const STRUCTURE: [CheckId; 4] = [
@@ -30,9 +31,12 @@ const STRUCTURE: [CheckId; 4] = [
 ///
 /// Shows the header and claims (iat, nbf and exp as dates, in UTC and relative to now),
 /// and the signature's length, on stderr; with --json, prints {"header", "claims",
-/// "signature_bytes", "verified": false} on stdout. Nothing is verified: not the signature,
-/// not one claim; `layer-auth validate` does that. Exit status: 0 when the token decodes, 1
-/// when it does not (with the reason, in validate's words), 2 for bad input.
+/// "signature_bytes", "verified": false} on stdout. With - (or piped stdin and no TOKEN)
+/// every non-empty line is a token, decoded on every core, in order (JSON lines then carry
+/// "line", and one that does not decode is {"line", "decoded": false, "error"}). Nothing is
+/// verified: not the signature, not one claim; `layer-auth validate` does that. Exit status:
+/// 0 when every token decodes, 1 when one does not (with the reason, in validate's words),
+/// 2 for bad input.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct InspectArgs {
@@ -52,42 +56,192 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    let token = token(args)?;
     let now = args.clock.now();
-    let no_keys = KeySet::default();
-    let report = checks::validate(&token, &Policy::new(now, &no_keys));
-    let (header, claims) = match decoded(&report) {
-        Ok(parts) => parts,
-        Err(reason) => {
-            let reason = escape(&reason).into_owned();
-            term::say(&paint.bad(&format!("✗ not a decodable JWS/JWT: {reason}")));
-            return Ok(Outcome::Invalid);
-        }
-    };
-    let signature_bytes = layer_auth::token::decode(token.trim())
-        .ok()
-        .and_then(|decoded| decoded.signature.ok())
-        .map_or(0, |signature| signature.len());
-    if args.json {
-        let shown = serde_json::json!({
-            "header": Value::Object(header.clone()),
-            "claims": Value::Object(claims.clone()),
-            "signature_bytes": signature_bytes,
-            "verified": false,
-        });
-        let mut out = term::stdout();
-        out.write_all(json_line(&shown)?.as_bytes())?;
-        out.flush()?;
-        return Ok(Outcome::Done);
-    }
-    if let Some(warning) = args.zone.warning() {
+    if let Some(warning) = args.zone.warning().filter(|_| !args.json) {
         term::warn(paint, &warning);
     }
-    let mut text = Vec::new();
-    let times = args.zone.times(now);
-    render_decoded(header, claims, signature_bytes, &times, paint, &mut text)?;
-    std::io::stderr().lock().write_all(&text)?;
-    Ok(Outcome::Done)
+    let inspector = Inspector {
+        now,
+        times: args.zone.times(now),
+        json: args.json,
+        paint,
+    };
+    let one = match args.token.as_deref() {
+        Some(token) if token != "-" => Some(token),
+        None if std::io::stdin().is_terminal() => {
+            bail!("no token: pass one as an argument, or pipe tokens (one per line) into stdin")
+        }
+        _ => None,
+    };
+    let mut tally = Tally {
+        json: args.json,
+        ..Tally::default()
+    };
+    match one {
+        Some(token) => tally.take(inspector.token(token, None))?,
+        None => {
+            batch::for_each_line(
+                std::io::stdin(),
+                2 * MAX_TOKEN_BYTES,
+                |n, line| inspector.line(n, line),
+                |_, shown, end| tally.take_line(shown, end),
+            )?;
+            if tally.seen == 0 {
+                bail!("no token on stdin: expected one token per line");
+            }
+        }
+    }
+    tally.out.flush()?;
+    Ok(if tally.failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// What a token is decoded against: the clock for relative times, and the output form.
+struct Inspector {
+    now: chrono::DateTime<chrono::Utc>,
+    times: Times,
+    json: bool,
+    paint: Paint,
+}
+
+/// One token as shown: its text for stdout (JSON) or stderr (people), and whether it
+/// decoded.
+struct Shown {
+    decoded: bool,
+    text: Vec<u8>,
+}
+
+impl Inspector {
+    /// A line of a stream: blank lines keep their numbers but are no tokens.
+    fn line(&self, n: usize, line: Line<'_>) -> Option<anyhow::Result<Shown>> {
+        match line {
+            Line::TooLong(len) => {
+                let no_keys = KeySet::default();
+                let report = checks::validate_oversized(len, &Policy::new(self.now, &no_keys));
+                Some(self.report(&report, "", Some(n)))
+            }
+            Line::Text(bytes) => {
+                let text = String::from_utf8_lossy(bytes);
+                (!text.trim().is_empty()).then(|| self.token(&text, Some(n)))
+            }
+        }
+    }
+
+    fn token(&self, token: &str, line: Option<usize>) -> anyhow::Result<Shown> {
+        let no_keys = KeySet::default();
+        let report = checks::validate(token, &Policy::new(self.now, &no_keys));
+        self.report(&report, token, line)
+    }
+
+    /// The decoded parts of `token` (whose structural checks `report` holds), or why it
+    /// does not decode.
+    fn report(&self, report: &Report, token: &str, line: Option<usize>) -> anyhow::Result<Shown> {
+        let (header, claims) = match decoded(report) {
+            Ok(parts) => parts,
+            Err(reason) => return self.failure(&reason, line),
+        };
+        let signature_bytes = layer_auth::token::decode(token.trim())
+            .ok()
+            .and_then(|decoded| decoded.signature.ok())
+            .map_or(0, |signature| signature.len());
+        if self.json {
+            let mut shown = serde_json::json!({
+                "header": Value::Object(header.clone()),
+                "claims": Value::Object(claims.clone()),
+                "signature_bytes": signature_bytes,
+                "verified": false,
+            });
+            if let Some(n) = line {
+                shown["line"] = n.into();
+            }
+            let text = json_line(&shown)?.into_bytes();
+            return Ok(Shown {
+                decoded: true,
+                text,
+            });
+        }
+        let mut text = Vec::new();
+        if let Some(n) = line {
+            writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
+        }
+        render_decoded(
+            header,
+            claims,
+            signature_bytes,
+            &self.times,
+            self.paint,
+            &mut text,
+        )?;
+        Ok(Shown {
+            decoded: true,
+            text,
+        })
+    }
+
+    fn failure(&self, reason: &str, line: Option<usize>) -> anyhow::Result<Shown> {
+        let text = if self.json {
+            let mut shown = serde_json::json!({ "decoded": false, "error": reason });
+            if let Some(n) = line {
+                shown["line"] = n.into();
+            }
+            json_line(&shown)?.into_bytes()
+        } else {
+            let at = line.map_or(String::new(), |n| format!("line {n}: "));
+            let text = format!("✗ {at}not a decodable JWS/JWT: {}", escape(reason));
+            format!("{}\n", self.paint.bad(&text)).into_bytes()
+        };
+        Ok(Shown {
+            decoded: false,
+            text,
+        })
+    }
+}
+
+/// Where shown tokens go, and the counts for the exit status.
+struct Tally {
+    out: Box<dyn std::io::Write>,
+    seen: usize,
+    failed: usize,
+    json: bool,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Self {
+            out: term::stdout(),
+            seen: 0,
+            failed: 0,
+            json: false,
+        }
+    }
+}
+
+impl Tally {
+    fn take(&mut self, shown: anyhow::Result<Shown>) -> anyhow::Result<()> {
+        let shown = shown?;
+        self.seen += 1;
+        self.failed += usize::from(!shown.decoded);
+        // JSON (and a failure's JSON) is data on stdout; the text view is for people.
+        if self.json {
+            self.out.write_all(&shown.text)?;
+        } else {
+            std::io::stderr().lock().write_all(&shown.text)?;
+        }
+        Ok(())
+    }
+
+    fn take_line(&mut self, shown: Option<anyhow::Result<Shown>>, end: bool) -> anyhow::Result<()> {
+        if let Some(shown) = shown {
+            self.take(shown)?;
+        }
+        if end {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
 }
 
 /// A decoded JSON object: a header or the claims.
@@ -106,31 +260,4 @@ fn decoded(report: &Report) -> Result<(&Part, &Part), String> {
         _ if problems.is_empty() => Err("it does not decode".to_owned()),
         _ => Err(problems.join("; ")),
     }
-}
-
-/// The token from the argument, or from stdin for `-` or a pipe (bounded: a token is a few
-/// KiB; twice the largest allowed is read, so the size check can name it).
-fn token(args: &InspectArgs) -> anyhow::Result<String> {
-    match args.token.as_deref() {
-        Some(token) if token != "-" => return Ok(token.to_owned()),
-        None if std::io::stdin().is_terminal() => {
-            bail!("no token: pass one as an argument, or pipe it into stdin")
-        }
-        _ => {}
-    }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(2 * MAX_TOKEN_BYTES as u64)
-        .read_to_end(&mut bytes)
-        .context("cannot read the token from stdin")?;
-    let text = String::from_utf8_lossy(&bytes);
-    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
-    let Some(first) = lines.next().map(str::to_owned) else {
-        bail!("no token on stdin: it was empty");
-    };
-    if lines.next().is_some() {
-        bail!("stdin holds more than one line: inspect decodes one token (validate - takes many)");
-    }
-    Ok(first)
 }

@@ -39,12 +39,24 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// About how many bytes it holds (the token and the report).
+    /// About how many bytes it holds (the token and the report), counted without writing
+    /// the report out: this runs under the service's lock, on every sign-in.
     pub fn bytes(&self) -> usize {
-        self.token.len()
-            + self.report.as_ref().map_or(0, |r| r.to_string().len())
-            + self.message.len()
-            + 128
+        self.bytes_with(self.report.as_ref().map_or(0, size))
+    }
+
+    /// As [`Attempt::bytes`], with the report's size already counted.
+    pub(super) fn bytes_with(&self, report_bytes: usize) -> usize {
+        self.token.len() + report_bytes + self.message.len() + 128
+    }
+
+    /// `report`'s JSON (`validate --json`'s shape) and about how many bytes it takes, for an
+    /// attempt: made before the service's lock is taken, so sign-ins on several cores do not
+    /// queue behind it.
+    pub(super) fn report_json(report: &Report) -> (Option<Value>, usize) {
+        let json = serde_json::to_value(report).ok();
+        let bytes = json.as_ref().map_or(0, size);
+        (json, bytes)
     }
 
     pub(super) fn accepted(
@@ -53,6 +65,7 @@ impl Attempt {
         nonce_state: NonceState,
         session: &Session,
         report: &Report,
+        json: Option<Value>,
     ) -> Self {
         Self {
             seq: 0,
@@ -65,7 +78,7 @@ impl Attempt {
             reason: None,
             message: format!("authenticated as {}", Value::from(session.user.as_str())),
             token: capped(token),
-            report: serde_json::to_value(report).ok(),
+            report: json,
         }
     }
 
@@ -74,6 +87,7 @@ impl Attempt {
         token: &str,
         nonce_state: Option<NonceState>,
         refusal: &Refusal,
+        json: Option<Value>,
     ) -> Self {
         let report = refusal.report.as_ref();
         Self {
@@ -87,8 +101,25 @@ impl Attempt {
             reason: Some(refusal.reason.clone()),
             message: refusal.error.message.clone(),
             token: capped(token),
-            report: report.and_then(|r| serde_json::to_value(r).ok()),
+            report: json,
         }
+    }
+}
+
+/// About how many bytes `value` takes as JSON: its strings and names, and a few bytes for
+/// each number, bracket and separator.
+fn size(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len() + 2,
+        Value::Array(items) => items.iter().map(size).sum::<usize>() + items.len() + 2,
+        Value::Object(members) => {
+            members
+                .iter()
+                .map(|(name, value)| name.len() + 4 + size(value))
+                .sum::<usize>()
+                + 2
+        }
+        _ => 8,
     }
 }
 

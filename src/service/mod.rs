@@ -87,7 +87,8 @@ pub struct SavedState {
 struct Inner {
     ledger: ledger::Ledger,
     rng: Box<dyn Rng + Send>,
-    attempts: VecDeque<Attempt>,
+    /// The attempt log, oldest first, each with about how many bytes it holds.
+    attempts: VecDeque<(Attempt, usize)>,
     /// What the attempts hold, in bytes (about).
     attempt_bytes: usize,
     next_attempt: u64,
@@ -167,28 +168,34 @@ impl Service {
                 reason: "app_id".into(),
                 report: None,
             };
-            self.lock()
-                .record(Attempt::refused(now, identity_token, None, &refusal));
+            let evicted = self.lock().record(
+                Attempt::refused(now, identity_token, None, &refusal, None),
+                0,
+            );
+            drop(evicted);
             return Err(refusal);
         }
-        // RSA happens here, outside the lock.
+        // RSA and the report's JSON happen here, outside the lock.
         let report = self.judge(identity_token, now);
-        let inner = &mut *self.lock();
+        let (json, report_bytes) = Attempt::report_json(&report);
+        let mut guard = self.lock();
+        let inner = &mut *guard;
         let state = attempts::claim(&report, "nce")
             .map_or(NonceState::Unknown, |n| inner.ledger.nonce_state(n, now));
         let result = inner.redeem(report, now, self.config.session_ttl);
-        match &result {
-            Ok((session, report)) => inner.record(Attempt::accepted(
-                now,
-                identity_token,
-                state,
-                session,
-                report,
-            )),
-            Err(refusal) => {
-                inner.record(Attempt::refused(now, identity_token, Some(state), refusal))
-            }
-        }
+        let evicted = match &result {
+            Ok((session, report)) => inner.record(
+                Attempt::accepted(now, identity_token, state, session, report, json),
+                report_bytes,
+            ),
+            Err(refusal) => inner.record(
+                Attempt::refused(now, identity_token, Some(state), refusal, json),
+                report_bytes,
+            ),
+        };
+        // The report and the attempts pushed out are freed after the lock is let go.
+        drop(guard);
+        drop(evicted);
         result.map(|(session, _)| session)
     }
 
@@ -282,8 +289,8 @@ impl Service {
         inner
             .attempts
             .iter()
-            .filter(|a| a.seq > since)
-            .cloned()
+            .filter(|(a, _)| a.seq > since)
+            .map(|(a, _)| a.clone())
             .collect()
     }
 
@@ -324,7 +331,7 @@ impl Service {
             schema: 1,
             clock_offset_ms: self.clock.offset().num_milliseconds(),
             books: inner.ledger.books(),
-            attempts: inner.attempts.iter().cloned().collect(),
+            attempts: inner.attempts.iter().map(|(a, _)| a.clone()).collect(),
         }
     }
 
@@ -338,8 +345,9 @@ impl Service {
         inner.attempts.clear();
         inner.attempt_bytes = 0;
         for attempt in saved.attempts {
-            inner.attempt_bytes += attempt.bytes();
-            inner.attempts.push_back(attempt);
+            let bytes = attempt.bytes();
+            inner.attempt_bytes += bytes;
+            inner.attempts.push_back((attempt, bytes));
         }
     }
 
@@ -415,17 +423,25 @@ impl Inner {
         Ok((session, report))
     }
 
-    fn record(&mut self, mut attempt: Attempt) {
+    /// Logs `attempt`, whose report takes about `report_bytes`, pushing out the oldest past
+    /// [`MAX_ATTEMPTS`] or [`MAX_ATTEMPT_BYTES`]; returns those, for the caller to free once
+    /// it has let the lock go.
+    #[must_use]
+    fn record(&mut self, mut attempt: Attempt, report_bytes: usize) -> Vec<Attempt> {
         attempt.seq = self.next_attempt;
         self.next_attempt += 1;
-        self.attempt_bytes += attempt.bytes();
-        self.attempts.push_back(attempt);
+        let bytes = attempt.bytes_with(report_bytes);
+        self.attempt_bytes += bytes;
+        self.attempts.push_back((attempt, bytes));
+        let mut evicted = Vec::new();
         while self.attempts.len() > MAX_ATTEMPTS || self.attempt_bytes > MAX_ATTEMPT_BYTES {
-            let Some(oldest) = self.attempts.pop_front() else {
+            let Some((oldest, size)) = self.attempts.pop_front() else {
                 break;
             };
-            self.attempt_bytes = self.attempt_bytes.saturating_sub(oldest.bytes());
+            self.attempt_bytes = self.attempt_bytes.saturating_sub(size);
+            evicted.push(oldest);
         }
+        evicted
     }
 }
 

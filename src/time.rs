@@ -157,11 +157,17 @@ pub fn human(secs: i64) -> String {
         return "0s".to_owned();
     };
     let (size, unit) = units[first];
-    let mut text = format!("{}{unit}", secs / size);
+    // Pushed, not formatted: every report says three durations.
+    let mut number = itoa::Buffer::new();
+    let mut text = String::with_capacity(12);
+    text.push_str(number.format(secs / size));
+    text.push_str(unit);
     if let Some((next, next_unit)) = units.get(first + 1) {
         let rest = (secs % size) / next;
         if rest > 0 {
-            text.push_str(&format!(" {rest}{next_unit}"));
+            text.push(' ');
+            text.push_str(number.format(rest));
+            text.push_str(next_unit);
         }
     }
     text

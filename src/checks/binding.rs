@@ -1,6 +1,8 @@
 //! What binds the token to this exchange: the expected nonce, user, provider and key id,
 //! and the RS256 signature under a trusted key.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::{Check, CheckId, Context, NOT_DECODED};
@@ -13,8 +15,9 @@ use crate::token::ALG;
 struct Binding {
     id: CheckId,
     name: &'static str,
-    /// What the expected value is (`nonce`, `Provider ID`).
-    what: &'static str,
+    /// The skip when nothing is expected (`not checked: no nonce to compare nce with`),
+    /// and when the token has no usable value: whole texts, so a skip allocates nothing.
+    skips: [&'static str; 2],
     /// What it is in a failure (`nonce the service issued`).
     expected: &'static str,
     fix: &'static str,
@@ -27,20 +30,20 @@ fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check
     let Binding {
         id,
         name,
-        what,
+        skips: [nothing_expected, unusable],
         expected,
         fix,
         prefix,
     } = *binding;
     let Some(wanted) = wanted else {
-        return Check::skip(id, format!("not checked: no {what} to compare {name} with"));
+        return Check::skip(id, nothing_expected);
     };
     let matches = |found: &str| match prefix {
         Some(prefix) => same(found, wanted, prefix),
         None => found == wanted,
     };
     match found {
-        None => Check::skip(id, format!("not checked: no usable {name} (see above)")),
+        None => Check::skip(id, unusable),
         Some(found) if matches(found) => Check::pass(id, format!("{name} is {}", shown(found))),
         Some(found) => Check::fail(
             id,
@@ -64,7 +67,10 @@ pub(super) fn nonce(cx: &Context<'_, '_>) -> Check {
     let binding = Binding {
         id: CheckId::Nonce,
         name: "nce",
-        what: "nonce",
+        skips: [
+            "not checked: no nonce to compare nce with",
+            "not checked: no usable nce (see above)",
+        ],
         expected: "nonce the service issued",
         fix: "sign with the nonce the service issued for this sign-in (each nonce is \
               single-use and lasts 10 minutes)",
@@ -72,7 +78,7 @@ pub(super) fn nonce(cx: &Context<'_, '_>) -> Check {
     };
     expect(
         &binding,
-        cx.claim_str("nce"),
+        cx.claim_str("nce").as_deref(),
         cx.policy.expect.nonce.as_deref(),
     )
 }
@@ -82,14 +88,17 @@ pub(super) fn user(cx: &Context<'_, '_>) -> Check {
     let binding = Binding {
         id: CheckId::User,
         name: "prn",
-        what: "user",
+        skips: [
+            "not checked: no user to compare prn with",
+            "not checked: no usable prn (see above)",
+        ],
         expected: "user signing in",
         fix: "the backend signed for another user",
         prefix: None,
     };
     expect(
         &binding,
-        cx.claim_str("prn"),
+        cx.claim_str("prn").as_deref(),
         cx.policy.expect.user.as_deref(),
     )
 }
@@ -99,14 +108,17 @@ pub(super) fn provider(cx: &Context<'_, '_>) -> Check {
     let binding = Binding {
         id: CheckId::Provider,
         name: "iss",
-        what: "Provider ID",
+        skips: [
+            "not checked: no Provider ID to compare iss with",
+            "not checked: no usable iss (see above)",
+        ],
         expected: "Provider ID",
         fix: "use the Provider ID from your Layer dashboard",
         prefix: Some(PROVIDER_ID_PREFIX),
     };
     expect(
         &binding,
-        cx.claim_str("iss"),
+        cx.claim_str("iss").as_deref(),
         cx.policy.expect.provider_id.as_deref(),
     )
 }
@@ -116,15 +128,22 @@ pub(super) fn key_id(cx: &Context<'_, '_>) -> Check {
     let binding = Binding {
         id: CheckId::KeyId,
         name: "kid",
-        what: "Key ID",
+        skips: [
+            "not checked: no Key ID to compare kid with",
+            "not checked: no usable kid (see above)",
+        ],
         expected: "Key ID",
         fix: "the token names another key; sign with the key registered under that Key ID",
         prefix: Some(KEY_ID_PREFIX),
     };
-    expect(&binding, kid(cx), cx.policy.expect.key_id.as_deref())
+    expect(
+        &binding,
+        kid(cx).as_deref(),
+        cx.policy.expect.key_id.as_deref(),
+    )
 }
 
-fn kid<'a>(cx: &'a Context<'_, '_>) -> Option<&'a str> {
+fn kid<'a>(cx: &'a Context<'_, '_>) -> Option<Cow<'a, str>> {
     cx.header()?.get("kid")?.as_str()
 }
 
@@ -132,9 +151,10 @@ fn kid<'a>(cx: &'a Context<'_, '_>) -> Option<&'a str> {
 /// policy requires it (the service's rule), else also a lone key whatever the `kid`.
 fn candidates<'k>(cx: &Context<'_, 'k>) -> Candidates<'k> {
     let keys: &'k crate::keys::KeySet = cx.policy.keys;
-    match keys.candidates(kid(cx)) {
+    let kid = kid(cx);
+    match keys.candidates(kid.as_deref()) {
         Candidates::Single(key) if cx.policy.require_kid => {
-            let named = match (key.kid(), kid(cx)) {
+            let named = match (key.kid(), kid.as_deref()) {
                 (Some(have), Some(wanted)) => same(have, wanted, KEY_ID_PREFIX),
                 _ => false,
             };
@@ -185,9 +205,9 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
             let kid = cx
                 .header()
                 .and_then(|h| h.get("kid"))
-                .map_or("(none)".to_owned(), |kid| match kid {
-                    Value::String(text) => shown(text),
-                    other => other.to_string().chars().take(80).collect(),
+                .map_or("(none)".to_owned(), |kid| match kid.as_str() {
+                    Some(text) => shown(&text),
+                    None => kid.json().chars().take(80).collect(),
                 });
             let mut held: Vec<String> = known.iter().take(10).map(|k| shown(k)).collect();
             if known.len() > 10 {
@@ -233,7 +253,7 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     let Some(header) = cx.header() else {
         return Check::skip(id, "not verified: the header could not be decoded");
     };
-    match header.get("alg").and_then(Value::as_str) {
+    match header.get("alg").and_then(|alg| alg.as_str()).as_deref() {
         Some(ALG) => {}
         Some(alg) => {
             return Check::fail(
@@ -294,7 +314,7 @@ fn wrong_key(
         .iter()
         .filter(|key| !tried.iter().any(|t| std::ptr::eq(*t, *key)))
         .collect();
-    let kid = kid(cx).map(shown);
+    let kid = kid(cx).map(|kid| shown(&kid));
     if let Some(signer) = others
         .iter()
         .take(MAX_OTHER_KEYS)
@@ -302,7 +322,7 @@ fn wrong_key(
     {
         let named = match signer.kid() {
             Some(_) => format!("{} (thumbprint {})", signer.describe(), signer.thumbprint()),
-            None => signer.describe(),
+            None => signer.describe().to_owned(),
         };
         let fix = match (signer.kid(), &kid) {
             (Some(theirs), Some(kid)) => format!(

@@ -1,21 +1,19 @@
 //! The claims: the five required ones present and well typed, optional ones within limits,
 //! and the token's lifetime against the clock the caller passed in.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Check, CheckId, Context};
 use crate::ids::form_warning as id_form_warning;
 use crate::time::human;
 use crate::token::{
-    PROFILE_CLAIMS, PROVIDER_ID_PREFIX, REQUIRED_CLAIMS, kind, metadata_problem, profile_problem,
+    Member, Object, PROFILE_CLAIMS, PROVIDER_ID_PREFIX, REQUIRED_CLAIMS, kind, length_problem,
+    metadata_problem, profile_problem,
 };
 
 use crate::token::MAX_PLAUSIBLE_SECONDS;
 
-fn claims_or_skip<'a>(
-    cx: &'a Context<'_, '_>,
-    id: CheckId,
-) -> Result<&'a Map<String, Value>, Check> {
+fn claims_or_skip<'a>(cx: &'a Context<'_, '_>, id: CheckId) -> Result<&'a Object, Check> {
     cx.claims()
         .ok_or_else(|| Check::skip(id, "not checked: the claims could not be decoded"))
 }
@@ -24,23 +22,28 @@ fn claims_or_skip<'a>(
 ///
 /// # Errors
 /// The problem, phrased to follow "`iat` ".
-pub(super) fn epoch_seconds(value: &Value) -> Result<i64, String> {
-    if let Some(n) = value.as_i64() {
-        return match n {
-            n if n < 0 => Err(format!(
-                "is {n}, before 1970; Layer needs seconds since the epoch"
-            )),
-            n if n >= MAX_PLAUSIBLE_SECONDS * 10 => Err(format!(
-                "is {n}, which is milliseconds; Layer needs seconds: {} (divide by 1000)",
-                n / 1000
-            )),
-            n if n >= MAX_PLAUSIBLE_SECONDS => Err(format!(
-                "is {n}, past the year 5138: Layer needs seconds since the epoch"
-            )),
-            n => Ok(n),
-        };
+pub(super) fn epoch_seconds(member: Member<'_>) -> Result<i64, String> {
+    let Some(n) = member.as_i64() else {
+        return Err(not_integer_seconds(&member.value()));
+    };
+    match n {
+        n if n < 0 => Err(format!(
+            "is {n}, before 1970; Layer needs seconds since the epoch"
+        )),
+        n if n >= MAX_PLAUSIBLE_SECONDS * 10 => Err(format!(
+            "is {n}, which is milliseconds; Layer needs seconds: {} (divide by 1000)",
+            n / 1000
+        )),
+        n if n >= MAX_PLAUSIBLE_SECONDS => Err(format!(
+            "is {n}, past the year 5138: Layer needs seconds since the epoch"
+        )),
+        n => Ok(n),
     }
-    Err(match value {
+}
+
+/// Why `value`, which is not an integer that fits, is not epoch seconds.
+fn not_integer_seconds(value: &Value) -> String {
+    match value {
         Value::String(s) if s.trim().parse::<i64>().is_ok() => format!(
             "is the string {}; Layer needs an integer: {} without quotes",
             Value::from(s.as_str()),
@@ -64,7 +67,7 @@ pub(super) fn epoch_seconds(value: &Value) -> Result<i64, String> {
             "is {}; Layer needs integer seconds since the epoch",
             kind(other)
         ),
-    })
+    }
 }
 
 /// `iss`, `prn`, `iat`, `exp` and `nce` are all there.
@@ -76,7 +79,7 @@ pub(super) fn not_found(cx: &Context<'_, '_>) -> Check {
     };
     let missing: Vec<&str> = REQUIRED_CLAIMS
         .into_iter()
-        .filter(|c| !claims.contains_key(*c))
+        .filter(|c| !claims.contains_key(c))
         .collect();
     if missing.is_empty() {
         return Check::pass(id, "iss, prn, iat, exp and nce are present");
@@ -99,14 +102,14 @@ pub(super) fn wrong_type(cx: &Context<'_, '_>) -> Check {
     };
     let mut problems = Vec::new();
     for name in ["iss", "prn", "nce"] {
-        match claims.get(name) {
-            Some(Value::Number(n)) if name == "prn" => problems.push(format!(
+        let Some(value) = claims.get(name).filter(|v| !v.is_string()) else {
+            continue;
+        };
+        match value.value() {
+            Value::Number(n) if name == "prn" => problems.push(format!(
                 "prn is the number {n}; Layer needs the user id as a string: \"{n}\""
             )),
-            Some(v) if !v.is_string() => {
-                problems.push(format!("{name} is {}; it must be a string", kind(v)));
-            }
-            _ => {}
+            other => problems.push(format!("{name} is {}; it must be a string", kind(&other))),
         }
     }
     for name in ["iat", "exp"] {
@@ -141,7 +144,7 @@ pub(super) fn values(cx: &Context<'_, '_>) -> Check {
     }
     let warning = cx
         .claim_str("iss")
-        .and_then(|iss| id_form_warning("iss", iss, PROVIDER_ID_PREFIX));
+        .and_then(|iss| id_form_warning("iss", &iss, PROVIDER_ID_PREFIX));
     match warning {
         Some(warning) => Check::warn(id, format!("iss, prn and nce are not empty, but {warning}")),
         None => Check::pass(id, "iss, prn and nce are not empty"),
@@ -157,11 +160,16 @@ pub(super) fn optional(cx: &Context<'_, '_>) -> Check {
     };
     let mut problems = Vec::new();
     for (name, max) in PROFILE_CLAIMS {
-        if let Some(problem) = claims.get(name).and_then(|v| profile_problem(v, max)) {
+        let problem = claims.get(name).and_then(|v| match v.as_str() {
+            Some(text) => length_problem(&text, max),
+            None => profile_problem(&v.value(), max),
+        });
+        if let Some(problem) = problem {
             problems.push(format!("{name} {problem}"));
         }
     }
-    if let Some(problem) = claims.get("metadata").and_then(metadata_problem) {
+    let metadata = claims.get("metadata").map(Member::value);
+    if let Some(problem) = metadata.as_ref().and_then(metadata_problem) {
         problems.push(format!("metadata {problem}"));
     }
     let known = |name: &str| {
@@ -170,15 +178,14 @@ pub(super) fn optional(cx: &Context<'_, '_>) -> Check {
             || PROFILE_CLAIMS.iter().any(|(claim, _)| *claim == name)
     };
     let present: Vec<&str> = claims
-        .keys()
-        .map(String::as_str)
+        .names()
         .filter(|n| known(n) && !REQUIRED_CLAIMS.contains(n))
         .collect();
     // JSON-quoted: names come from an untrusted token and may hold terminal escapes.
     let extra: Vec<String> = claims
-        .keys()
+        .names()
         .filter(|n| !known(n))
-        .map(|n| Value::from(n.as_str()).to_string())
+        .map(|n| Value::from(n).to_string())
         .collect();
     let mut ok = if present.is_empty() {
         "no profile claims".to_owned()
@@ -301,8 +308,8 @@ mod tests {
 
     fn claims(changes: &str) -> String {
         let base = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;
-        let mut map: Map<String, Value> = serde_json::from_str(base).unwrap();
-        let changes: Map<String, Value> = serde_json::from_str(changes).unwrap();
+        let mut map: serde_json::Map<String, Value> = serde_json::from_str(base).unwrap();
+        let changes: serde_json::Map<String, Value> = serde_json::from_str(changes).unwrap();
         for (k, v) in changes {
             if v.is_null() {
                 map.remove(&k);

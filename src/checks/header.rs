@@ -1,17 +1,14 @@
 //! The JOSE header: `typ`, `alg`, `cty`, `kid` present, strings, and with Layer's values.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Check, CheckId, Context};
 use crate::ids::{KEY_ID_PREFIX, form_warning as id_form_warning};
-use crate::token::{ALG, CTY, kind};
+use crate::token::{ALG, CTY, Object, kind};
 
 const PARAMS: [&str; 4] = ["typ", "alg", "cty", "kid"];
 
-fn header_or_skip<'a>(
-    cx: &'a Context<'_, '_>,
-    id: CheckId,
-) -> Result<&'a Map<String, Value>, Check> {
+fn header_or_skip<'a>(cx: &'a Context<'_, '_>, id: CheckId) -> Result<&'a Object, Check> {
     cx.header()
         .ok_or_else(|| Check::skip(id, "not checked: the header could not be decoded"))
 }
@@ -25,7 +22,7 @@ pub(super) fn not_found(cx: &Context<'_, '_>) -> Check {
     };
     let missing: Vec<&str> = PARAMS
         .into_iter()
-        .filter(|p| !header.contains_key(*p))
+        .filter(|p| !header.contains_key(p))
         .collect();
     if missing.is_empty() {
         return Check::pass(id, "typ, alg, cty and kid are present");
@@ -49,7 +46,7 @@ pub(super) fn wrong_type(cx: &Context<'_, '_>) -> Check {
     let problems = PARAMS
         .into_iter()
         .filter_map(|p| header.get(p).filter(|v| !v.is_string()).map(|v| (p, v)))
-        .map(|(p, v)| format!("{p} is {}; it must be a string", kind(v)))
+        .map(|(p, v)| format!("{p} is {}; it must be a string", kind(&v.value())))
         .collect();
     Check::from_problems(id, problems, "every header parameter is a string")
 }
@@ -61,16 +58,16 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
         Ok(header) => header,
         Err(skip) => return skip,
     };
-    let text = |p: &str| header.get(p).and_then(Value::as_str);
+    let text = |p: &str| header.get(p).and_then(|v| v.as_str());
     let mut problems = Vec::new();
-    if let Some(typ) = text("typ").filter(|t| !matches!(*t, "JWS" | "JWT")) {
+    if let Some(typ) = text("typ").filter(|t| !matches!(t.as_ref(), "JWS" | "JWT")) {
         problems.push(format!(
             "typ is {}: Layer expects \"JWS\" (or \"JWT\")",
-            Value::from(typ)
+            Value::from(typ.as_ref())
         ));
     }
-    if let Some(alg) = text("alg").filter(|a| *a != ALG) {
-        problems.push(alg_problem(alg));
+    if let Some(alg) = text("alg").filter(|a| a != ALG) {
+        problems.push(alg_problem(&alg));
     }
     if header.contains_key("crit") {
         problems.push(
@@ -79,14 +76,14 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
                 .into(),
         );
     }
-    if let Some(cty) = text("cty").filter(|c| *c != CTY) {
+    if let Some(cty) = text("cty").filter(|c| c != CTY) {
         problems.push(format!(
             "cty is {}: Layer expects \"{CTY}\"",
-            Value::from(cty)
+            Value::from(cty.as_ref())
         ));
     }
     let kid = text("kid");
-    if kid == Some("") {
+    if kid.as_deref() == Some("") {
         problems.push(
             "kid is empty: use the Key ID the Layer dashboard shows (layer:///keys/<uuid>)".into(),
         );
@@ -94,7 +91,7 @@ pub(super) fn wrong_value(cx: &Context<'_, '_>) -> Check {
     if !problems.is_empty() {
         return Check::fail(id, problems.join("; "));
     }
-    match kid.and_then(|kid| id_form_warning("kid", kid, KEY_ID_PREFIX)) {
+    match kid.and_then(|kid| id_form_warning("kid", &kid, KEY_ID_PREFIX)) {
         Some(warning) => Check::warn(
             id,
             format!("typ, alg and cty have the values Layer accepts, but {warning}"),

@@ -19,10 +19,9 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::keys::KeySet;
-use crate::token::{self, Decoded};
+use crate::token::{self, Decoded, Object};
 
 pub use crate::token::MAX_TOKEN_BYTES;
 
@@ -134,6 +133,18 @@ pub enum Status {
     Fail,
     /// The rule could not be applied (missing input); the message says why.
     Skip,
+}
+
+impl Status {
+    /// The status as reports and `--json` show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+            Self::Skip => "skip",
+        }
+    }
 }
 
 /// One rule's verdict, as shown in the report and in `--json`.
@@ -264,9 +275,9 @@ pub struct Report {
     /// Whether strict judging was asked for.
     pub strict: bool,
     /// The decoded header, when it is a JSON object.
-    pub header: Option<Map<String, Value>>,
+    pub header: Option<Object>,
     /// The decoded claims, when they are a JSON object.
-    pub claims: Option<Map<String, Value>>,
+    pub claims: Option<Object>,
     /// Every rule's verdict, in [`check_ids`] order.
     pub checks: Vec<Check>,
 }
@@ -301,6 +312,121 @@ impl Report {
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }
+}
+
+impl Report {
+    /// Appends the report's JSON to `out`, byte for byte what its [`Serialize`] writes, but
+    /// straight into the buffer: the fast path for streams of reports (`validate -`,
+    /// `serve`'s attempt log).
+    ///
+    /// ```
+    /// let keys = layer_auth::keys::KeySet::default();
+    /// let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    /// let report = layer_auth::checks::validate("a.b", &layer_auth::checks::Policy::new(now, &keys));
+    /// let mut json = Vec::new();
+    /// report.write_json(&mut json);
+    /// assert_eq!(json, serde_json::to_vec(&report).unwrap());
+    /// ```
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut number = itoa::Buffer::new();
+        let flag = |value: bool| if value { "true" } else { "false" };
+        out.extend_from_slice(b"{\"schema\":");
+        out.extend_from_slice(number.format(REPORT_SCHEMA).as_bytes());
+        if let Some(line) = self.line {
+            out.extend_from_slice(b",\"line\":");
+            out.extend_from_slice(number.format(line).as_bytes());
+        }
+        for (name, value) in [
+            ("valid", self.valid),
+            ("signature_verified", self.signature_verified()),
+        ] {
+            for part in [",\"", name, "\":", flag(value)] {
+                out.extend_from_slice(part.as_bytes());
+            }
+        }
+        for (name, status) in [
+            ("failed", Status::Fail),
+            ("warnings", Status::Warn),
+            ("not_checked", Status::Skip),
+        ] {
+            for part in [",\"", name, "\":["] {
+                out.extend_from_slice(part.as_bytes());
+            }
+            for (i, check) in self.with_status(status).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_plain(out, check.id.as_str());
+            }
+            out.push(b']');
+        }
+        for (name, part) in [("header", &self.header), ("claims", &self.claims)] {
+            let json = part.as_ref().map_or("null", Object::json);
+            for part in [",\"", name, "\":", json] {
+                out.extend_from_slice(part.as_bytes());
+            }
+        }
+        out.extend_from_slice(b",\"checks\":[");
+        for (i, check) in self.checks.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            push_plain(out, check.id.as_str());
+            out.extend_from_slice(b",\"status\":");
+            push_plain(out, check.status.as_str());
+            out.extend_from_slice(b",\"message\":");
+            push_json_str(out, &check.message);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+/// One of our own identifiers (a check id, a status: snake_case ASCII, tested in
+/// `ids_serialize_as_the_service_reasons`) as a JSON string, which needs no escape.
+fn push_plain(out: &mut Vec<u8>, id: &str) {
+    out.push(b'"');
+    out.extend_from_slice(id.as_bytes());
+    out.push(b'"');
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    if needs_escape(text.as_bytes()) {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    } else {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether JSON needs an escape for any of `bytes` (a control character, `"` or `\\`).
+/// Eight bytes at a time, in one `u64` (SWAR): a report's messages are a couple of
+/// kilobytes and almost never need one.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte of `x` that is below `n` (for n <= 0x80; exact for ASCII
+    // `x`, and UTF-8's bytes of 0x80 and up are never flagged).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let flagged =
+        |x: u64| below(x, 0x20) | below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if flagged(u64::from_ne_bytes(word)) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 impl Serialize for Report {
@@ -461,16 +587,16 @@ impl<'t, 'p> Context<'t, 'p> {
         }
     }
 
-    fn header(&self) -> Option<&Map<String, Value>> {
+    fn header(&self) -> Option<&Object> {
         self.decoded.as_ref()?.header.as_ref().ok()
     }
 
-    fn claims(&self) -> Option<&Map<String, Value>> {
+    fn claims(&self) -> Option<&Object> {
         self.decoded.as_ref()?.claims.as_ref().ok()
     }
 
     /// A claim's value when it is a string.
-    fn claim_str(&self, name: &str) -> Option<&str> {
+    fn claim_str(&self, name: &str) -> Option<Cow<'_, str>> {
         self.claims()?.get(name)?.as_str()
     }
 
@@ -511,7 +637,7 @@ pub(crate) mod tests {
             nonce: "nonce-123".into(),
             issued_at: 1_700_000_000,
             expires_at: 1_700_000_600,
-            extra: Map::new(),
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -611,6 +737,9 @@ pub(crate) mod tests {
                     .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
             );
         }
+        for status in [Status::Pass, Status::Warn, Status::Fail, Status::Skip] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
     }
 
     #[test]
@@ -643,6 +772,51 @@ pub(crate) mod tests {
             .collect();
         // Only the key lookup, which needs no token content, is made.
         assert_eq!(judged, [CheckId::KeyNotFound]);
+    }
+
+    #[test]
+    fn needs_escape_finds_every_byte_json_escapes_and_no_other() {
+        for b in 0..=255u8 {
+            let wanted = b < 0x20 || b == b'"' || b == b'\\';
+            for at in [0, 3, 7, 8, 13, 16] {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                assert_eq!(needs_escape(&text), wanted, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(!needs_escape("é → ✓ valid, \u{202e}".as_bytes()));
+        assert!(!needs_escape(b""));
+    }
+
+    #[test]
+    fn write_json_writes_what_serialize_writes() {
+        let good = sign(&request(), key()).unwrap();
+        let mut odd = request();
+        odd.extra
+            .insert("display_name".into(), "a\"b\\c\u{1b}\u{202e}é".into());
+        odd.extra
+            .insert("metadata".into(), serde_json::json!({"k": "v", "n": "1.5"}));
+        let odd = sign(&odd, key()).unwrap();
+        let spaced = raw_token(" { \"alg\" : \"HS256\" } ", "{\"iat\": 1e2, \"prn\": 7}");
+        let expect = Expect {
+            nonce: Some("nonce-\u{7}x".into()),
+            ..Expect::default()
+        };
+        for token in [&good, &odd, &spaced, " a.b ", "", "e30.e30.e30"] {
+            for strict in [false, true] {
+                let mut report = report_with(token, expect.clone());
+                report.strict = strict;
+                report.line = strict.then_some(7);
+                let mut written = Vec::new();
+                report.write_json(&mut written);
+                let serialized = serde_json::to_vec(&report).unwrap();
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    String::from_utf8(serialized).unwrap(),
+                    "{token}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -28,7 +28,27 @@ pub struct VerifyingKey {
     public: PublicKey,
     kid: Option<String>,
     thumbprint: String,
+    /// What [`VerifyingKey::describe`] says.
+    description: String,
     verifier: Verifier,
+}
+
+/// How messages name a key: its `kid` (JSON-quoted, at most 80 characters: it came from a
+/// file), else its size and RFC 7638 thumbprint.
+fn describe(public: &PublicKey, kid: Option<&str>, thumbprint: &str) -> String {
+    let legacy = if public.bits() < MIN_STRONG_BITS {
+        " legacy"
+    } else {
+        ""
+    };
+    match kid {
+        Some(kid) => format!(
+            "the{legacy} {}-bit key {}",
+            public.bits(),
+            quoted_capped(kid, 80)
+        ),
+        None => format!("the{legacy} {}-bit key {thumbprint}", public.bits()),
+    }
 }
 
 /// aws-lc verifies keys of 1024 to 8192 bits; SPEC §1 allows up to 16384, and the rare key
@@ -66,10 +86,12 @@ impl VerifyingKey {
             Verifier::AwsLc(parsed)
         };
         let thumbprint = public.thumbprint();
+        let description = describe(&public, kid.as_deref(), &thumbprint);
         Ok(Self {
             public,
             kid,
             thumbprint,
+            description,
             verifier,
         })
     }
@@ -102,7 +124,9 @@ impl VerifyingKey {
         warnings.extend(
             keys.iter()
                 .filter(|k| k.public.bits() < MIN_STRONG_BITS)
-                .map(|k| KeyWarning::Legacy { key: k.describe() }),
+                .map(|k| KeyWarning::Legacy {
+                    key: k.describe().to_owned(),
+                }),
         );
         Ok(PublicKeys { keys, warnings })
     }
@@ -137,25 +161,10 @@ impl VerifyingKey {
     }
 
     /// How messages name this key: its `kid` (JSON-quoted, at most 80 characters: it came
-    /// from a file), else its size and RFC 7638 thumbprint.
-    pub fn describe(&self) -> String {
-        let legacy = if self.public.bits() < MIN_STRONG_BITS {
-            " legacy"
-        } else {
-            ""
-        };
-        match &self.kid {
-            Some(kid) => format!(
-                "the{legacy} {}-bit key {}",
-                self.public.bits(),
-                quoted_capped(kid, 80)
-            ),
-            None => format!(
-                "the{legacy} {}-bit key {}",
-                self.public.bits(),
-                self.thumbprint
-            ),
-        }
+    /// from a file), else its size and RFC 7638 thumbprint. Made once, with the key: every
+    /// report names the key that verified it.
+    pub fn describe(&self) -> &str {
+        &self.description
     }
 
     /// Whether `signature` is a valid RS256 signature of `message` under this key.

@@ -4,10 +4,9 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Map, Value};
-
 use super::{Hints, Paint, Times, escape, escape_capped};
 use crate::checks::{Check, CheckId, Report, Status};
+use crate::token::{Member, Object};
 
 /// How much of a report to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +60,8 @@ pub fn render_report(
 /// # Errors
 /// Whatever `out` returns.
 pub fn render_decoded(
-    header: &Map<String, Value>,
-    claims: &Map<String, Value>,
+    header: &Object,
+    claims: &Object,
     signature_bytes: usize,
     times: &Times,
     paint: Paint,
@@ -83,8 +82,8 @@ pub fn render_decoded(
         Some(claims),
         times,
     )?;
-    let alg = header.get("alg").map(Value::to_string);
-    let alg = alg.map_or(String::new(), |alg| format!(", alg {}", escape(&alg)));
+    let alg = header.get("alg").map(Member::json);
+    let alg = alg.map_or(String::new(), |alg| format!(", alg {}", escape(alg)));
     writeln!(
         out,
         "{}  {signature_bytes} bytes{alg} {unverified}",
@@ -136,7 +135,7 @@ fn section(
     out: &mut dyn Write,
     paint: Paint,
     title: &str,
-    members: Option<&Map<String, Value>>,
+    members: Option<&Object>,
     times: &Times,
 ) -> io::Result<()> {
     writeln!(out, "{}", paint.bold(title))?;
@@ -145,7 +144,10 @@ fn section(
     };
     // Names are cut and the column is kept narrow, so the report stays about the size of
     // the token: one long name must not pad every other line to its length.
-    let names: Vec<String> = members.keys().map(|k| escape_capped(k, MAX_NAME)).collect();
+    let names: Vec<String> = members
+        .names()
+        .map(|k| escape_capped(k, MAX_NAME))
+        .collect();
     let width = names
         .iter()
         .map(|n| n.chars().count())
@@ -153,9 +155,8 @@ fn section(
         .unwrap_or(0)
         .min(NAME_COLUMN);
     for ((name, value), shown_name) in members.iter().zip(&names) {
-        let shown = value.to_string();
-        let mut line = format!("  {shown_name:<width$}  {}", escape(&shown));
-        if matches!(name.as_str(), "iat" | "exp" | "nbf")
+        let mut line = format!("  {shown_name:<width$}  {}", escape(value.json()));
+        if matches!(name, "iat" | "exp" | "nbf")
             && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {
             line.push_str(&paint.dim(&format!("  {shown}")));
@@ -198,9 +199,8 @@ pub fn verdict(report: &Report, paint: Paint, hints: &dyn Hints) -> String {
         .claims
         .as_ref()
         .and_then(|c| c.get("prn"))
-        .map_or(Value::Null, Clone::clone)
-        .to_string();
-    let user = escape(&user);
+        .map_or("null", Member::json);
+    let user = escape(user);
     let expiry = report
         .check(CheckId::Expired)
         .map_or(String::new(), |c| format!(", {}", escape(&c.message)));

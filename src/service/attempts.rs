@@ -1,9 +1,12 @@
 //! The attempt log: every `POST /sessions`, with what came of it and the full report, for a
 //! test (`/_emulator/attempts`) or a person (the dashboard) to see why a sign-in failed.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{NonceState, Refusal, Session};
 use crate::checks::Report;
@@ -35,28 +38,53 @@ pub struct Attempt {
     /// The token as it came.
     pub token: String,
     /// The validation report (`validate --json`'s shape), when the token was judged.
-    pub report: Option<Value>,
+    pub report: Option<ReportJson>,
+}
+
+/// A validation report's JSON text, kept as written and served as that JSON: the log never
+/// rebuilds it as a `Value`, and it is written once, outside the service's lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportJson(String);
+
+impl ReportJson {
+    /// `report`'s JSON.
+    pub fn of(report: &Report) -> Self {
+        let mut json = Vec::with_capacity(2048);
+        report.write_json(&mut json);
+        // write_json writes UTF-8: JSON text made of the report's strings.
+        Self(String::from_utf8_lossy(&json).into_owned())
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The report as a `serde_json` value.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl Serialize for ReportJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw: &RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        Ok(Self(raw.get().to_owned()))
+    }
 }
 
 impl Attempt {
-    /// About how many bytes it holds (the token and the report), counted without writing
-    /// the report out: this runs under the service's lock, on every sign-in.
+    /// About how many bytes it holds (the token and the report).
     pub fn bytes(&self) -> usize {
-        self.bytes_with(self.report.as_ref().map_or(0, size))
-    }
-
-    /// As [`Attempt::bytes`], with the report's size already counted.
-    pub(super) fn bytes_with(&self, report_bytes: usize) -> usize {
-        self.token.len() + report_bytes + self.message.len() + 128
-    }
-
-    /// `report`'s JSON (`validate --json`'s shape) and about how many bytes it takes, for an
-    /// attempt: made before the service's lock is taken, so sign-ins on several cores do not
-    /// queue behind it.
-    pub(super) fn report_json(report: &Report) -> (Option<Value>, usize) {
-        let json = serde_json::to_value(report).ok();
-        let bytes = json.as_ref().map_or(0, size);
-        (json, bytes)
+        let report = self.report.as_ref().map_or(0, |r| r.0.len());
+        self.token.len() + report + self.message.len() + 128
     }
 
     pub(super) fn accepted(
@@ -65,13 +93,13 @@ impl Attempt {
         nonce_state: NonceState,
         session: &Session,
         report: &Report,
-        json: Option<Value>,
+        json: Option<ReportJson>,
     ) -> Self {
         Self {
             seq: 0,
             at,
             user: Some(session.user.clone()),
-            nonce: claim(report, "nce").map(str::to_owned),
+            nonce: claim(report, "nce").map(Cow::into_owned),
             nonce_state,
             status: 201,
             accepted: true,
@@ -87,14 +115,14 @@ impl Attempt {
         token: &str,
         nonce_state: Option<NonceState>,
         refusal: &Refusal,
-        json: Option<Value>,
+        json: Option<ReportJson>,
     ) -> Self {
         let report = refusal.report.as_ref();
         Self {
             seq: 0,
             at,
-            user: report.and_then(|r| claim(r, "prn")).map(str::to_owned),
-            nonce: report.and_then(|r| claim(r, "nce")).map(str::to_owned),
+            user: report.and_then(|r| claim(r, "prn")).map(Cow::into_owned),
+            nonce: report.and_then(|r| claim(r, "nce")).map(Cow::into_owned),
             nonce_state: nonce_state.unwrap_or(NonceState::Unknown),
             status: refusal.error.status,
             accepted: false,
@@ -106,25 +134,8 @@ impl Attempt {
     }
 }
 
-/// About how many bytes `value` takes as JSON: its strings and names, and a few bytes for
-/// each number, bracket and separator.
-fn size(value: &Value) -> usize {
-    match value {
-        Value::String(text) => text.len() + 2,
-        Value::Array(items) => items.iter().map(size).sum::<usize>() + items.len() + 2,
-        Value::Object(members) => {
-            members
-                .iter()
-                .map(|(name, value)| name.len() + 4 + size(value))
-                .sum::<usize>()
-                + 2
-        }
-        _ => 8,
-    }
-}
-
 /// A string claim of the report's token.
-pub(super) fn claim<'r>(report: &'r Report, name: &str) -> Option<&'r str> {
+pub(super) fn claim<'r>(report: &'r Report, name: &str) -> Option<Cow<'r, str>> {
     report.claims.as_ref()?.get(name)?.as_str()
 }
 

@@ -6,6 +6,7 @@
 //! time passes (kept a while after expiry, so a late call still hears "expired" rather than
 //! "unknown"), and past [`MAX_NONCES`] or [`MAX_SESSIONS`] the oldest entries go first.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ApiError;
+use crate::token::{Member, Object};
 
 /// How long a nonce lives after issue (SPEC §2).
 pub const NONCE_TTL: TimeDelta = TimeDelta::minutes(10);
@@ -59,19 +61,18 @@ pub struct Identity {
 
 impl Identity {
     /// The identity the claims of an accepted token describe.
-    pub fn from_claims(user_id: &str, claims: &Map<String, Value>) -> Self {
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    pub fn from_claims(user_id: &str, claims: &Object) -> Self {
+        let text = |name: &str| claims.get(name)?.as_str().map(Cow::into_owned);
         Self {
             user_id: user_id.to_owned(),
             display_name: text("display_name"),
             avatar_url: text("avatar_url"),
             first_name: text("first_name"),
             last_name: text("last_name"),
-            metadata: claims
-                .get("metadata")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
+            metadata: match claims.get("metadata").map(Member::value) {
+                Some(Value::Object(metadata)) => metadata,
+                _ => Map::new(),
+            },
         }
     }
 }

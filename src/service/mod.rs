@@ -16,6 +16,7 @@ mod error;
 mod faults;
 mod ledger;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -26,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::checks::{self, Expect, Policy, Report};
 use crate::keys::KeySet;
 
-pub use attempts::{Attempt, MAX_ATTEMPTS};
+pub use attempts::{Attempt, MAX_ATTEMPTS, ReportJson};
 pub use clock::Clock;
 pub use error::ApiError;
 pub use faults::Fault;
@@ -168,30 +169,36 @@ impl Service {
                 reason: "app_id".into(),
                 report: None,
             };
-            let evicted = self.lock().record(
-                Attempt::refused(now, identity_token, None, &refusal, None),
-                0,
-            );
+            let evicted =
+                self.lock()
+                    .record(Attempt::refused(now, identity_token, None, &refusal, None));
             drop(evicted);
             return Err(refusal);
         }
         // RSA and the report's JSON happen here, outside the lock.
         let report = self.judge(identity_token, now);
-        let (json, report_bytes) = Attempt::report_json(&report);
+        let json = Some(ReportJson::of(&report));
         let mut guard = self.lock();
         let inner = &mut *guard;
         let state = attempts::claim(&report, "nce")
-            .map_or(NonceState::Unknown, |n| inner.ledger.nonce_state(n, now));
+            .map_or(NonceState::Unknown, |n| inner.ledger.nonce_state(&n, now));
         let result = inner.redeem(report, now, self.config.session_ttl);
         let evicted = match &result {
-            Ok((session, report)) => inner.record(
-                Attempt::accepted(now, identity_token, state, session, report, json),
-                report_bytes,
-            ),
-            Err(refusal) => inner.record(
-                Attempt::refused(now, identity_token, Some(state), refusal, json),
-                report_bytes,
-            ),
+            Ok((session, report)) => inner.record(Attempt::accepted(
+                now,
+                identity_token,
+                state,
+                session,
+                report,
+                json,
+            )),
+            Err(refusal) => inner.record(Attempt::refused(
+                now,
+                identity_token,
+                Some(state),
+                refusal,
+                json,
+            )),
         };
         // The report and the attempts pushed out are freed after the lock is let go.
         drop(guard);
@@ -400,11 +407,11 @@ impl Inner {
             });
         }
         let nonce = attempts::claim(&report, "nce")
-            .unwrap_or_default()
-            .to_owned();
+            .map(Cow::into_owned)
+            .unwrap_or_default();
         let user = attempts::claim(&report, "prn")
-            .unwrap_or_default()
-            .to_owned();
+            .map(Cow::into_owned)
+            .unwrap_or_default();
         if let Err(error) = self.ledger.redeem(&nonce, now) {
             return Err(Refusal {
                 error,
@@ -423,14 +430,14 @@ impl Inner {
         Ok((session, report))
     }
 
-    /// Logs `attempt`, whose report takes about `report_bytes`, pushing out the oldest past
-    /// [`MAX_ATTEMPTS`] or [`MAX_ATTEMPT_BYTES`]; returns those, for the caller to free once
-    /// it has let the lock go.
+    /// Logs `attempt`, pushing out the oldest past [`MAX_ATTEMPTS`] or
+    /// [`MAX_ATTEMPT_BYTES`]; returns those, for the caller to free once it has let the lock
+    /// go.
     #[must_use]
-    fn record(&mut self, mut attempt: Attempt, report_bytes: usize) -> Vec<Attempt> {
+    fn record(&mut self, mut attempt: Attempt) -> Vec<Attempt> {
         attempt.seq = self.next_attempt;
         self.next_attempt += 1;
-        let bytes = attempt.bytes_with(report_bytes);
+        let bytes = attempt.bytes();
         self.attempt_bytes += bytes;
         self.attempts.push_back((attempt, bytes));
         let mut evicted = Vec::new();

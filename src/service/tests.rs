@@ -170,7 +170,11 @@ fn every_attempt_is_logged_with_the_nonce_state_it_found() {
     assert_eq!(log[2].user.as_deref(), Some("bob"));
     assert_eq!(log[1].reason.as_deref(), Some("eit_nonce_not_found"));
     assert_eq!(s.attempts(2).len(), 1);
-    assert!(log[0].report.as_ref().unwrap()["valid"].as_bool().unwrap());
+    assert!(
+        log[0].report.as_ref().unwrap().to_value()["valid"]
+            .as_bool()
+            .unwrap()
+    );
 }
 
 #[test]

@@ -1,11 +1,10 @@
 //! Taking a compact JWS apart: three parts, strict base64url (naming padding and plain
 //! base64 as such), and strict JSON objects. Judging what is inside is `checks`' job.
 
+use super::Object;
+use crate::json::JsonError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value};
-
-use crate::json::{self, JsonError};
 
 /// Why a part is not unpadded base64url.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,9 +42,9 @@ pub struct Decoded<'t> {
     /// `header.claims`, the bytes the signature covers.
     pub signing_input: &'t str,
     /// The JOSE header as a JSON object.
-    pub header: Result<Map<String, Value>, PartError>,
+    pub header: Result<Object, PartError>,
     /// The claims as a JSON object.
-    pub claims: Result<Map<String, Value>, PartError>,
+    pub claims: Result<Object, PartError>,
     /// The raw signature bytes.
     pub signature: Result<Vec<u8>, Base64Error>,
 }
@@ -75,8 +74,8 @@ pub fn decode(token: &str) -> Result<Decoded<'_>, usize> {
     })
 }
 
-fn object(part: &str) -> Result<Map<String, Value>, PartError> {
-    Ok(json::parse_object(&base64url(part)?)?)
+fn object(part: &str) -> Result<Object, PartError> {
+    Ok(Object::parse(base64url(part)?)?)
 }
 
 /// Decodes unpadded base64url, naming the usual mistakes.

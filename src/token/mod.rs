@@ -4,6 +4,7 @@
 //! way test tokens with pitfalls are crafted).
 
 mod decode;
+mod object;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::keys::{KeyError, SigningKey};
 
 pub use decode::{Base64Error, Decoded, PartError, base64url, decode};
+pub use object::{Member, Object};
 
 /// The only algorithm Layer accepts.
 pub const ALG: &str = "RS256";
@@ -222,12 +224,18 @@ impl TokenRequest {
 pub fn profile_problem(value: &Value, max: usize) -> Option<String> {
     match value.as_str() {
         None => Some(format!("must be a string, not {}", kind(value))),
-        Some(text) if text.chars().count() > max => Some(format!(
-            "is {} characters long; at most {max} are allowed",
-            text.chars().count()
-        )),
-        Some(_) => None,
+        Some(text) => length_problem(text, max),
     }
+}
+
+/// What is wrong with a profile claim's text, if anything (at most `max` chars).
+pub fn length_problem(text: &str, max: usize) -> Option<String> {
+    // Counting chars is needed only when the bytes could be too many.
+    if text.len() <= max {
+        return None;
+    }
+    let chars = text.chars().count();
+    (chars > max).then(|| format!("is {chars} characters long; at most {max} are allowed"))
 }
 
 /// What is wrong with `metadata`, if anything (an object of at most 16 string values).

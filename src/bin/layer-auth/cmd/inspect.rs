@@ -7,7 +7,6 @@ use clap::Args;
 use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Report, Status};
 use layer_auth::keys::KeySet;
 use layer_auth::output::{Paint, Times, escape, json_line, render_decoded};
-use serde_json::{Map, Value};
 
 use super::Outcome;
 use crate::args::{ClockArgs, ZoneArgs};
@@ -149,8 +148,8 @@ impl Inspector {
             .map_or(0, |signature| signature.len());
         if self.json {
             let mut shown = serde_json::json!({
-                "header": Value::Object(header.clone()),
-                "claims": Value::Object(claims.clone()),
+                "header": header,
+                "claims": claims,
                 "signature_bytes": signature_bytes,
                 "verified": false,
             });
@@ -245,7 +244,7 @@ impl Tally {
 }
 
 /// A decoded JSON object: a header or the claims.
-type Part = Map<String, Value>;
+type Part = layer_auth::token::Object;
 
 /// The header and claims when the token decodes, else why not in `validate`'s words.
 fn decoded(report: &Report) -> Result<(&Part, &Part), String> {

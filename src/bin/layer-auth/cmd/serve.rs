@@ -304,7 +304,7 @@ fn setup(args: &ServeArgs, paint: Paint) -> anyhow::Result<Setup> {
                 VerifyingKey::new(key.public_key().clone(), Some(id))?
             }
         };
-        shown.push(key.describe());
+        shown.push(key.describe().to_owned());
         keys.push(key);
     }
     let backend = signing.map(|key| SampleBackend {

@@ -72,12 +72,8 @@ impl<'a> Shown<'a> {
         term::say(&format!("      {} {}", dim("token "), escape(&token)));
         if let Some(report) = &step.report {
             for (label, part) in [("header", &report.header), ("claims", &report.claims)] {
-                let text = part
-                    .as_ref()
-                    .map_or("(could not be decoded)".to_owned(), |p| {
-                        serde_json::Value::Object(p.clone()).to_string()
-                    });
-                term::say(&format!("      {} {}", dim(label), escape(&text)));
+                let text = part.as_ref().map_or("(could not be decoded)", |p| p.json());
+                term::say(&format!("      {} {}", dim(label), escape(text)));
             }
         }
         term::say(&format!(

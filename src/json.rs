@@ -79,6 +79,31 @@ pub fn kind_name(value: &Value) -> &'static str {
     }
 }
 
+/// Whether JSON needs an escape for any of `bytes` (a control character, `"` or `\\`).
+/// Eight bytes at a time, in one `u64` (SWAR): a report's messages are a couple of
+/// kilobytes and almost never need one.
+pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte of `x` that is below `n` (for n <= 0x80; exact for ASCII
+    // `x`, and UTF-8's bytes of 0x80 and up are never flagged).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let flagged =
+        |x: u64| below(x, 0x20) | below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if flagged(u64::from_ne_bytes(word)) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Builds a [`Value`] like serde_json does, but stops at a repeated member name and records
 /// it in `duplicate` (so the error is known without reading serde_json's message).
 #[derive(Clone, Copy)]
@@ -152,6 +177,20 @@ impl<'de> Visitor<'de> for Strict<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn needs_escape_finds_every_byte_json_escapes_and_no_other() {
+        for b in 0..=255u8 {
+            let wanted = b < 0x20 || b == b'"' || b == b'\\';
+            for at in [0, 3, 7, 8, 13, 16] {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                assert_eq!(needs_escape(&text), wanted, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(!needs_escape("é → ✓ valid, \u{202e}".as_bytes()));
+        assert!(!needs_escape(b""));
+    }
 
     #[test]
     fn reads_an_object_keeping_member_order_and_number_kinds() {

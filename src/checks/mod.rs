@@ -393,7 +393,7 @@ fn push_plain(out: &mut Vec<u8>, id: &str) {
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.
 fn push_json_str(out: &mut Vec<u8>, text: &str) {
-    if needs_escape(text.as_bytes()) {
+    if crate::json::needs_escape(text.as_bytes()) {
         // Writing to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *out, text);
     } else {
@@ -402,31 +402,6 @@ fn push_json_str(out: &mut Vec<u8>, text: &str) {
         out.extend_from_slice(text.as_bytes());
         out.push(b'"');
     }
-}
-
-/// Whether JSON needs an escape for any of `bytes` (a control character, `"` or `\\`).
-/// Eight bytes at a time, in one `u64` (SWAR): a report's messages are a couple of
-/// kilobytes and almost never need one.
-fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of each byte of `x` that is below `n` (for n <= 0x80; exact for ASCII
-    // `x`, and UTF-8's bytes of 0x80 and up are never flagged).
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
-    let flagged =
-        |x: u64| below(x, 0x20) | below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if flagged(u64::from_ne_bytes(word)) != 0 {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 impl Serialize for Report {
@@ -772,20 +747,6 @@ pub(crate) mod tests {
             .collect();
         // Only the key lookup, which needs no token content, is made.
         assert_eq!(judged, [CheckId::KeyNotFound]);
-    }
-
-    #[test]
-    fn needs_escape_finds_every_byte_json_escapes_and_no_other() {
-        for b in 0..=255u8 {
-            let wanted = b < 0x20 || b == b'"' || b == b'\\';
-            for at in [0, 3, 7, 8, 13, 16] {
-                let mut text = vec![b'a'; 17];
-                text[at] = b;
-                assert_eq!(needs_escape(&text), wanted, "byte {b:#x} at {at}");
-            }
-        }
-        assert!(!needs_escape("é → ✓ valid, \u{202e}".as_bytes()));
-        assert!(!needs_escape(b""));
     }
 
     #[test]

@@ -53,7 +53,8 @@ pub fn is_unsafe(c: char) -> bool {
 /// assert_eq!(escape("evil\u{202e}gnp.exe"), "evil\\u{202e}gnp.exe");
 /// ```
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII, the common case, is settled eight bytes at a time.
+    if printable_ascii(text.as_bytes()) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -65,6 +66,25 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time in a `u64`. It may
+/// say no for some printable text (then the caller looks closer), never yes for other text.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word);
+        // The high bit of a byte under 0x20, of 0x7f (which + 1 sets it), or of 0x80 up.
+        let below = x.wrapping_sub(ONES * 0x20) & !x;
+        if (below | x | x.wrapping_add(ONES)) & HIGHS != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|b| (0x20..0x7f).contains(b))
 }
 
 /// JSON text with every [`is_unsafe`] character other than a line end written as a `\uXXXX`
@@ -174,6 +194,22 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn printable_ascii_never_passes_a_byte_outside_it() {
+        for b in 0..=255u8 {
+            for at in [0, 5, 8, 15, 16] {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                if printable_ascii(&text) {
+                    assert!((0x20..0x7f).contains(&b), "byte {b:#x} at {at}");
+                }
+            }
+        }
+        assert!(printable_ascii(
+            b"typ, alg, cty and kid are present: ~ {} [] ! 0-9"
+        ));
     }
 
     #[test]

@@ -42,16 +42,37 @@ pub fn render_report(
         .map(|c| c.id.as_str().len())
         .max()
         .unwrap_or(0);
+    // Lines are pushed, not formatted: a stream of tokens writes twenty per token.
+    let mut line = String::with_capacity(256);
     for check in &report.checks {
-        writeln!(
-            out,
-            "  {} {:<width$}  {}",
-            mark(check.status, paint),
-            check.id.as_str(),
-            message(check, paint, hints)
-        )?;
+        line.clear();
+        line.push_str("  ");
+        line.push_str(&mark(check.status, paint));
+        line.push(' ');
+        pad(&mut line, check.id.as_str(), width);
+        line.push_str("  ");
+        line.push_str(&message(check, paint, hints));
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     writeln!(out, "{}", verdict(report, paint, hints))
+}
+
+/// Pushes `text` and spaces after it up to `width` characters.
+fn pad(line: &mut String, text: &str, width: usize) {
+    line.push_str(text);
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    const SPACES: &str = "                                ";
+    let mut missing = width.saturating_sub(chars);
+    while missing > 0 {
+        let run = missing.min(SPACES.len());
+        line.push_str(&SPACES[..run]);
+        missing -= run;
+    }
 }
 
 /// A token decoded and nothing more (`inspect`): header and claims (dates shown) and the
@@ -155,7 +176,11 @@ fn section(
         .unwrap_or(0)
         .min(NAME_COLUMN);
     for ((name, value), shown_name) in members.iter().zip(&names) {
-        let mut line = format!("  {shown_name:<width$}  {}", escape(value.json()));
+        let mut line = String::with_capacity(128);
+        line.push_str("  ");
+        pad(&mut line, shown_name, width);
+        line.push_str("  ");
+        line.push_str(&escape(value.json()));
         if matches!(name, "iat" | "exp" | "nbf")
             && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {

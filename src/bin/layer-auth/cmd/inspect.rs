@@ -6,7 +6,8 @@ use anyhow::bail;
 use clap::Args;
 use layer_auth::checks::{self, CheckId, MAX_TOKEN_BYTES, Policy, Report, Status};
 use layer_auth::keys::KeySet;
-use layer_auth::output::{Paint, Times, escape, json_line, render_decoded};
+use layer_auth::output::{Paint, Times, escape, inert_json, json_line, render_decoded};
+use layer_auth::token::{Decoded, Object};
 
 use super::Outcome;
 use crate::args::{ClockArgs, ZoneArgs};
@@ -120,60 +121,85 @@ impl Inspector {
             Line::TooLong(len) => {
                 let no_keys = KeySet::default();
                 let report = checks::validate_oversized(len, &Policy::new(self.now, &no_keys));
-                Some(self.report(&report, "", Some(n)))
+                Some(self.failure(&why_not(&report), Some(n)))
             }
             Line::Text(bytes) => {
-                let text = String::from_utf8_lossy(bytes);
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => std::borrow::Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                };
                 (!text.trim().is_empty()).then(|| self.token(&text, Some(n)))
             }
         }
     }
 
+    /// A token decoded and shown; one that does not decode is judged by validate's
+    /// structure checks, for the reason in their words.
     fn token(&self, token: &str, line: Option<usize>) -> anyhow::Result<Shown> {
-        let no_keys = KeySet::default();
-        let report = checks::validate(token, &Policy::new(self.now, &no_keys));
-        self.report(&report, token, line)
+        let trimmed = token.trim();
+        let decoded = (trimmed.len() <= MAX_TOKEN_BYTES)
+            .then(|| layer_auth::token::decode(trimmed).ok())
+            .flatten();
+        match decoded {
+            Some(Decoded {
+                header: Ok(header),
+                claims: Ok(claims),
+                signature: Ok(signature),
+                ..
+            }) => self.decoded(&header, &claims, signature.len(), line),
+            _ => {
+                let no_keys = KeySet::default();
+                let report = checks::validate(token, &Policy::new(self.now, &no_keys));
+                self.failure(&why_not(&report), line)
+            }
+        }
     }
 
-    /// The decoded parts of `token` (whose structural checks `report` holds), or why it
-    /// does not decode.
-    fn report(&self, report: &Report, token: &str, line: Option<usize>) -> anyhow::Result<Shown> {
-        let (header, claims) = match decoded(report) {
-            Ok(parts) => parts,
-            Err(reason) => return self.failure(&reason, line),
-        };
-        let signature_bytes = layer_auth::token::decode(token.trim())
-            .ok()
-            .and_then(|decoded| decoded.signature.ok())
-            .map_or(0, |signature| signature.len());
+    /// The decoded parts: JSON written straight from their text, or the text view.
+    fn decoded(
+        &self,
+        header: &Object,
+        claims: &Object,
+        signature_bytes: usize,
+        line: Option<usize>,
+    ) -> anyhow::Result<Shown> {
+        let mut text = Vec::with_capacity(header.json().len() + claims.json().len() + 80);
         if self.json {
-            let mut shown = serde_json::json!({
-                "header": header,
-                "claims": claims,
-                "signature_bytes": signature_bytes,
-                "verified": false,
-            });
-            if let Some(n) = line {
-                shown["line"] = n.into();
+            let mut number = itoa::Buffer::new();
+            for part in [
+                "{\"header\":",
+                header.json(),
+                ",\"claims\":",
+                claims.json(),
+                ",\"signature_bytes\":",
+                number.format(signature_bytes),
+                ",\"verified\":false",
+            ] {
+                text.extend_from_slice(part.as_bytes());
             }
-            let text = json_line(&shown)?.into_bytes();
-            return Ok(Shown {
-                decoded: true,
-                text,
-            });
+            if let Some(n) = line {
+                text.extend_from_slice(b",\"line\":");
+                text.extend_from_slice(number.format(n).as_bytes());
+            }
+            text.extend_from_slice(b"}\n");
+            if !text.is_ascii() {
+                text = inert_json(&String::from_utf8_lossy(&text))
+                    .into_owned()
+                    .into_bytes();
+            }
+        } else {
+            if let Some(n) = line {
+                writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
+            }
+            render_decoded(
+                header,
+                claims,
+                signature_bytes,
+                &self.times,
+                self.paint,
+                &mut text,
+            )?;
         }
-        let mut text = Vec::new();
-        if let Some(n) = line {
-            writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
-        }
-        render_decoded(
-            header,
-            claims,
-            signature_bytes,
-            &self.times,
-            self.paint,
-            &mut text,
-        )?;
         Ok(Shown {
             decoded: true,
             text,
@@ -243,20 +269,17 @@ impl Tally {
     }
 }
 
-/// A decoded JSON object: a header or the claims.
-type Part = layer_auth::token::Object;
-
-/// The header and claims when the token decodes, else why not in `validate`'s words.
-fn decoded(report: &Report) -> Result<(&Part, &Part), String> {
+/// Why a token does not decode, in `validate`'s words: its failed structure checks.
+fn why_not(report: &Report) -> String {
     let problems: Vec<String> = STRUCTURE
         .iter()
         .filter_map(|id| report.check(*id))
         .filter(|check| check.status == Status::Fail)
         .map(|check| format!("{}: {}", check.id.as_str(), check.message))
         .collect();
-    match (&report.header, &report.claims) {
-        (Some(header), Some(claims)) if problems.is_empty() => Ok((header, claims)),
-        _ if problems.is_empty() => Err("it does not decode".to_owned()),
-        _ => Err(problems.join("; ")),
+    if problems.is_empty() {
+        "it does not decode".to_owned()
+    } else {
+        problems.join("; ")
     }
 }

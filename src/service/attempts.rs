@@ -52,7 +52,10 @@ impl ReportJson {
         let mut json = Vec::with_capacity(2048);
         report.write_json(&mut json);
         // write_json writes UTF-8: JSON text made of the report's strings.
-        Self(String::from_utf8_lossy(&json).into_owned())
+        Self(
+            String::from_utf8(json)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     /// The JSON text.
@@ -142,6 +145,9 @@ pub(super) fn claim<'r>(report: &'r Report, name: &str) -> Option<Cow<'r, str>> 
 /// The token as logged: at most 64 KiB (a longer one was refused for its size anyway).
 fn capped(token: &str) -> String {
     let limit = crate::token::MAX_TOKEN_BYTES;
+    if token.len() <= limit {
+        return token.to_owned();
+    }
     match token.char_indices().nth(limit) {
         Some((end, _)) => format!("{}…", &token[..end]),
         None => token.to_owned(),

@@ -279,7 +279,7 @@ impl<'a> Judge<'a> {
 
     fn render(&self, mut report: Report, line: Option<usize>) -> anyhow::Result<Judged> {
         report.line = line;
-        let mut shown = Vec::with_capacity(4096);
+        let mut shown = Vec::with_capacity(3072);
         if self.json {
             report.write_json(&mut shown);
             shown.push(b'\n');

@@ -371,16 +371,36 @@ impl Report {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(b"{\"id\":");
-            push_plain(out, check.id.as_str());
-            out.extend_from_slice(b",\"status\":");
-            push_plain(out, check.status.as_str());
-            out.extend_from_slice(b",\"message\":");
+            out.extend_from_slice(check_head(check.id, check.status).as_bytes());
             push_json_str(out, &check.message);
             out.push(b'}');
         }
         out.extend_from_slice(b"]}");
     }
+}
+
+/// `{"id":"…","status":"…","message":` for `id` and `status`: made once for every pair, so
+/// that a check's JSON is one copy and its message.
+fn check_head(id: CheckId, status: Status) -> &'static str {
+    static HEADS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    const STATUSES: [Status; 4] = [Status::Pass, Status::Warn, Status::Fail, Status::Skip];
+    let heads = HEADS.get_or_init(|| {
+        RULES
+            .iter()
+            .flat_map(|(id, _)| {
+                STATUSES.iter().map(move |status| {
+                    format!(
+                        "{{\"id\":\"{}\",\"status\":\"{}\",\"message\":",
+                        id.as_str(),
+                        status.as_str()
+                    )
+                })
+            })
+            .collect()
+    });
+    // RULES lists the ids in their declaration order and STATUSES the statuses in theirs
+    // (`rules_and_statuses_are_in_declaration_order` checks it), so the discriminants index the table.
+    heads[id as usize * STATUSES.len() + status as usize].as_str()
 }
 
 /// One of our own identifiers (a check id, a status: snake_case ASCII, tested in
@@ -777,6 +797,19 @@ pub(crate) mod tests {
                     "{token}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn rules_and_statuses_are_in_declaration_order() {
+        for (i, (id, _)) in RULES.iter().enumerate() {
+            assert_eq!(*id as usize, i, "{id:?}");
+        }
+        for (i, status) in [Status::Pass, Status::Warn, Status::Fail, Status::Skip]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(status as usize, i);
         }
     }
 

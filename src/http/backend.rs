@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::flow::backend::{EXCERPT, excerpt, token_from_answer};
 use crate::flow::{BackendError, Exchange, FlowError, Obtained, TokenSource};
 
-use super::{MAX_ANSWER_BYTES, USER_AGENT, redact_url, scrub_url};
+use super::{MAX_ANSWER_BYTES, Peer, USER_AGENT, redact_url};
 
 /// How the user id and nonce are posted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,40 +78,15 @@ impl Backend {
     }
 
     fn classify(&self, error: ureq::Error) -> BackendError {
-        let https = self.config.url.starts_with("https://");
-        match error {
-            ureq::Error::Timeout(_) => BackendError::Timeout(self.config.timeout.as_secs_f64()),
-            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => BackendError::Connect {
-                url: self.shown.clone(),
-                detail: Some("is the backend running?".into()),
+        super::classify(
+            error,
+            &Peer {
+                what: "backend",
+                url: &self.config.url,
+                shown: &self.shown,
+                timeout: self.config.timeout,
             },
-            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                BackendError::Connect {
-                    url: self.shown.clone(),
-                    detail: Some("connection refused (is the backend running?)".into()),
-                }
-            }
-            ureq::Error::Rustls(_) | ureq::Error::Tls(_) if https => BackendError::NotTls {
-                url: self.shown.clone(),
-                plain: self.shown.replacen("https://", "http://", 1),
-            },
-            // A plain-HTTP server answers a TLS hello with garbage (InvalidData) or hangs up
-            // on it (UnexpectedEof).
-            ureq::Error::Io(e)
-                if https
-                    && matches!(
-                        e.kind(),
-                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
-                    ) =>
-            {
-                BackendError::NotTls {
-                    url: self.shown.clone(),
-                    plain: self.shown.replacen("https://", "http://", 1),
-                }
-            }
-            ureq::Error::BodyExceedsLimit(_) => BackendError::TooLarge(MAX_ANSWER_BYTES / 1024),
-            other => BackendError::Transport(scrub_url(&other.to_string(), &self.config.url)),
-        }
+        )
     }
 
     fn post(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{MAX_ANSWER_BYTES, USER_AGENT, redact_url, scrub_url};
+use super::{MAX_ANSWER_BYTES, Peer, USER_AGENT, redact_url, scrub_url};
 use crate::flow::backend::EXCERPT;
 use crate::flow::{BackendError, Exchange, FlowError, LayerApi};
 use crate::service::{ApiError, Clock, Session};
@@ -221,20 +221,15 @@ impl LayerClient {
     }
 
     fn classify(&self, error: ureq::Error) -> FlowError {
-        FlowError::Backend(match error {
-            ureq::Error::Timeout(_) => BackendError::Timeout(self.timeout.as_secs_f64()),
-            ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => BackendError::Connect {
-                url: self.shown.clone(),
-                detail: Some("is the service running?".into()),
+        FlowError::Backend(super::classify(
+            error,
+            &Peer {
+                what: "service",
+                url: &self.base,
+                shown: &self.shown,
+                timeout: self.timeout,
             },
-            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                BackendError::Connect {
-                    url: self.shown.clone(),
-                    detail: Some("connection refused (is the service running?)".into()),
-                }
-            }
-            other => BackendError::Transport(scrub_url(&other.to_string(), &self.base)),
-        })
+        ))
     }
 
     fn expect(&self, answer: &Answer, status: u16) -> Result<Value, FlowError> {

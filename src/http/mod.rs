@@ -98,6 +98,55 @@ pub fn redact_url(url: &str) -> String {
     format!("{scheme}{host}{path}{query}{fragment}")
 }
 
+/// The far side of a blocking request, as a failure names it.
+pub(crate) struct Peer<'a> {
+    /// What it is: `backend`, `service`.
+    pub what: &'static str,
+    /// Its URL as given (scrubbed out of messages we did not write).
+    pub url: &'a str,
+    /// Its URL as shown ([`redact_url`]).
+    pub shown: &'a str,
+    /// How long a request may take.
+    pub timeout: std::time::Duration,
+}
+
+/// A ureq failure in our words: a timeout, nothing listening, plain HTTP where `https://`
+/// was asked, an answer over [`MAX_ANSWER_BYTES`], or the transport's own message with the
+/// URL's secrets scrubbed. `flow`'s backend and service clients both classify through it.
+pub(crate) fn classify(error: ureq::Error, peer: &Peer<'_>) -> crate::flow::BackendError {
+    use crate::flow::BackendError;
+    use std::io::ErrorKind;
+    let https = peer.url.starts_with("https://");
+    let not_tls = || BackendError::NotTls {
+        url: peer.shown.to_owned(),
+        plain: peer.shown.replacen("https://", "http://", 1),
+    };
+    match error {
+        ureq::Error::Timeout(_) => BackendError::Timeout(peer.timeout.as_secs_f64()),
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => BackendError::Connect {
+            url: peer.shown.to_owned(),
+            detail: Some(format!("is the {} running?", peer.what)),
+        },
+        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => BackendError::Connect {
+            url: peer.shown.to_owned(),
+            detail: Some(format!(
+                "connection refused (is the {} running?)",
+                peer.what
+            )),
+        },
+        ureq::Error::Rustls(_) | ureq::Error::Tls(_) if https => not_tls(),
+        // A plain-HTTP server answers a TLS hello with garbage (InvalidData) or hangs up
+        // on it (UnexpectedEof).
+        ureq::Error::Io(e)
+            if https && matches!(e.kind(), ErrorKind::InvalidData | ErrorKind::UnexpectedEof) =>
+        {
+            not_tls()
+        }
+        ureq::Error::BodyExceedsLimit(_) => BackendError::TooLarge(MAX_ANSWER_BYTES / 1024),
+        other => BackendError::Transport(scrub_url(&other.to_string(), peer.url)),
+    }
+}
+
 /// `text` (an error message, say) with `url` and each of its secret parts (userinfo, query
 /// values, fragment) replaced, for text we did not write that might quote the URL.
 pub fn scrub_url(text: &str, url: &str) -> String {

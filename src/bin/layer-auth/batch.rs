@@ -8,7 +8,7 @@
 //! a slow producer (`tail -f`, a co-process) gets each answer as soon as its line is in.
 
 use std::io::{BufRead, BufReader, Read};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -86,40 +86,7 @@ pub fn for_each_line<T: Send>(
             Ok(())
         });
         let work = &work;
-        scope.spawn(move || {
-            let mut next: Option<Vec<Owned>> = None;
-            while let Some(mut batch) = next.take().or_else(|| lines_rx.recv().ok()) {
-                // A fast producer has more lines ready: take them, so the pool gets big
-                // batches, as long as the batch stays within one chunk's bounds; a slow
-                // producer gets its line answered at once.
-                let mut bytes: usize = batch.iter().map(Owned::bytes).sum();
-                while let Ok(more) = lines_rx.try_recv() {
-                    let more_bytes: usize = more.iter().map(Owned::bytes).sum();
-                    if batch.len() + more.len() > CHUNK || bytes + more_bytes > CHUNK_BYTES {
-                        next = Some(more);
-                        break;
-                    }
-                    bytes += more_bytes;
-                    batch.extend(more);
-                }
-                // A lone line (one token) never starts the thread pool.
-                let results: Vec<(usize, T)> = if batch.len() == 1 {
-                    batch
-                        .iter()
-                        .map(|l| (l.number(), work(l.number(), l.line())))
-                        .collect()
-                } else {
-                    batch
-                        .par_iter()
-                        .map(|l| (l.number(), work(l.number(), l.line())))
-                        .collect()
-                };
-                drop(batch);
-                if results_tx.send(results).is_err() {
-                    return;
-                }
-            }
-        });
+        scope.spawn(move || work_batches(&lines_rx, &results_tx, work));
         for results in results_rx {
             let last = results.len();
             for (i, (line_no, result)) in results.into_iter().enumerate() {
@@ -130,6 +97,47 @@ pub fn for_each_line<T: Send>(
             .join()
             .map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))?
     })
+}
+
+/// Maps each batch of `lines` with `work` (on the pool, unless it is a lone line) and sends
+/// the results on, until either channel closes.
+fn work_batches<T: Send>(
+    lines: &Receiver<Vec<Owned>>,
+    results: &SyncSender<Vec<(usize, T)>>,
+    work: &(impl Fn(usize, Line<'_>) -> T + Sync),
+) {
+    let mut next: Option<Vec<Owned>> = None;
+    while let Some(batch) = next_batch(lines, &mut next) {
+        let one = |l: &Owned| (l.number(), work(l.number(), l.line()));
+        // A lone line (one token) never starts the thread pool.
+        let done: Vec<(usize, T)> = if batch.len() == 1 {
+            batch.iter().map(one).collect()
+        } else {
+            batch.par_iter().map(one).collect()
+        };
+        drop(batch);
+        if results.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+/// The next batch: `next` (a chunk held back last time) or the next chunk, with as many
+/// chunks already waiting as fit in one chunk's bounds. A fast producer so gives the pool
+/// big batches, and a slow one gets its line answered at once.
+fn next_batch(lines: &Receiver<Vec<Owned>>, next: &mut Option<Vec<Owned>>) -> Option<Vec<Owned>> {
+    let mut batch = next.take().or_else(|| lines.recv().ok())?;
+    let mut bytes: usize = batch.iter().map(Owned::bytes).sum();
+    while let Ok(more) = lines.try_recv() {
+        let more_bytes: usize = more.iter().map(Owned::bytes).sum();
+        if batch.len() + more.len() > CHUNK || bytes + more_bytes > CHUNK_BYTES {
+            *next = Some(more);
+            break;
+        }
+        bytes += more_bytes;
+        batch.extend(more);
+    }
+    Some(batch)
 }
 
 /// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, without their `\n` or `\r\n`, ending

@@ -163,43 +163,24 @@ impl Inspector {
         signature_bytes: usize,
         line: Option<usize>,
     ) -> anyhow::Result<Shown> {
-        let mut text = Vec::with_capacity(header.json().len() + claims.json().len() + 80);
         if self.json {
-            let mut number = itoa::Buffer::new();
-            for part in [
-                "{\"header\":",
-                header.json(),
-                ",\"claims\":",
-                claims.json(),
-                ",\"signature_bytes\":",
-                number.format(signature_bytes),
-                ",\"verified\":false",
-            ] {
-                text.extend_from_slice(part.as_bytes());
-            }
-            if let Some(n) = line {
-                text.extend_from_slice(b",\"line\":");
-                text.extend_from_slice(number.format(n).as_bytes());
-            }
-            text.extend_from_slice(b"}\n");
-            if !text.is_ascii() {
-                text = inert_json(&String::from_utf8_lossy(&text))
-                    .into_owned()
-                    .into_bytes();
-            }
-        } else {
-            if let Some(n) = line {
-                writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
-            }
-            render_decoded(
-                header,
-                claims,
-                signature_bytes,
-                &self.times,
-                self.paint,
-                &mut text,
-            )?;
+            return Ok(Shown {
+                decoded: true,
+                text: decoded_json(header, claims, signature_bytes, line),
+            });
         }
+        let mut text = Vec::new();
+        if let Some(n) = line {
+            writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
+        }
+        render_decoded(
+            header,
+            claims,
+            signature_bytes,
+            &self.times,
+            self.paint,
+            &mut text,
+        )?;
         Ok(Shown {
             decoded: true,
             text,
@@ -267,6 +248,40 @@ impl Tally {
         }
         Ok(())
     }
+}
+
+/// `{"header", "claims", "signature_bytes", "verified": false, "line"?}` and a newline,
+/// written from the parts' own JSON text ([`inert_json`] when it is not ASCII).
+fn decoded_json(
+    header: &Object,
+    claims: &Object,
+    signature_bytes: usize,
+    line: Option<usize>,
+) -> Vec<u8> {
+    let mut number = itoa::Buffer::new();
+    let mut text = Vec::with_capacity(header.json().len() + claims.json().len() + 80);
+    for part in [
+        "{\"header\":",
+        header.json(),
+        ",\"claims\":",
+        claims.json(),
+        ",\"signature_bytes\":",
+        number.format(signature_bytes),
+        ",\"verified\":false",
+    ] {
+        text.extend_from_slice(part.as_bytes());
+    }
+    if let Some(n) = line {
+        text.extend_from_slice(b",\"line\":");
+        text.extend_from_slice(number.format(n).as_bytes());
+    }
+    text.extend_from_slice(b"}\n");
+    if text.is_ascii() {
+        return text;
+    }
+    inert_json(&String::from_utf8_lossy(&text))
+        .into_owned()
+        .into_bytes()
 }
 
 /// Why a token does not decode, in `validate`'s words: its failed structure checks.

@@ -274,63 +274,91 @@ fn setup(args: &ServeArgs, paint: Paint) -> anyhow::Result<Setup> {
         );
     }
     let mut rng: Box<dyn rand::Rng + Send> = Box::new(crate::args::rng(args.seed)?);
-    let mut made_up = |prefix: &str| format!("{prefix}{}", random_uuid(rng.as_mut()));
-    let key_id = args
-        .ids
-        .key_id()
-        .unwrap_or_else(|| made_up("layer:///keys/"));
-    let provider_id = args
-        .ids
-        .provider_id()
-        .unwrap_or_else(|| made_up("layer:///providers/"));
-    let app_id = args
-        .app_id
-        .clone()
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| made_up("layer:///apps/staging/"));
-    let (signing, mut keys, mut shown) = signing_key(args, &key_id, paint)?;
-    let loaded = keysource::public_keys(&args.public_key)?;
-    term::warnings(paint, &loaded.warnings);
-    let mut first_unnamed = signing.is_none();
-    for key in loaded.value {
-        let key = match key.kid() {
-            Some(_) => key,
-            None => {
-                let id = if std::mem::take(&mut first_unnamed) {
-                    key_id.clone()
-                } else {
-                    made_up("layer:///keys/")
-                };
-                VerifyingKey::new(key.public_key().clone(), Some(id))?
-            }
-        };
-        shown.push(key.describe().to_owned());
-        keys.push(key);
-    }
+    let ids = Ids::from_args(args, rng.as_mut());
+    let (signing, mut keys, mut shown) = signing_key(args, &ids.key_id, paint)?;
+    let named = public_keys(args, &ids.key_id, signing.is_none(), rng.as_mut(), paint)?;
+    shown.extend(named.iter().map(|key| key.describe().to_owned()));
+    keys.extend(named);
     let backend = signing.map(|key| SampleBackend {
         key,
         template: TokenTemplate {
-            key_id: key_id.clone(),
-            provider_id: provider_id.clone(),
+            key_id: ids.key_id.clone(),
+            provider_id: ids.provider_id.clone(),
             typ: Typ::Jws,
             ttl: 600,
             extra: serde_json::Map::new(),
         },
     });
-    let clock = Clock::new(args.clock.source());
     let config = ServiceConfig {
-        app_id,
+        app_id: ids.app_id,
         keys: KeySet::new(keys),
-        provider_id: Some(provider_id.clone()),
+        provider_id: Some(ids.provider_id.clone()),
         session_ttl: args.session_ttl,
     };
+    let clock = Clock::new(args.clock.source());
     Ok(Setup {
         service: Arc::new(Service::new(config, clock, rng)),
         backend,
         keys: shown,
-        key_id,
-        provider_id,
+        key_id: ids.key_id,
+        provider_id: ids.provider_id,
     })
+}
+
+/// The service's ids: as given, or made up.
+struct Ids {
+    key_id: String,
+    provider_id: String,
+    app_id: String,
+}
+
+impl Ids {
+    fn from_args(args: &ServeArgs, rng: &mut (dyn rand::Rng + Send)) -> Self {
+        let mut made_up = |prefix: &str| format!("{prefix}{}", random_uuid(&mut *rng));
+        Self {
+            key_id: args
+                .ids
+                .key_id()
+                .unwrap_or_else(|| made_up("layer:///keys/")),
+            provider_id: args
+                .ids
+                .provider_id()
+                .unwrap_or_else(|| made_up("layer:///providers/")),
+            app_id: args
+                .app_id
+                .clone()
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| made_up("layer:///apps/staging/")),
+        }
+    }
+}
+
+/// The `--public-key` keys, each with an id: its own (JWK), `key_id` for the first without
+/// one when no signing key took it, else a made-up one.
+fn public_keys(
+    args: &ServeArgs,
+    key_id: &str,
+    key_id_free: bool,
+    rng: &mut (dyn rand::Rng + Send),
+    paint: Paint,
+) -> anyhow::Result<Vec<VerifyingKey>> {
+    let loaded = keysource::public_keys(&args.public_key)?;
+    term::warnings(paint, &loaded.warnings);
+    let mut first_unnamed = key_id_free;
+    let mut named = Vec::with_capacity(loaded.value.len());
+    for key in loaded.value {
+        if key.kid().is_some() {
+            named.push(key);
+            continue;
+        }
+        let id = if std::mem::take(&mut first_unnamed) {
+            key_id.to_owned()
+        } else {
+            format!("layer:///keys/{}", random_uuid(&mut *rng))
+        };
+        named.push(VerifyingKey::new(key.public_key().clone(), Some(id))?);
+    }
+    Ok(named)
 }
 
 /// The sample backend's key: `--key` (or the environment), else an ephemeral one when no

@@ -70,3 +70,6 @@ pub mod output;
 pub mod service;
 pub mod time;
 pub mod token;
+
+#[cfg(test)]
+mod test_support;

@@ -373,9 +373,9 @@ fn wrong_key(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{HEADER, key, outcome, raw_token, report, report_with, request};
     use super::super::{Expect, Status};
     use super::*;
+    use crate::test_support::{HEADER, key, outcome, raw_token, report, report_with, request};
     use crate::token::sign;
 
     fn token() -> String {
@@ -431,7 +431,7 @@ mod tests {
         require_kid: bool,
     ) -> super::super::Policy<'k> {
         let mut policy = super::super::Policy::new(
-            chrono::DateTime::from_timestamp(super::super::tests::NOW, 0).unwrap(),
+            chrono::DateTime::from_timestamp(crate::test_support::NOW, 0).unwrap(),
             keys,
         );
         policy.require_kid = require_kid;

@@ -303,8 +303,8 @@ pub(super) fn expiry(cx: &Context<'_, '_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::super::Status;
-    use super::super::tests::{HEADER, outcome, raw_token, report};
     use super::*;
+    use crate::test_support::{HEADER, outcome, raw_token, report};
 
     fn claims(changes: &str) -> String {
         let base = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;

@@ -115,8 +115,8 @@ fn alg_problem(alg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::Status;
-    use super::super::tests::{HEADER, outcome, raw_token, report};
     use super::*;
+    use crate::test_support::{HEADER, outcome, raw_token, report};
 
     const CLAIMS: &str = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;
 

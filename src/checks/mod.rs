@@ -602,77 +602,12 @@ impl<'t, 'p> Context<'t, 'p> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::keys::{SigningKey, VerifyingKey};
-    use crate::token::{TokenRequest, Typ, sign};
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use std::sync::OnceLock;
-
-    pub(crate) const NOW: i64 = 1_700_000_300;
-
-    pub(crate) fn key() -> &'static SigningKey {
-        static KEY: OnceLock<SigningKey> = OnceLock::new();
-        KEY.get_or_init(|| SigningKey::generate(2048).unwrap())
-    }
-
-    pub(crate) fn keys() -> KeySet {
-        KeySet::new(vec![
-            VerifyingKey::new(key().public_key().clone(), None).unwrap(),
-        ])
-    }
-
-    pub(crate) fn request() -> TokenRequest {
-        TokenRequest {
-            key_id: "layer:///keys/11111111-2222-3333-4444-555555555555".into(),
-            typ: Typ::Jws,
-            provider_id: "layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into(),
-            user: "alice".into(),
-            nonce: "nonce-123".into(),
-            issued_at: 1_700_000_000,
-            expires_at: 1_700_000_600,
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// A token from raw header and claims JSON, signed with the test key.
-    pub(crate) fn raw_token(header: &str, claims: &str) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(claims)
-        );
-        let signature = key().sign(input.as_bytes()).unwrap();
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
-    }
-
-    pub(crate) const HEADER: &str = r#"{"typ":"JWS","alg":"RS256","cty":"layer-eit;v=1","kid":"layer:///keys/11111111-2222-3333-4444-555555555555"}"#;
-
-    /// Validates `token` at [`NOW`] with the test key and `expect`.
-    pub(crate) fn report_with(token: &str, expect: Expect) -> Report {
-        let keys = keys();
-        let policy = Policy {
-            now: DateTime::from_timestamp(NOW, 0).unwrap(),
-            leeway: TimeDelta::zero(),
-            keys: &keys,
-            expect,
-            skip_signature: false,
-            strict: false,
-            require_kid: false,
-        };
-        validate(token, &policy)
-    }
-
-    pub(crate) fn report(token: &str) -> Report {
-        report_with(token, Expect::default())
-    }
-
-    /// The status and message of one check.
-    pub(crate) fn outcome(report: &Report, id: CheckId) -> (Status, String) {
-        let check = report.check(id).unwrap();
-        (check.status, check.message.to_string())
-    }
+    use crate::test_support::{
+        key, keys, outcome, policy, raw_token, report, report_with, request,
+    };
+    use crate::token::sign;
 
     #[test]
     fn a_good_token_passes_every_check_that_has_its_input() {
@@ -701,15 +636,7 @@ pub(crate) mod tests {
     fn without_a_key_the_token_is_not_valid_unless_signature_is_skipped() {
         let token = sign(&request(), key()).unwrap();
         let empty = KeySet::default();
-        let mut policy = Policy {
-            now: DateTime::from_timestamp(NOW, 0).unwrap(),
-            leeway: TimeDelta::zero(),
-            keys: &empty,
-            expect: Expect::default(),
-            skip_signature: false,
-            strict: false,
-            require_kid: false,
-        };
+        let mut policy = policy(&empty);
         let report = validate(&token, &policy);
         assert!(!report.valid);
         assert_eq!(report.failures().count(), 0);
@@ -740,16 +667,7 @@ pub(crate) mod tests {
     #[test]
     fn an_input_too_large_to_keep_fails_token_size_by_its_real_length_and_skips_the_rest() {
         let keys = keys();
-        let policy = Policy {
-            now: DateTime::from_timestamp(NOW, 0).unwrap(),
-            leeway: TimeDelta::zero(),
-            keys: &keys,
-            expect: Expect::default(),
-            skip_signature: false,
-            strict: false,
-            require_kid: false,
-        };
-        let report = validate_oversized(3_000_000, &policy);
+        let report = validate_oversized(3_000_000, &policy(&keys));
         assert!(!report.valid);
         assert_eq!(
             outcome(&report, CheckId::TokenSize),

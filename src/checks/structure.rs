@@ -100,8 +100,8 @@ pub(super) fn json(cx: &Context<'_, '_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::super::Status;
-    use super::super::tests::{HEADER, outcome, raw_token, report};
     use super::*;
+    use crate::test_support::{HEADER, outcome, raw_token, report};
 
     #[test]
     fn oversized_tokens_fail_before_decoding() {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::checks::tests::{key, keys};
 use crate::service::{Service, ServiceConfig};
+use crate::test_support::{key, keys};
 use crate::token::{TokenTemplate, Typ};
 use rand::SeedableRng as _;
 

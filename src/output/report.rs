@@ -284,8 +284,8 @@ pub(super) fn count(n: usize, what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::tests::{NOW, key, report};
     use crate::output::NoHints;
+    use crate::test_support::{NOW, key, report};
     use crate::token::sign;
 
     fn render_with(report: &Report, times: &Times, detail: Detail) -> String {
@@ -307,7 +307,7 @@ mod tests {
             header.insert(format!("m{i}"), 1.into());
         }
         let header = serde_json::Value::Object(header).to_string();
-        let token = crate::checks::tests::raw_token(&header, "{}");
+        let token = crate::test_support::raw_token(&header, "{}");
         let text = render(&report(&token));
         assert!(
             text.len() < 4 * token.len(),
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn shows_local_times_when_asked_and_only_the_verdict_when_quiet() {
-        let token = sign(&crate::checks::tests::request(), key()).unwrap();
+        let token = sign(&crate::test_support::request(), key()).unwrap();
         let report = report(&token);
         let times = Times {
             now: chrono::DateTime::from_timestamp(NOW, 0).unwrap(),
@@ -341,7 +341,7 @@ mod tests {
 
     #[test]
     fn shows_decoded_parts_dates_each_check_and_the_verdict() {
-        let token = sign(&crate::checks::tests::request(), key()).unwrap();
+        let token = sign(&crate::test_support::request(), key()).unwrap();
         let text = render(&report(&token));
         assert!(
             text.starts_with("header\n  typ  \"JWS\"\n  alg  \"RS256\"\n"),
@@ -370,7 +370,7 @@ mod tests {
                 Some(format!("pass {} flags", ids.len()))
             }
         }
-        let mut r = crate::checks::tests::request();
+        let mut r = crate::test_support::request();
         r.key_id = "11111111-2222-3333-4444-555555555555".into();
         let token = sign(&r, key()).unwrap();
         let mut report = report(&token);

@@ -1,7 +1,7 @@
 use rand::SeedableRng as _;
 
 use super::*;
-use crate::checks::tests::{key, keys, request};
+use crate::test_support::{key, keys, request};
 use crate::token::sign;
 
 const APP: &str = "layer:///apps/staging/00000000-0000-4000-8000-000000000000";

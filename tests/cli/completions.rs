@@ -1,7 +1,7 @@
 //! The committed completion scripts complete in real shells: bash (always there), and fish
 //! and zsh when they are installed (`.ci/run` installs them).
 
-use crate::util::{fixture, tempdir};
+use crate::util::{fixture, stdout_of, tempdir};
 
 fn completion(file: &str) -> String {
     fixture(&format!("../../completions/{file}"))
@@ -23,17 +23,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
         quoted.join(" "),
         words.len() - 1
     );
-    let out = std::process::Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
+    stdout_of(std::process::Command::new("bash").args(["--norc", "--noprofile", "-c", &script]))
         .lines()
         .map(str::to_owned)
         .collect()

@@ -16,7 +16,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::util::{
-    KEY_ID, PROVIDER_ID, Ran, Report, fixture, la, layer_auth, private_key, ran, tempdir,
+    IDS, KEY_ID, Outcome, PROVIDER_ID, Report, fixture, hermetic, layer, layer_auth, outcome_of,
+    private_key, tempdir,
 };
 
 // ---- the `--json` report, read strictly ----
@@ -87,6 +88,17 @@ impl FlowJson {
         nonce.unwrap().to_owned()
     }
 
+    /// The token validated, with the fixtures' Provider ID in `iss` and Key ID in `kid`.
+    fn assert_signed_with_the_fixture_ids(&self) {
+        let validated = self.step("token_validated").report.as_ref().unwrap();
+        assert!(validated.valid);
+        assert_eq!(
+            validated.claims.as_ref().unwrap()["iss"],
+            json!(PROVIDER_ID)
+        );
+        assert_eq!(validated.header.as_ref().unwrap()["kid"], json!(KEY_ID));
+    }
+
     /// The nonce the challenge carried, from `… nonce N`.
     fn challenge_nonce(&self) -> String {
         let detail = &self.step("challenge_received").detail;
@@ -97,7 +109,7 @@ impl FlowJson {
 }
 
 /// The run ended with `code`, wrote one JSON object and a newline on stdout; parsed.
-fn flow_json(r: &Ran, code: i32) -> FlowJson {
+fn flow_json(r: &Outcome, code: i32) -> FlowJson {
     assert_eq!(r.code, code, "{r:?}");
     assert_eq!(r.stdout.lines().count(), 1, "one JSON line: {r:?}");
     assert!(r.stdout.ends_with('\n'), "{r:?}");
@@ -107,7 +119,7 @@ fn flow_json(r: &Ran, code: i32) -> FlowJson {
 }
 
 /// Exit 0, nothing on stdout, and a final `flow passed` line on stderr.
-fn passed(r: &Ran) {
+fn passed(r: &Outcome) {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
     let last = r.stderr.lines().last().unwrap_or_default();
@@ -116,7 +128,7 @@ fn passed(r: &Ran) {
 
 /// Exit 1, nothing on stdout, the step `step` (with spaces) marked ✗ with `reason` on its
 /// line, and the verdict naming that step.
-fn failed_at(r: &Ran, step: &str, reason: &str) {
+fn failed_at(r: &Outcome, step: &str, reason: &str) {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
     let line = r
@@ -144,6 +156,13 @@ fn step_lines(stderr: &str) -> Vec<&str> {
         .lines()
         .filter(|l| l.starts_with("  ✓") || l.starts_with("  ✗"))
         .collect()
+}
+
+/// The first step line (see [`step_lines`]) that names `step` (with spaces).
+fn step_line<'a>(stderr: &'a str, step: &str) -> &'a str {
+    let line = step_lines(stderr).into_iter().find(|l| l.contains(step));
+    assert!(line.is_some(), "no {step} line: {stderr}");
+    line.unwrap()
 }
 
 // ---- a real backend on 127.0.0.1 ----
@@ -362,15 +381,34 @@ fn signing_backend(signer: Signer) -> Backend {
 }
 
 /// `layer-auth flow --user alice --backend URL --public-key keys/rsa2048-spki.pem ARGS…`.
-fn flow_backend(url: &str, args: &[&str]) -> Ran {
+fn flow_backend(url: &str, args: &[&str]) -> Outcome {
     let spki = fixture("keys/rsa2048-spki.pem");
-    ran(
+    outcome_of(
         layer_auth()
             .args(["flow", "--user", "alice", "--backend", url, "--public-key"])
             .arg(spki)
             .args(args),
         None,
     )
+}
+
+/// [`flow_backend`] against a backend signing with `signer`, stopped once the run is done.
+fn flow_signed_by(signer: Signer, args: &[&str]) -> Outcome {
+    let server = signing_backend(signer);
+    let r = flow_backend(&server.url, args);
+    let _ = server.finish();
+    r
+}
+
+/// [`flow_backend`] against a backend answering with `handler`, stopped once the run is done.
+fn flow_answered_by(
+    handler: impl Fn(&Request) -> (u16, String) + Send + 'static,
+    args: &[&str],
+) -> Outcome {
+    let server = backend(handler);
+    let r = flow_backend(&server.url, args);
+    let _ = server.finish();
+    r
 }
 
 const STEPS: [&str; 6] = [
@@ -400,7 +438,7 @@ const CHALLENGE_STEPS: [&str; 11] = [
 
 #[test]
 fn flow_user_alice_embedded_exits_0_and_lists_six_steps_in_order_with_times_then_flow_passed() {
-    let r = la(&["flow", "--user", "alice"]);
+    let r = layer(&["flow", "--user", "alice"]);
     passed(&r);
     let lines = step_lines(&r.stderr);
     let names = [
@@ -428,7 +466,7 @@ fn flow_user_alice_embedded_exits_0_and_lists_six_steps_in_order_with_times_then
 
 #[test]
 fn flow_json_prints_one_object_with_ok_user_the_six_steps_in_order_and_total_ms() {
-    let r = la(&["flow", "--user", "alice", "--json"]);
+    let r = layer(&["flow", "--user", "alice", "--json"]);
     let report = flow_json(&r, 0);
     assert!(report.ok);
     assert_eq!(report.user, "alice");
@@ -464,7 +502,7 @@ fn flow_json_prints_one_object_with_ok_user_the_six_steps_in_order_and_total_ms(
 
 #[test]
 fn flow_challenge_json_expires_the_session_and_re_authenticates_over_a_new_challenge_nonce() {
-    let r = la(&["flow", "--user", "alice", "--challenge", "--json"]);
+    let r = layer(&["flow", "--user", "alice", "--challenge", "--json"]);
     let report = flow_json(&r, 0);
     assert!(report.ok, "{report:#?}");
     assert_eq!(report.names(), CHALLENGE_STEPS);
@@ -495,7 +533,7 @@ fn flow_challenge_json_expires_the_session_and_re_authenticates_over_a_new_chall
 
 #[test]
 fn flow_challenge_without_json_names_the_challenge_steps_on_stderr_and_nothing_on_stdout() {
-    let r = la(&["flow", "--user", "alice", "--challenge"]);
+    let r = layer(&["flow", "--user", "alice", "--challenge"]);
     passed(&r);
     let lines = step_lines(&r.stderr);
     assert_eq!(lines.len(), CHALLENGE_STEPS.len(), "{r:?}");
@@ -512,21 +550,15 @@ fn flow_with_key_provider_id_and_key_id_signs_with_that_key_and_those_ids() {
     let mut cmd = layer_auth();
     cmd.args(["flow", "--user", "alice", "--key"])
         .arg(&key)
-        .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID]);
-    let r = ran(&mut cmd, None);
+        .args(IDS);
+    let r = outcome_of(&mut cmd, None);
     passed(&r);
     assert!(!r.stderr.contains("warning"), "{r:?}");
     assert!(r.stderr.contains("your key"), "{r:?}");
 
-    let r = ran(cmd.arg("--json"), None);
+    let r = outcome_of(cmd.arg("--json"), None);
     let report = flow_json(&r, 0);
-    let validated = report.step("token_validated").report.as_ref().unwrap();
-    assert!(validated.valid);
-    assert_eq!(
-        validated.claims.as_ref().unwrap()["iss"],
-        json!(PROVIDER_ID)
-    );
-    assert_eq!(validated.header.as_ref().unwrap()["kid"], json!(KEY_ID));
+    report.assert_signed_with_the_fixture_ids();
 }
 
 #[test]
@@ -538,20 +570,14 @@ fn flow_reads_the_key_and_ids_from_layer_private_key_path_provider_id_and_key_id
         .env("LAYER_PROVIDER_ID", PROVIDER_ID)
         .env("LAYER_KEY_ID", KEY_ID)
         .args(["flow", "--user", "alice"]);
-    let r = ran(&mut cmd, None);
+    let r = outcome_of(&mut cmd, None);
     passed(&r);
     assert!(r.stderr.contains("your key"), "{r:?}");
 
-    let r = ran(cmd.arg("--json"), None);
+    let r = outcome_of(cmd.arg("--json"), None);
     let report = flow_json(&r, 0);
     assert_eq!(report.names(), STEPS);
-    let validated = report.step("token_validated").report.as_ref().unwrap();
-    assert!(validated.valid);
-    assert_eq!(
-        validated.claims.as_ref().unwrap()["iss"],
-        json!(PROVIDER_ID)
-    );
-    assert_eq!(validated.header.as_ref().unwrap()["kid"], json!(KEY_ID));
+    report.assert_signed_with_the_fixture_ids();
 }
 
 // ---- against a real backend ----
@@ -648,7 +674,7 @@ fn flow_backend_form_encodes_a_user_id_with_spaces_and_symbols() {
     let server = signing_backend(Signer::default());
     let spki = fixture("keys/rsa2048-spki.pem");
     let user = "alice smith&co=1";
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["flow", "--user", user, "--backend", &server.url, "--form"])
             .arg("--public-key")
@@ -707,11 +733,13 @@ fn flow_backend_signing_with_another_key_fails_token_validated_naming_the_signat
 
 #[test]
 fn flow_backend_signing_with_another_key_json_has_ok_false_and_the_failing_check() {
-    let server = signing_backend(Signer {
-        key: "keys/other2048-pkcs8.pem",
-        ..Signer::default()
-    });
-    let r = flow_backend(&server.url, &["--json"]);
+    let r = flow_signed_by(
+        Signer {
+            key: "keys/other2048-pkcs8.pem",
+            ..Signer::default()
+        },
+        &["--json"],
+    );
     let report = flow_json(&r, 1);
     assert!(!report.ok);
     assert_eq!(
@@ -734,79 +762,72 @@ fn flow_backend_signing_with_another_key_json_has_ok_false_and_the_failing_check
         .unwrap();
     assert_eq!(check.status, "fail", "{check:?}");
     assert!(!check.message.is_empty());
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_signing_for_mallory_fails_token_validated_naming_user_matches() {
-    let server = signing_backend(Signer {
-        user: Some("mallory"),
-        ..Signer::default()
-    });
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_signed_by(
+        Signer {
+            user: Some("mallory"),
+            ..Signer::default()
+        },
+        &[],
+    );
     failed_at(&r, "token validated", "user_matches");
     assert!(r.stderr.contains("mallory"), "{r:?}");
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_signing_over_another_nonce_fails_token_validated_naming_eit_nonce_not_found() {
-    let server = signing_backend(Signer {
-        nonce: Some("not-the-nonce-the-service-issued"),
-        ..Signer::default()
-    });
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_signed_by(
+        Signer {
+            nonce: Some("not-the-nonce-the-service-issued"),
+            ..Signer::default()
+        },
+        &[],
+    );
     failed_at(&r, "token validated", "eit_nonce_not_found");
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_signing_a_token_that_expired_an_hour_ago_fails_naming_eit_expired() {
-    let server = signing_backend(Signer {
-        iat_offset: -3600,
-        ttl: 600,
-        ..Signer::default()
-    });
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_signed_by(
+        Signer {
+            iat_offset: -3600,
+            ttl: 600,
+            ..Signer::default()
+        },
+        &[],
+    );
     failed_at(&r, "token validated", "eit_expired");
-    let _ = server.finish();
 }
 
 // ---- a backend that gives no token ----
 
 #[test]
 fn flow_backend_answering_500_boom_fails_token_obtained_with_the_status_and_the_body() {
-    let server = backend(|_| (500, "boom".to_owned()));
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_answered_by(|_| (500, "boom".to_owned()), &[]);
     failed_at(&r, "token obtained", "HTTP 500");
-    let line = step_lines(&r.stderr)
-        .into_iter()
-        .find(|l| l.contains("token obtained"))
-        .unwrap();
+    let line = step_line(&r.stderr, "token obtained");
     assert!(line.contains("boom"), "{r:?}");
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_answering_200_html_fails_saying_it_is_neither_json_nor_a_token() {
-    let server = backend(|_| (200, "<html><body>Sign in</body></html>".to_owned()));
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_answered_by(
+        |_| (200, "<html><body>Sign in</body></html>".to_owned()),
+        &[],
+    );
     failed_at(&r, "token obtained", "neither JSON nor a token");
     assert!(r.stderr.contains("<html>"), "an excerpt: {r:?}");
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_answering_json_without_a_token_member_names_the_members_it_has() {
-    let server = backend(|_| (200, r#"{"error":"x"}"#.to_owned()));
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_answered_by(|_| (200, r#"{"error":"x"}"#.to_owned()), &[]);
     failed_at(&r, "token obtained", "identity_token");
-    let line = step_lines(&r.stderr)
-        .into_iter()
-        .find(|l| l.contains("token obtained"))
-        .unwrap();
+    let line = step_line(&r.stderr, "token obtained");
     assert!(line.contains("it has: \"error\""), "{r:?}");
-    let _ = server.finish();
 }
 
 #[test]
@@ -840,7 +861,7 @@ fn flow_backend_unreachable_fails_token_obtained_saying_cannot_connect() {
 
 #[test]
 fn flow_backend_without_public_key_or_key_exits_2_with_one_line_naming_public_key() {
-    let r = la(&[
+    let r = layer(&[
         "flow",
         "--user",
         "alice",
@@ -855,8 +876,15 @@ fn flow_backend_without_public_key_or_key_exits_2_with_one_line_naming_public_ke
 }
 
 #[test]
+fn flow_refuses_a_backend_that_is_not_an_http_url_with_exit_2() {
+    let r = flow_backend("not a url", &[]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("http:// or https://"), "{r:?}");
+}
+
+#[test]
 fn flow_form_without_backend_is_a_usage_error_with_exit_2() {
-    let r = la(&["flow", "--user", "alice", "--form"]);
+    let r = layer(&["flow", "--user", "alice", "--form"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.starts_with("error: "), "{r:?}");
@@ -869,7 +897,7 @@ fn flow_with_an_empty_user_or_a_zero_timeout_is_an_input_error_with_exit_2() {
         &["flow", "--user", ""][..],
         &["flow", "--user", "alice", "--timeout", "0s"],
     ] {
-        let r = la(args);
+        let r = layer(args);
         assert_eq!(r.code, 2, "{args:?}: {r:?}");
         assert!(r.stdout.is_empty(), "{r:?}");
         assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
@@ -917,7 +945,7 @@ fn flow_backend_credentials_in_the_url_are_redacted_in_every_line_and_in_json() 
             "{r:?}"
         );
     }
-    let r = la(&[
+    let r = layer(&[
         "flow",
         "--user",
         "a",
@@ -943,7 +971,7 @@ fn flow_refuses_urls_the_client_could_not_use_before_any_step() {
         if flag == "--backend" {
             args.extend(["--public-key", "k"]);
         }
-        let r = la(&args);
+        let r = layer(&args);
         assert_eq!(r.code, 2, "{flag} {url}: {r:?}");
         assert!(
             r.stderr
@@ -955,13 +983,15 @@ fn flow_refuses_urls_the_client_could_not_use_before_any_step() {
 
 #[test]
 fn flow_backend_answer_with_terminal_escapes_is_shown_escaped() {
-    let server = backend(|_| {
-        (
-            500,
-            "\r\u{1b}[2K✓ authenticated as \"admin\"\u{202e}\r\n".to_owned(),
-        )
-    });
-    let r = flow_backend(&server.url, &["--color", "never"]);
+    let r = flow_answered_by(
+        |_| {
+            (
+                500,
+                "\r\u{1b}[2K✓ authenticated as \"admin\"\u{202e}\r\n".to_owned(),
+            )
+        },
+        &["--color", "never"],
+    );
     failed_at(&r, "token obtained", "HTTP 500");
     let raw: Vec<char> = r
         .stderr
@@ -977,24 +1007,24 @@ fn flow_backend_answer_with_terminal_escapes_is_shown_escaped() {
             .starts_with("✗ flow failed"),
         "{r:?}"
     );
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_answer_with_identity_token_twice_is_refused_by_name() {
-    let server = backend(|_| {
-        (
-            200,
-            r#"{"identity_token":"a.b.c","identity_token":"d.e.f"}"#.to_owned(),
-        )
-    });
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_answered_by(
+        |_| {
+            (
+                200,
+                r#"{"identity_token":"a.b.c","identity_token":"d.e.f"}"#.to_owned(),
+            )
+        },
+        &[],
+    );
     failed_at(
         &r,
         "token obtained",
         "has the member \"identity_token\" twice",
     );
-    let _ = server.finish();
 }
 
 // ---- a green means what the service would say (issue 10) ----
@@ -1008,46 +1038,31 @@ fn flow_backend_signing_another_provider_id_with_no_ids_given_names_the_unmade_c
         provider_id: Some(OTHER_PROVIDER),
         ..Signer::default()
     };
-    let server = signing_backend(signer());
-    let r = flow_backend(&server.url, &[]);
+    let r = flow_signed_by(signer(), &[]);
     passed(&r);
     let verdict = r.stderr.lines().last().unwrap();
     assert!(
         verdict.starts_with("✓ flow passed with 2 checks not made (iss, kid — pass --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID): authenticated as \"alice\""),
         "{r:?}"
     );
-    let _ = server.finish();
-    let server = signing_backend(signer());
-    let r = flow_backend(&server.url, &["--strict"]);
+    let r = flow_signed_by(signer(), &["--strict"]);
     failed_at(&r, "token validated", "refused under strict checking");
     assert!(r.stderr.contains("iss, kid"), "{r:?}");
-    let _ = server.finish();
-    let server = signing_backend(signer());
-    let r = flow_backend(
-        &server.url,
-        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
-    );
+    let r = flow_signed_by(signer(), &IDS);
     failed_at(&r, "token validated", "eit_provider_not_found");
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_with_the_ids_given_checks_kid_as_the_service_does() {
-    let server = signing_backend(Signer {
-        key_id: Some("layer:///keys/00000000-0000-4000-8000-000000000000"),
-        ..Signer::default()
-    });
-    let r = flow_backend(
-        &server.url,
-        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    let r = flow_signed_by(
+        Signer {
+            key_id: Some("layer:///keys/00000000-0000-4000-8000-000000000000"),
+            ..Signer::default()
+        },
+        &IDS,
     );
     failed_at(&r, "token validated", "key_id_matches");
-    let _ = server.finish();
-    let server = signing_backend(Signer::default());
-    let r = flow_backend(
-        &server.url,
-        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
-    );
+    let r = flow_signed_by(Signer::default(), &IDS);
     passed(&r);
     assert!(
         r.stderr
@@ -1057,18 +1072,16 @@ fn flow_backend_with_the_ids_given_checks_kid_as_the_service_does() {
             .starts_with("✓ flow passed: authenticated as \"alice\""),
         "everything established: {r:?}"
     );
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_kid_without_the_keys_prefix_is_a_warning_the_verdict_counts() {
-    let server = signing_backend(Signer {
-        key_id: Some("11111111-2222-3333-4444-555555555555"),
-        ..Signer::default()
-    });
-    let r = flow_backend(
-        &server.url,
-        &["--provider-id", PROVIDER_ID, "--key-id", KEY_ID],
+    let r = flow_signed_by(
+        Signer {
+            key_id: Some("11111111-2222-3333-4444-555555555555"),
+            ..Signer::default()
+        },
+        &IDS,
     );
     passed(&r);
     assert!(r.stderr.contains("  ⚠ token validated"), "{r:?}");
@@ -1084,14 +1097,15 @@ fn flow_backend_kid_without_the_keys_prefix_is_a_warning_the_verdict_counts() {
             .starts_with("✓ flow passed with 1 warning: "),
         "{r:?}"
     );
-    let _ = server.finish();
 }
 
 #[test]
 fn flow_backend_answer_with_a_trailing_newline_is_a_warning() {
     let signer = Signer::default();
-    let server = backend(move |request| (200, format!("{}\n", signer.token(request))));
-    let r = flow_backend(&server.url, &["--json"]);
+    let r = flow_answered_by(
+        move |request| (200, format!("{}\n", signer.token(request))),
+        &["--json"],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     let report = flow_json(&r, 0);
     let step = report.step("token_obtained");
@@ -1101,7 +1115,6 @@ fn flow_backend_answer_with_a_trailing_newline_is_a_warning() {
         "{step:?}"
     );
     assert_eq!(report.warnings, 1);
-    let _ = server.finish();
 }
 
 #[test]
@@ -1187,7 +1200,7 @@ fn flow_backend_gets_extra_headers_field_names_and_our_user_agent_and_never_show
     assert_eq!(seen[0].header("x-team"), Some("blue"));
     let agent = seen[0].header("user-agent").unwrap();
     assert_eq!(agent, format!("layer-auth/{}", env!("CARGO_PKG_VERSION")));
-    let r = la(&[
+    let r = layer(&[
         "flow",
         "--user",
         "a",
@@ -1229,12 +1242,9 @@ fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that
     // Run the line as printed, with this build as layer-auth.
     let bin = assert_cmd::cargo::cargo_bin("layer-auth");
     let script = format!("layer-auth() {{ \"$0\" \"$@\"; }}; {again} --json");
-    let out = std::process::Command::new("bash")
+    let out = hermetic(&mut std::process::Command::new("bash"))
         .args(["-c", &script])
         .arg(&bin)
-        .env_remove("LAYER_PRIVATE_KEY_PATH")
-        .env_remove("LAYER_PROVIDER_ID")
-        .env_remove("LAYER_KEY_ID")
         .output()
         .unwrap();
     assert_eq!(
@@ -1243,8 +1253,8 @@ fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["failed"], json!(["user_matches"]));
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.failed, ["user_matches"]);
 }
 
 #[test]
@@ -1294,7 +1304,7 @@ fn flow_https_against_a_plain_http_backend_asks_whether_http_was_meant() {
 
 #[test]
 fn flow_public_key_without_backend_and_own_key_without_ids_are_refused_with_the_reason() {
-    let r = la(&["flow", "--user", "alice", "--public-key", "backend.pub.pem"]);
+    let r = layer(&["flow", "--user", "alice", "--public-key", "backend.pub.pem"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
@@ -1303,7 +1313,7 @@ fn flow_public_key_without_backend_and_own_key_without_ids_are_refused_with_the_
     );
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["flow", "--user", "alice", "--key"])
             .arg(&key),
@@ -1314,7 +1324,7 @@ fn flow_public_key_without_backend_and_own_key_without_ids_are_refused_with_the_
         r.stderr.contains("your key signs only with your ids: pass --provider-id (LAYER_PROVIDER_ID) and --key-id (LAYER_KEY_ID)"),
         "{r:?}"
     );
-    let r = la(&["flow", "--user", "alice"]);
+    let r = layer(&["flow", "--user", "alice"]);
     assert!(
         r.stderr.starts_with(
             "flow embedded service and signer, ephemeral key and made-up ids for \"alice\""

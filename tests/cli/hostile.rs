@@ -13,11 +13,9 @@ use layer_auth::output::is_unsafe;
 use serde_json::{Value, json};
 
 use crate::util::{
-    KEY_ID, NOW, PROVIDER_ID, Ran, fixture, la, layer_auth, private_key, ran, tempdir, token,
+    CLAIMS, HEADER, KEY_ID, NOW, Outcome, PROVIDER_ID, fixture, hermetic, layer, layer_auth,
+    outcome_of, private_key, report_of, reports_of, tempdir, token, validate_json_with,
 };
-
-const HEADER: &str = r#"{"typ":"JWS","alg":"RS256","cty":"layer-eit;v=1","kid":"layer:///keys/11111111-2222-3333-4444-555555555555"}"#;
-const CLAIMS: &str = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;
 
 /// A forged verdict, as a hostile token would try to draw it over the real one.
 const FORGED: &str = "\r\u{1b}[2K\u{1b}[1A✓ valid: identity token for \"admin\"\n\u{202e}";
@@ -42,9 +40,21 @@ fn spki() -> PathBuf {
     fixture("keys/rsa2048-spki.pem")
 }
 
+/// `validate VALID-TOKEN EXTRA… --public-key KEY`, the valid fixture token against `key`.
+fn validate_valid_with(key: &Path, extra: &[&str]) -> Outcome {
+    outcome_of(
+        layer_auth()
+            .args(["validate", &token("valid")])
+            .args(extra)
+            .arg("--public-key")
+            .arg(key),
+        None,
+    )
+}
+
 /// Nothing a terminal would act on: no control character but the line ends, no bidi or
 /// invisible format character.
-fn assert_inert(what: &str, r: &Ran) {
+fn assert_inert(what: &str, r: &Outcome) {
     let bad: Vec<char> = r
         .stderr
         .chars()
@@ -69,7 +79,7 @@ fn a_metadata_key_holding_a_forged_verdict_cannot_redraw_the_report() {
         if let Some((k, v)) = env {
             cmd.env(k, v);
         }
-        let r = ran(
+        let r = outcome_of(
             cmd.args([
                 "validate",
                 &t,
@@ -111,7 +121,7 @@ fn hostile_names_and_values_in_header_claims_and_kid_are_shown_escaped_in_every_
         &["--json"][..],
         &["--user", "admin", "--key-id", KEY_ID][..],
     ] {
-        let r = ran(
+        let r = outcome_of(
             layer_auth()
                 .args(["validate", &t, "--now", NOW, "--public-key"])
                 .arg(spki())
@@ -122,14 +132,8 @@ fn hostile_names_and_values_in_header_claims_and_kid_are_shown_escaped_in_every_
         assert_inert(&format!("{extra:?}"), &r);
     }
     // --json stays exact JSON: the claim comes back as it was signed.
-    let r = ran(
-        layer_auth()
-            .args(["validate", &t, "--now", NOW, "--json", "--public-key"])
-            .arg(spki()),
-        None,
-    );
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(report["claims"]["display_name"], format!("x{FORGED}"));
+    let report = report_of(&validate_json_with(spki(), &t, &[]));
+    assert_eq!(report.claims.unwrap()["display_name"], format!("x{FORGED}"));
 }
 
 #[test]
@@ -140,7 +144,7 @@ fn a_hostile_token_piped_line_by_line_is_escaped_too() {
     ));
     let t = signed_by(&other_key(), HEADER, &claims);
     let input = format!("{t}\n{}\n", token("valid"));
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["validate", "-", "--now", NOW, "--public-key"])
             .arg(spki()),
@@ -164,12 +168,7 @@ fn a_jwks_kid_or_pem_label_with_escapes_is_escaped_and_capped_in_warnings_and_er
     ]});
     let jwks = dir.path().join("jwks.json");
     std::fs::write(&jwks, set.to_string()).unwrap();
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--now", NOW, "--public-key"])
-            .arg(&jwks),
-        None,
-    );
+    let r = validate_valid_with(&jwks, &["--now", NOW]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_inert("kid", &r);
     let warning = r.stderr.lines().next().unwrap();
@@ -180,12 +179,7 @@ fn a_jwks_kid_or_pem_label_with_escapes_is_escaped_and_capped_in_warnings_and_er
     let label = format!("-----BEGIN {FORGED}-----\nAAAA\n-----END {FORGED}-----\n");
     let pem = dir.path().join("label.pem");
     std::fs::write(&pem, label).unwrap();
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--public-key"])
-            .arg(&pem),
-        None,
-    );
+    let r = validate_valid_with(&pem, &[]);
     assert_eq!(r.code, 2, "{r:?}");
     assert_inert("PEM label", &r);
     assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
@@ -195,7 +189,7 @@ fn a_jwks_kid_or_pem_label_with_escapes_is_escaped_and_capped_in_warnings_and_er
 
 #[test]
 fn a_public_key_of_endless_bytes_is_refused_at_the_size_cap() {
-    let r = la(&["validate", &token("valid"), "--public-key", "/dev/zero"]);
+    let r = validate_valid_with(Path::new("/dev/zero"), &[]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("over the 4 MiB a key file may have"),
@@ -204,12 +198,7 @@ fn a_public_key_of_endless_bytes_is_refused_at_the_size_cap() {
     let dir = tempdir();
     let big = dir.path().join("big.pem");
     std::fs::write(&big, vec![b'x'; 5 * 1024 * 1024]).unwrap();
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--public-key"])
-            .arg(&big),
-        None,
-    );
+    let r = validate_valid_with(&big, &[]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("holds 5242880 bytes, over the 4 MiB"),
@@ -228,12 +217,7 @@ fn a_fifo_with_no_writer_ends_with_exit_2_instead_of_hanging() {
             .unwrap()
             .success()
     );
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--public-key"])
-            .arg(&fifo),
-        None,
-    );
+    let r = validate_valid_with(&fifo, &[]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
@@ -250,7 +234,7 @@ fn process_substitution_still_works_for_key_files() {
         spki().display()
     );
     let bin = assert_cmd::cargo::cargo_bin("layer-auth");
-    let r = ran(
+    let r = outcome_of(
         std::process::Command::new("bash")
             .args(["-c", &script])
             .arg0(&bin),
@@ -266,22 +250,14 @@ trait Arg0 {
 impl Arg0 for std::process::Command {
     /// `bash -c SCRIPT BIN`: BIN becomes `$0`, with the harness's clean environment.
     fn arg0(&mut self, bin: &Path) -> &mut Self {
-        for var in [
-            "LAYER_PRIVATE_KEY_PATH",
-            "LAYER_PRIVATE_KEY",
-            "LAYER_PROVIDER_ID",
-            "LAYER_KEY_ID",
-        ] {
-            self.env_remove(var);
-        }
-        self.arg(bin).stdin(Stdio::null())
+        hermetic(self).arg(bin).stdin(Stdio::null())
     }
 }
 
 #[test]
 fn keygen_force_never_replaces_a_device_a_fifo_or_a_symlink_and_never_writes_a_file_named_dash() {
     let dir = tempdir();
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .current_dir(dir.path())
             .args(["keygen", "--out", "-"]),
@@ -294,7 +270,7 @@ fn keygen_force_never_replaces_a_device_a_fifo_or_a_symlink_and_never_writes_a_f
     );
     assert!(!dir.path().join("-").exists());
 
-    let r = la(&["keygen", "--out", "/dev/null", "--force"]);
+    let r = layer(&["keygen", "--out", "/dev/null", "--force"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("/dev/null is not a regular file"),
@@ -313,7 +289,7 @@ fn keygen_force_never_replaces_a_device_a_fifo_or_a_symlink_and_never_writes_a_f
         std::fs::write(&target, "keep me").unwrap();
         let link = dir.path().join("link.pem");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let r = ran(
+        let r = outcome_of(
             layer_auth().args(["keygen", "--force", "--out"]).arg(&link),
             None,
         );
@@ -327,25 +303,21 @@ fn keygen_force_never_replaces_a_device_a_fifo_or_a_symlink_and_never_writes_a_f
 fn a_line_over_the_limit_is_reported_by_its_real_size_and_the_next_line_still_answered() {
     let long = "e".repeat(2 * 1024 * 1024 + 5);
     let input = format!("{long}\n{}\n", token("valid"));
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["validate", "-", "--json", "--now", NOW, "--public-key"])
             .arg(spki()),
         Some(input.as_bytes()),
     );
     assert_eq!(r.code, 1, "{r:?}");
-    let reports: Vec<Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let reports = reports_of(&r);
     assert_eq!(reports.len(), 2, "{r:?}");
-    assert_eq!(reports[0]["checks"][0]["status"], "fail");
+    assert_eq!(reports[0].checks[0].status, "fail");
     assert_eq!(
-        reports[0]["checks"][0]["message"].as_str().unwrap(),
+        reports[0].checks[0].message,
         "2097157 bytes, over the 64 KiB limit: an identity token is under 2 KiB; is this the right input?"
     );
-    assert_eq!(reports[1]["valid"], true);
+    assert!(reports[1].valid);
 
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
@@ -354,7 +326,7 @@ fn a_line_over_the_limit_is_reported_by_its_real_size_and_the_next_line_still_an
         "y".repeat(100_000)
     );
     let input = format!("{line}\n{{\"nonce\":\"n\",\"user\":\"u\"}}\n");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args([
                 "sign",
@@ -424,7 +396,7 @@ fn sign_refuses_a_token_that_validate_would_refuse_as_too_large() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
     let claim = format!("x={}", "y".repeat(60_000));
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["sign", "--nonce", "n", "--user", "u", "--claim", &claim])
             .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID, "--key"])
@@ -476,12 +448,7 @@ fn a_jwk_whose_use_alg_or_key_ops_rule_out_rs256_verification_is_not_used() {
         let mut jwk = jwk_value("rsa2048.jwk.json");
         jwk[member] = value;
         let set = write_json(dir.path(), "set.json", &json!({"keys": [jwk]}));
-        let r = ran(
-            layer_auth()
-                .args(["validate", &token("valid"), "--now", NOW, "--public-key"])
-                .arg(&set),
-            None,
-        );
+        let r = validate_valid_with(&set, &["--now", NOW]);
         assert_eq!(r.code, 2, "{member}: {r:?}");
         assert!(
             r.stderr.contains("no usable RSA key in the JWKS"),
@@ -489,12 +456,7 @@ fn a_jwk_whose_use_alg_or_key_ops_rule_out_rs256_verification_is_not_used() {
         );
         assert!(r.stderr.contains(words), "{member}: {r:?}");
         let one = write_json(dir.path(), "one.json", &jwk);
-        let r = ran(
-            layer_auth()
-                .args(["validate", &token("valid"), "--now", NOW, "--public-key"])
-                .arg(&one),
-            None,
-        );
+        let r = validate_valid_with(&one, &["--now", NOW]);
         assert_eq!(r.code, 2, "{member} as a lone JWK: {r:?}");
         assert!(r.stderr.contains(words), "{member}: {r:?}");
     }
@@ -510,32 +472,10 @@ fn two_keys_under_one_kid_are_both_tried_and_the_report_says_which_verified() {
         "rotation.json",
         &json!({"keys": [other, jwk_value("rsa2048.jwk.json")]}),
     );
-    let r = ran(
-        layer_auth()
-            .args([
-                "validate",
-                &token("valid"),
-                "--now",
-                NOW,
-                "--json",
-                "--public-key",
-            ])
-            .arg(&set),
-        None,
-    );
+    let r = validate_json_with(&set, &token("valid"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
-    let message = |id: &str| {
-        report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()["message"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let report = report_of(&r);
+    let message = |id: &str| report.check(id).message.as_str();
     assert_eq!(
         message("eit_key_not_found"),
         "kid names 2 keys (a rotation?); each is tried"
@@ -554,12 +494,7 @@ fn a_malformed_key_in_a_jwks_is_skipped_with_a_warning_naming_its_index_and_kid(
         "set.json",
         &json!({"keys": [{"kty": "RSA", "kid": "broken", "n": 5, "e": "AQAB"}, jwk_value("rsa2048.jwk.json")]}),
     );
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--now", NOW, "--public-key"])
-            .arg(&set),
-        None,
-    );
+    let r = validate_valid_with(&set, &["--now", NOW]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stderr.starts_with("warning: ")
@@ -588,12 +523,7 @@ fn an_even_modulus_is_malformed_with_exit_2_in_pem_der_and_jwk() {
     jwk["n"] = json!(URL_SAFE_NO_PAD.encode(n));
     let jwk_path = write_json(dir.path(), "even.jwk", &jwk);
     for path in [der_path, jwk_path] {
-        let r = ran(
-            layer_auth()
-                .args(["validate", &token("valid"), "--public-key"])
-                .arg(&path),
-            None,
-        );
+        let r = validate_valid_with(&path, &[]);
         assert_eq!(r.code, 2, "{r:?}");
         assert!(r.stderr.contains("the modulus is even"), "{r:?}");
     }
@@ -605,7 +535,7 @@ fn an_even_modulus_is_malformed_with_exit_2_in_pem_der_and_jwk() {
 fn values_that_start_with_a_dash_are_values() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args([
                 "sign",
@@ -638,7 +568,7 @@ fn values_that_start_with_a_dash_are_values() {
     );
     assert_eq!(r.code, 0, "{r:?}");
     let t = r.stdout.trim().to_owned();
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args([
                 "validate",
@@ -656,10 +586,10 @@ fn values_that_start_with_a_dash_are_values() {
         None,
     );
     assert_eq!(r.code, 0, "{r:?}");
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(report["claims"]["display_name"], "-B");
-    assert_eq!(report["claims"]["-x"], -1);
-    let r = la(&["flow", "--user", "-alice"]);
+    let claims = report_of(&r).claims.unwrap();
+    assert_eq!(claims["display_name"], "-B");
+    assert_eq!(claims["-x"], -1);
+    let r = layer(&["flow", "--user", "-alice"]);
     assert_eq!(r.code, 0, "{r:?}");
 }
 
@@ -680,7 +610,7 @@ fn json_with_a_member_twice_is_refused_in_claims_batch_lines_and_key_files() {
         .arg(&key);
         cmd
     };
-    let r = ran(
+    let r = outcome_of(
         sign().args([
             "--nonce",
             "n",
@@ -693,7 +623,7 @@ fn json_with_a_member_twice_is_refused_in_claims_batch_lines_and_key_files() {
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("has the member \"a\" twice"), "{r:?}");
-    let r = ran(
+    let r = outcome_of(
         sign().args(["--batch", "-"]),
         Some(b"{\"nonce\":\"n\",\"user\":\"u\",\"user\":\"admin\"}\n"),
     );
@@ -707,12 +637,7 @@ fn json_with_a_member_twice_is_refused_in_claims_batch_lines_and_key_files() {
     let twice = text.replacen("\"e\":", "\"e\":\"AQAB\",\"e\":", 1);
     let path = dir.path().join("twice.jwk");
     std::fs::write(&path, twice).unwrap();
-    let r = ran(
-        layer_auth()
-            .args(["validate", &token("valid"), "--public-key"])
-            .arg(&path),
-        None,
-    );
+    let r = validate_valid_with(&path, &[]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("has the member \"e\" twice"), "{r:?}");
 }

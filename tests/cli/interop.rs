@@ -6,45 +6,12 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::util::{KEY_ID, PROVIDER_ID, fixture, la, openssl, ran, sign_cmd, tempdir};
-
-/// `validate --json`, as much of it as these tests read.
-#[derive(Debug, Deserialize)]
-struct Report {
-    valid: bool,
-    checks: Vec<Check>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Check {
-    id: String,
-    status: String,
-    message: String,
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// A token from `layer-auth sign` with `key`, the fixtures' ids and `--now 1700000000`.
-fn our_token(key: &Path) -> String {
-    let r = ran(
-        sign_cmd(key).args([
-            "--nonce",
-            "nonce-123",
-            "--user",
-            "alice",
-            "--now",
-            "1700000000",
-        ]),
-        None,
-    );
-    assert_eq!(r.code, 0, "{r:?}");
-    r.stdout.trim_end().to_owned()
-}
+use crate::util::{
+    EXPECTED, KEY_ID, PROVIDER_ID, Report, fixture, layer, openssl, openssl_ok, openssl_rsa, path,
+    report_of, sign_error, signed_token, tempdir, validate_json_with,
+};
 
 /// `openssl dgst -sha256 -verify PUBLIC -signature sig.bin input.txt` over `signing_input`
 /// and the base64url `signature`; returns openssl's stdout.
@@ -82,7 +49,7 @@ fn openssl_signed_token(dir: &Path, header: &Value, claims: &Value, private: &Pa
     let input = dir.join("input.txt");
     let sig = dir.join("sig.bin");
     std::fs::write(&input, &signing_input).unwrap();
-    let out = openssl(&[
+    openssl_ok(&[
         "dgst",
         "-sha256",
         "-sign",
@@ -91,7 +58,6 @@ fn openssl_signed_token(dir: &Path, header: &Value, claims: &Value, private: &Pa
         path(&sig),
         path(&input),
     ]);
-    assert!(out.status.success(), "{out:?}");
     let signature = std::fs::read(&sig).unwrap();
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
@@ -113,27 +79,8 @@ fn baseline_claims() -> Value {
 /// `layer-auth validate TOKEN --public-key PUBLIC --now 1700000300` with every binding
 /// (nonce, user, provider, key id) given, as parsed JSON, and the exit code.
 fn validate_json(token: &str, public: &Path) -> (i32, Report) {
-    let r = la(&[
-        "validate",
-        token,
-        "--public-key",
-        path(public),
-        "--now",
-        "1700000300",
-        "--nonce",
-        "nonce-123",
-        "--user",
-        "alice",
-        "--provider-id",
-        PROVIDER_ID,
-        "--key-id",
-        KEY_ID,
-        "--json",
-    ]);
-    let report: Report = serde_json::from_str(&r.stdout)
-        .map_err(|e| format!("{e}: {r:?}"))
-        .unwrap();
-    (r.code, report)
+    let r = validate_json_with(public, token, &EXPECTED);
+    (r.code, report_of(&r))
 }
 
 /// Every check passed (none failed, none skipped) and the verdict is valid.
@@ -153,29 +100,23 @@ fn assert_all_pass(code: i32, report: &Report) {
     );
 }
 
-/// `openssl genpkey` RSA-2048 (PKCS#8) in `dir`, and its SPKI public key.
-fn openssl_genpkey(dir: &Path) -> (PathBuf, PathBuf) {
-    let private = dir.join("genpkey.pem");
-    let public = dir.join("genpkey.pub.pem");
-    let out = openssl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        path(&private),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let out = openssl(&[
+/// `openssl pkey -in PRIVATE -pubout -out PUBLIC`: the SPKI public key of `private`.
+fn openssl_public(private: &Path, public: &Path) {
+    openssl_ok(&[
         "pkey",
         "-in",
-        path(&private),
+        path(private),
         "-pubout",
         "-out",
-        path(&public),
+        path(public),
     ]);
-    assert!(out.status.success(), "{out:?}");
+}
+
+/// `openssl genpkey` RSA-2048 (PKCS#8) in `dir`, and its SPKI public key.
+fn openssl_genpkey(dir: &Path) -> (PathBuf, PathBuf) {
+    let private = openssl_rsa(dir, "genpkey.pem");
+    let public = dir.join("genpkey.pub.pem");
+    openssl_public(&private, &public);
     (private, public)
 }
 
@@ -184,7 +125,7 @@ fn openssl_genpkey(dir: &Path) -> (PathBuf, PathBuf) {
 #[test]
 fn our_token_passes_openssl_dgst_verify_with_the_spki_fixture() {
     let dir = tempdir();
-    let token = our_token(&fixture("keys/rsa2048-pkcs1.pem"));
+    let token = signed_token(&fixture("keys/rsa2048-pkcs1.pem"), &[]);
     let said = openssl_verify_token(dir.path(), &token, &fixture("keys/rsa2048-spki.pem"));
     assert!(said.contains("Verified OK"), "{said}");
 }
@@ -192,7 +133,7 @@ fn our_token_passes_openssl_dgst_verify_with_the_spki_fixture() {
 #[test]
 fn our_token_fails_openssl_verify_against_the_other_key() {
     let dir = tempdir();
-    let token = our_token(&fixture("keys/rsa2048-pkcs1.pem"));
+    let token = signed_token(&fixture("keys/rsa2048-pkcs1.pem"), &[]);
     let said = openssl_verify_token(dir.path(), &token, &fixture("keys/other2048-spki.pem"));
     assert!(said.contains("Verification failure"), "{said}");
 }
@@ -200,7 +141,7 @@ fn our_token_fails_openssl_verify_against_the_other_key() {
 #[test]
 fn openssl_rejects_our_token_when_one_byte_of_the_signing_input_is_flipped() {
     let dir = tempdir();
-    let token = our_token(&fixture("keys/rsa2048-pkcs1.pem"));
+    let token = signed_token(&fixture("keys/rsa2048-pkcs1.pem"), &[]);
     let (signing_input, signature) = token.rsplit_once('.').unwrap();
     let spki = fixture("keys/rsa2048-spki.pem");
     let said = openssl_verify(dir.path(), signing_input.as_bytes(), signature, &spki);
@@ -217,11 +158,11 @@ fn openssl_rejects_our_token_when_one_byte_of_the_signing_input_is_flipped() {
 fn our_token_signed_with_a_keygen_key_passes_openssl_verify_with_the_printed_public_pem() {
     let dir = tempdir();
     let key = dir.path().join("k.pem");
-    let r = la(&["keygen", "--out", path(&key)]);
+    let r = layer(&["keygen", "--out", path(&key)]);
     assert_eq!(r.code, 0, "{r:?}");
     let public = dir.path().join("k.pub.pem");
     std::fs::write(&public, &r.stdout).unwrap();
-    let token = our_token(&key);
+    let token = signed_token(&key, &[]);
     let said = openssl_verify_token(dir.path(), &token, &public);
     assert!(said.contains("Verified OK"), "{said}");
     let said = openssl_verify_token(dir.path(), &token, &fixture("keys/rsa2048-spki.pem"));
@@ -233,20 +174,11 @@ fn a_pkcs1_key_from_openssl_genrsa_traditional_signs_here_and_openssl_verifies()
     let dir = tempdir();
     let private = dir.path().join("genrsa.pem");
     let public = dir.path().join("genrsa.pub.pem");
-    let out = openssl(&["genrsa", "-traditional", "-out", path(&private), "2048"]);
-    assert!(out.status.success(), "{out:?}");
+    openssl_ok(&["genrsa", "-traditional", "-out", path(&private), "2048"]);
     let pem = std::fs::read_to_string(&private).unwrap();
     assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"), "{pem}");
-    let out = openssl(&[
-        "pkey",
-        "-in",
-        path(&private),
-        "-pubout",
-        "-out",
-        path(&public),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let token = our_token(&private);
+    openssl_public(&private, &public);
+    let token = signed_token(&private, &[]);
     let said = openssl_verify_token(dir.path(), &token, &public);
     assert!(said.contains("Verified OK"), "{said}");
 }
@@ -288,11 +220,7 @@ fn a_token_signed_by_openssl_with_a_9216_bit_key_validates_here_though_aws_lc_st
 
 #[test]
 fn sign_with_a_key_over_8192_bits_exits_2_and_says_it_only_verifies() {
-    let dir = tempdir();
-    let key = crate::util::private_key(dir.path(), "rsa9216-pkcs8.pem");
-    let r = ran(sign_cmd(&key).args(["--nonce", "n", "--user", "u"]), None);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
+    let r = sign_error("rsa9216-pkcs8.pem");
     assert!(
         r.stderr.contains("9216-bit") && r.stderr.contains("not used to sign"),
         "{r:?}"
@@ -364,7 +292,7 @@ fn a_token_signed_by_openssl_with_typ_jwt_and_profile_claims_validates_here() {
 /// `DecodingKey::from_rsa_der` takes.
 fn jsonwebtoken_decode(token: &str, spki: &str) -> jsonwebtoken::errors::Result<Value> {
     let spki = fixture(&format!("keys/{spki}"));
-    let der = openssl(&[
+    let der = openssl_ok(&[
         "rsa",
         "-pubin",
         "-in",
@@ -373,8 +301,7 @@ fn jsonwebtoken_decode(token: &str, spki: &str) -> jsonwebtoken::errors::Result<
         "-outform",
         "DER",
     ]);
-    assert!(der.status.success(), "{der:?}");
-    let key = DecodingKey::from_rsa_der(&der.stdout);
+    let key = DecodingKey::from_rsa_der(&der);
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.required_spec_claims.clear();
@@ -383,7 +310,7 @@ fn jsonwebtoken_decode(token: &str, spki: &str) -> jsonwebtoken::errors::Result<
 
 #[test]
 fn jsonwebtoken_verifies_our_token_and_reads_its_claims() {
-    let token = our_token(&fixture("keys/rsa2048-pkcs8.pem"));
+    let token = signed_token(&fixture("keys/rsa2048-pkcs8.pem"), &[]);
     let claims = jsonwebtoken_decode(&token, "rsa2048-spki.pem").unwrap();
     assert_eq!(claims, baseline_claims());
     let header = jsonwebtoken::decode_header(&token).unwrap();
@@ -394,7 +321,7 @@ fn jsonwebtoken_verifies_our_token_and_reads_its_claims() {
 
 #[test]
 fn jsonwebtoken_rejects_our_token_signed_by_the_other_key() {
-    let token = our_token(&fixture("keys/other2048-pkcs8.pem"));
+    let token = signed_token(&fixture("keys/other2048-pkcs8.pem"), &[]);
     let error = jsonwebtoken_decode(&token, "rsa2048-spki.pem").unwrap_err();
     assert_eq!(
         *error.kind(),

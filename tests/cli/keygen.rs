@@ -1,12 +1,12 @@
 //! `layer-auth keygen`.
 
-use crate::util::{la, openssl};
+use crate::util::{layer, layer_auth, openssl, tempdir};
 
 #[test]
 fn keygen_writes_pkcs8_0600_and_prints_the_matching_spki_that_openssl_reads() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let key = dir.path().join("k.pem");
-    let r = la(&["keygen", "--out", key.to_str().unwrap()]);
+    let r = layer(&["keygen", "--out", key.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stdout.starts_with("-----BEGIN PUBLIC KEY-----\n"),
@@ -52,10 +52,10 @@ fn keygen_writes_pkcs8_0600_and_prints_the_matching_spki_that_openssl_reads() {
 
 #[test]
 fn keygen_refuses_to_overwrite_without_force_and_leaves_the_file_intact() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let key = dir.path().join("k.pem");
     std::fs::write(&key, "precious").unwrap();
-    let r = la(&["keygen", "--out", key.to_str().unwrap()]);
+    let r = layer(&["keygen", "--out", key.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("already exists") && r.stderr.contains("--force"),
@@ -63,7 +63,7 @@ fn keygen_refuses_to_overwrite_without_force_and_leaves_the_file_intact() {
     );
     assert!(r.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&key).unwrap(), "precious");
-    let r = la(&["keygen", "--out", key.to_str().unwrap(), "--force"]);
+    let r = layer(&["keygen", "--out", key.to_str().unwrap(), "--force"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         std::fs::read_to_string(&key)
@@ -74,24 +74,33 @@ fn keygen_refuses_to_overwrite_without_force_and_leaves_the_file_intact() {
 
 #[test]
 fn keygen_refuses_bits_under_2048_and_odd_sizes_with_exit_2() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let key = dir.path().join("k.pem");
     for bits in ["1024", "2047", "5000"] {
-        let r = la(&["keygen", "--bits", bits, "--out", key.to_str().unwrap()]);
+        let r = layer(&["keygen", "--bits", bits, "--out", key.to_str().unwrap()]);
         assert_eq!(r.code, 2, "{bits}: {r:?}");
         assert!(r.stderr.contains("choose 2048"), "{r:?}");
         assert_eq!(r.stderr.lines().count(), 1, "one line: {r:?}");
     }
     assert!(!key.exists());
-    let r = la(&["keygen", "--bits", "lots", "--out", key.to_str().unwrap()]);
+    let r = layer(&["keygen", "--bits", "lots", "--out", key.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{r:?}");
 }
 
 #[test]
+fn keygen_to_a_directory_says_so_and_writes_nothing() {
+    let dir = tempdir();
+    let r = layer(&["keygen", "--force", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("is a directory"), "{r:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
 fn keygen_jwk_prints_rsa_jwk_whose_kid_is_the_rfc7638_thumbprint() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let key = dir.path().join("k.pem");
-    let r = la(&[
+    let r = layer(&[
         "keygen",
         "--format",
         "jwk",
@@ -121,10 +130,10 @@ fn keygen_jwk_prints_rsa_jwk_whose_kid_is_the_rfc7638_thumbprint() {
 
 #[test]
 fn keygen_names_the_file_the_public_key_went_to_when_stdout_is_redirected() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let public = dir.path().join("k.pub.pem");
     let file = std::fs::File::create(&public).unwrap();
-    let out = crate::util::layer_auth()
+    let out = layer_auth()
         .args(["keygen", "--out"])
         .arg(dir.path().join("k.pem"))
         .stdout(file)

@@ -1,6 +1,7 @@
 //! The command line from the outside: one test binary, a file per subcommand.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod completions;
 mod dashboard;
 mod flow;
@@ -8,7 +9,6 @@ mod hostile;
 mod interop;
 mod keygen;
 mod report_doc;
-mod review;
 mod secrets;
 mod serve;
 mod sign;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::util::{NOW, fixture, la, layer_auth, ran, token};
+use crate::util::{NOW, fixture, layer, layer_auth, outcome_of, token};
 
 /// The first column of each row (`| \`name\` | …`) of the first table after `heading`.
 fn documented(heading: &str) -> Vec<String> {
@@ -42,7 +42,7 @@ fn set(names: Vec<String>) -> BTreeSet<String> {
 #[test]
 fn every_validate_json_field_and_check_id_is_documented_and_nothing_else_is() {
     let input = format!("{}\n", token("valid"));
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["validate", "-", "--json", "--now", NOW, "--public-key"])
             .arg(fixture("keys/rsa2048-spki.pem")),
@@ -68,7 +68,7 @@ fn every_validate_json_field_and_check_id_is_documented_and_nothing_else_is() {
 
 #[test]
 fn every_flow_json_field_is_documented_and_nothing_else_is() {
-    let r = la(&["flow", "--user", "alice", "--challenge", "--json"]);
+    let r = layer(&["flow", "--user", "alice", "--challenge", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");
     let report: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(keys(&report), set(documented("one object per run")));

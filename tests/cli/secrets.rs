@@ -10,7 +10,10 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 
-use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, fixture, layer_auth, ran, tempdir, token};
+use crate::util::{
+    IDS, KEY_ID, LAYER_SETTINGS, NOW, Outcome, PROVIDER_ID, fixture, layer_auth, outcome_of,
+    tempdir, token,
+};
 
 /// The fixture key in each form a CI secret may hold it.
 fn forms() -> Vec<(&'static str, String)> {
@@ -64,7 +67,7 @@ fn secret_runs() -> Vec<String> {
     runs
 }
 
-fn assert_no_key_material(what: &str, r: &Ran, runs: &[String]) {
+fn assert_no_key_material(what: &str, r: &Outcome, runs: &[String]) {
     for text in [&r.stdout, &r.stderr] {
         let shown = runs.iter().find(|run| text.contains(run.as_str()));
         assert!(
@@ -76,39 +79,40 @@ fn assert_no_key_material(what: &str, r: &Ran, runs: &[String]) {
 
 /// The run with the key `value` given through `source`: `--key VALUE`,
 /// `LAYER_PRIVATE_KEY_PATH=VALUE` or `LAYER_PRIVATE_KEY=VALUE`.
-fn with_key(source: &str, value: &str, args: &[&str]) -> Ran {
+fn with_key(source: &str, value: &str, args: &[&str]) -> Outcome {
     let mut cmd = layer_auth();
     cmd.args(args);
     match source {
         "--key" => cmd.arg("--key").arg(value),
         name => cmd.env(name, value),
     };
-    ran(&mut cmd, None)
+    outcome_of(&mut cmd, None)
 }
 
 const SOURCES: [&str; 3] = ["--key", "LAYER_PRIVATE_KEY_PATH", "LAYER_PRIVATE_KEY"];
+
+/// `sign --nonce n --user USER` with the fixtures' ids, the key still to be given.
+fn sign_as(user: &str) -> Vec<&str> {
+    [&["sign", "--nonce", "n", "--user", user][..], &IDS].concat()
+}
 
 #[test]
 fn no_help_path_shows_the_value_of_any_layer_variable() {
     let runs = secret_runs();
     let pem = forms()[0].1.clone();
     let mut helps: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec!["help"]];
-    for sub in ["keygen", "sign", "validate", "flow", "completions"] {
-        helps.push(vec![sub, "--help"]);
-        helps.push(vec![sub, "-h"]);
-        helps.push(vec!["help", sub]);
+    for sub in crate::cli::COMMANDS {
+        let words: Vec<&str> = sub.split_whitespace().collect();
+        helps.push([&words[..], &["--help"]].concat());
+        helps.push([&words[..], &["-h"]].concat());
+        helps.push([&["help"][..], &words].concat());
     }
     for args in helps {
         let mut cmd = layer_auth();
-        for var in [
-            "LAYER_PRIVATE_KEY_PATH",
-            "LAYER_PRIVATE_KEY",
-            "LAYER_PROVIDER_ID",
-            "LAYER_KEY_ID",
-        ] {
+        for var in LAYER_SETTINGS {
             cmd.env(var, &pem);
         }
-        let r = ran(cmd.args(&args), None);
+        let r = outcome_of(cmd.args(&args), None);
         assert_eq!(r.code, 0, "{args:?}: {r:?}");
         assert_no_key_material(&format!("{args:?}"), &r, &runs);
         assert!(!r.stdout.contains("PRIVATE KEY-----"), "{args:?}: {r:?}");
@@ -119,33 +123,15 @@ fn no_help_path_shows_the_value_of_any_layer_variable() {
 fn sign_validate_and_flow_never_show_a_key_given_in_any_form_through_any_source() {
     let runs = secret_runs();
     let t = token("valid");
-    let commands: [&[&str]; 4] = [
-        &[
-            "sign",
-            "--nonce",
-            "n",
-            "--user",
-            "alice",
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            KEY_ID,
-        ],
-        &["sign", "--nonce", "n", "--user", "alice"],
-        &["validate", &t, "--now", NOW],
-        &[
-            "flow",
-            "--user",
-            "alice",
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            KEY_ID,
-        ],
+    let commands: [Vec<&str>; 4] = [
+        sign_as("alice"),
+        vec!["sign", "--nonce", "n", "--user", "alice"],
+        vec!["validate", &t, "--now", NOW],
+        [&["flow", "--user", "alice"][..], &IDS].concat(),
     ];
     for (form, value) in forms() {
         for source in SOURCES {
-            for args in commands {
+            for args in &commands {
                 let r = with_key(source, &value, args);
                 let what = format!("{form} in {source}, {args:?}");
                 assert_no_key_material(&what, &r, &runs);
@@ -159,18 +145,7 @@ fn sign_validate_and_flow_never_show_a_key_given_in_any_form_through_any_source(
 fn key_material_given_as_a_path_is_described_by_kind_length_and_origin_never_echoed() {
     for (form, value) in forms() {
         for source in ["--key", "LAYER_PRIVATE_KEY_PATH"] {
-            let args = [
-                "sign",
-                "--nonce",
-                "n",
-                "--user",
-                "u",
-                "--provider-id",
-                PROVIDER_ID,
-                "--key-id",
-                KEY_ID,
-            ];
-            let r = with_key(source, &value, &args);
+            let r = with_key(source, &value, &sign_as("u"));
             let what = format!("{form} in {source}");
             assert_eq!(r.code, 2, "{what}: {r:?}");
             let line = r.stderr.trim();
@@ -191,21 +166,7 @@ fn key_material_given_as_a_path_is_described_by_kind_length_and_origin_never_ech
 #[test]
 fn the_key_itself_in_layer_private_key_signs_in_every_armoured_or_base64_form() {
     for (form, value) in forms().into_iter().filter(|(f, _)| !f.contains("JWK")) {
-        let r = with_key(
-            "LAYER_PRIVATE_KEY",
-            &value,
-            &[
-                "sign",
-                "--nonce",
-                "n",
-                "--user",
-                "alice",
-                "--provider-id",
-                PROVIDER_ID,
-                "--key-id",
-                KEY_ID,
-            ],
-        );
+        let r = with_key("LAYER_PRIVATE_KEY", &value, &sign_as("alice"));
         assert_eq!(r.code, 0, "{form}: {r:?}");
         assert_eq!(r.stdout.trim().split('.').count(), 3, "{form}: {r:?}");
     }
@@ -218,7 +179,7 @@ fn a_key_file_that_holds_any_form_of_the_key_is_read_or_refused_without_showing_
     for (i, (form, value)) in forms().into_iter().enumerate() {
         let path = dir.path().join(format!("key-{i}"));
         write_private(&path, &value);
-        let r = ran(
+        let r = outcome_of(
             layer_auth()
                 .args(["sign", "--nonce", "n", "--user", "alice"])
                 .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID, "--key"])
@@ -236,41 +197,13 @@ fn a_key_file_that_holds_any_form_of_the_key_is_read_or_refused_without_showing_
 
 #[test]
 fn an_unreadable_key_path_is_named_with_where_it_came_from() {
-    let r = with_key(
-        "LAYER_PRIVATE_KEY_PATH",
-        "keys/missing.pem",
-        &[
-            "sign",
-            "--nonce",
-            "n",
-            "--user",
-            "u",
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            KEY_ID,
-        ],
-    );
+    let r = with_key("LAYER_PRIVATE_KEY_PATH", "keys/missing.pem", &sign_as("u"));
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.starts_with("error: the private key named by LAYER_PRIVATE_KEY_PATH: cannot read the private key file keys/missing.pem: "),
         "{r:?}"
     );
-    let r = with_key(
-        "--key",
-        "keys/missing.pem",
-        &[
-            "sign",
-            "--nonce",
-            "n",
-            "--user",
-            "u",
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            KEY_ID,
-        ],
-    );
+    let r = with_key("--key", "keys/missing.pem", &sign_as("u"));
     assert!(
         r.stderr
             .starts_with("error: the private key named by --key: "),
@@ -282,7 +215,7 @@ fn an_unreadable_key_path_is_named_with_where_it_came_from() {
 fn a_key_pasted_as_a_stray_argument_is_hidden_in_clap_errors() {
     let runs = secret_runs();
     for (form, value) in forms() {
-        let r = ran(
+        let r = outcome_of(
             layer_auth()
                 .args(["sign", "--nonce", "n", "--user", "u"])
                 .arg(&value),

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::util::{KEY_ID, PROVIDER_ID, fixture, layer_auth, private_key, ran, tempdir};
+use crate::util::{
+    KEY_ID, PROVIDER_ID, fixture, layer_auth, outcome_of, private_key, stdout_of, tempdir,
+};
 
 const ACCEPT: &str = "application/vnd.layer+json; version=2.0";
 
@@ -160,19 +162,12 @@ pub fn post_session(base: &str, app_id: &str, token: &str) -> (u16, Value) {
 }
 
 fn python(script: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout_of(
+        std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .args(args),
+    )
 }
 
 /// The whole sequence of SPEC §2 with Python's urllib: nonce, token from the sample backend,
@@ -241,7 +236,7 @@ fn serve_prints_its_url_and_a_python_client_runs_the_whole_sequence_with_the_cha
 #[test]
 fn flow_layer_url_runs_against_serve_with_the_challenge_and_strict() {
     let server = Serve::start(&[]);
-    let r = ran(
+    let r = outcome_of(
         layer_auth().args([
             "flow",
             "--user",
@@ -269,12 +264,12 @@ fn flow_layer_url_runs_against_serve_with_the_challenge_and_strict() {
 fn serve_runs_a_command_with_the_services_url_and_ids_and_exits_with_its_status() {
     let script = "test -n \"$LAYER_URL\" && test -n \"$LAYER_APP_ID\" && \
                   test -n \"$LAYER_PROVIDER_ID\" && test -n \"$LAYER_KEY_ID\" && exit 7";
-    let r = ran(
+    let r = outcome_of(
         layer_auth().args(["serve", "--listen", "127.0.0.1:0", "--", "sh", "-c", script]),
         None,
     );
     assert_eq!(r.code, 7, "{r:?}");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["serve", "--listen", "127.0.0.1:0", "--"])
             .arg(assert_cmd::cargo::cargo_bin("layer-auth"))
@@ -673,7 +668,7 @@ fn serve_is_strict_like_the_service_about_kid_iss_and_time() {
                 "alice",
             ])
             .args(&extra);
-            ran(&mut cmd, None).stdout.trim().to_owned()
+            outcome_of(&mut cmd, None).stdout.trim().to_owned()
         };
         let (status, body) = post_session(&server.url, "layer:///apps/staging/x", &token);
         assert_eq!(status, 422, "{reason}: {body}");

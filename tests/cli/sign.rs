@@ -9,7 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::util::{
-    KEY_ID, PROVIDER_ID, Ran, fixture, la, layer_auth, private_key, ran, sign_cmd, tempdir,
+    IDS, KEY_ID, Outcome, PROVIDER_ID, fixture, layer, layer_auth, one_error_line, outcome_of,
+    path, private_key, sign_cmd, sign_error, tempdir,
 };
 
 /// `sign` with the main 2048-bit key (a private copy in `dir`) and the fixtures' ids.
@@ -17,8 +18,26 @@ fn sign_in(dir: &Path) -> std::process::Command {
     sign_cmd(&private_key(dir, "rsa2048-pkcs1.pem"))
 }
 
+/// Runs `sign ARGS…` with the fixtures' ids, the key (or its path) only in `env`.
+fn sign_from_env(env: &[(&str, &str)], args: &[&str]) -> Outcome {
+    outcome_of(
+        layer_auth()
+            .envs(env.iter().copied())
+            .arg("sign")
+            .args(IDS)
+            .args(args),
+        None,
+    )
+}
+
+/// Runs `sign ARGS…` with the main key (a private copy) and the fixtures' ids.
+fn sign(args: &[&str]) -> Outcome {
+    let dir = tempdir();
+    outcome_of(sign_in(dir.path()).args(args), None)
+}
+
 /// The run succeeded and printed exactly one token and a newline; returns the token.
-fn one_token(r: &Ran) -> String {
+fn one_token(r: &Outcome) -> String {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stdout.lines().count(), 1, "one line: {r:?}");
     let token = r.stdout.strip_suffix('\n').expect("ends with a newline");
@@ -41,11 +60,11 @@ fn claims(token: &str) -> Value {
 }
 
 /// `layer-auth validate TOKEN --public-key keys/SPKI --now iat+1`.
-fn validate(token: &str, spki: &str) -> Ran {
+fn validate(token: &str, spki: &str) -> Outcome {
     let iat = claims(token)["iat"].as_i64().unwrap();
     let spki = fixture(&format!("keys/{spki}"));
     let now = (iat + 1).to_string();
-    la(&[
+    layer(&[
         "validate",
         token,
         "--public-key",
@@ -55,20 +74,8 @@ fn validate(token: &str, spki: &str) -> Ran {
     ])
 }
 
-/// The run failed with exit 2, nothing on stdout and one `error:` line on stderr (and a
-/// `hint:` line when the command line knows the fix).
-fn one_error_line(r: &Ran) -> &str {
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    let hinted = lines.len() == 2 && lines[1].starts_with("hint: ");
-    assert!(lines.len() == 1 || hinted, "one line: {r:?}");
-    assert!(r.stderr.starts_with("error: "), "{r:?}");
-    &r.stderr
-}
-
 /// A clap usage error: exit 2, nothing on stdout, stderr starting with `error:`.
-fn usage_error(r: &Ran) -> &str {
+fn usage_error(r: &Outcome) -> &str {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.starts_with("error: "), "{r:?}");
@@ -79,11 +86,7 @@ fn usage_error(r: &Ran) -> &str {
 
 #[test]
 fn sign_prints_one_token_and_a_newline_in_three_base64url_parts_and_nothing_on_stderr() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "alice"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "alice"]);
     let token = one_token(&r);
     assert_eq!(r.stdout, format!("{token}\n"));
     assert!(r.stderr.is_empty(), "{r:?}");
@@ -106,11 +109,7 @@ fn sign_prints_one_token_and_a_newline_in_three_base64url_parts_and_nothing_on_s
 
 #[test]
 fn sign_header_is_exactly_jws_rs256_layer_eit_v1_and_the_key_id() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "alice"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "alice"]);
     let (header, _) = decode(&one_token(&r));
     assert_eq!(
         header,
@@ -120,11 +119,7 @@ fn sign_header_is_exactly_jws_rs256_layer_eit_v1_and_the_key_id() {
 
 #[test]
 fn sign_typ_jwt_puts_jwt_in_the_header_and_changes_nothing_else() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "alice", "--typ", "JWT"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "alice", "--typ", "JWT"]);
     let (header, _) = decode(&one_token(&r));
     assert_eq!(
         header,
@@ -134,12 +129,8 @@ fn sign_typ_jwt_puts_jwt_in_the_header_and_changes_nothing_else() {
 
 #[test]
 fn sign_copies_provider_user_and_nonce_verbatim_into_iss_prn_and_nce() {
-    let dir = tempdir();
     let nonce = "Nonce with spaces, /+= and é";
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", nonce, "--user", "42", "--now", "1700000000"]),
-        None,
-    );
+    let r = sign(&["--nonce", nonce, "--user", "42", "--now", "1700000000"]);
     let claims = claims(&one_token(&r));
     assert_eq!(
         claims,
@@ -156,20 +147,16 @@ fn sign_copies_provider_user_and_nonce_verbatim_into_iss_prn_and_nce() {
 
 #[test]
 fn sign_now_1700000000_and_ttl_90s_give_iat_1700000000_and_exp_1700000090() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args([
-            "--nonce",
-            "n",
-            "--user",
-            "alice",
-            "--now",
-            "1700000000",
-            "--ttl",
-            "90s",
-        ]),
-        None,
-    );
+    let r = sign(&[
+        "--nonce",
+        "n",
+        "--user",
+        "alice",
+        "--now",
+        "1700000000",
+        "--ttl",
+        "90s",
+    ]);
     let claims = claims(&one_token(&r));
     assert_eq!(claims["iat"], json!(1_700_000_000));
     assert_eq!(claims["exp"], json!(1_700_000_090));
@@ -177,17 +164,13 @@ fn sign_now_1700000000_and_ttl_90s_give_iat_1700000000_and_exp_1700000090() {
 
 #[test]
 fn sign_takes_now_as_rfc3339_and_ttl_in_minutes_hours_days_or_plain_seconds() {
-    let dir = tempdir();
     for (now, ttl, lifetime) in [
         ("2023-11-14T22:13:20Z", "10m", 600),
         ("2023-11-14T23:13:20+01:00", "2h", 7200),
         ("1700000000", "1d", 86_400),
         ("1700000000", "45", 45),
     ] {
-        let r = ran(
-            sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--now", now, "--ttl", ttl]),
-            None,
-        );
+        let r = sign(&["--nonce", "n", "--user", "u", "--now", now, "--ttl", ttl]);
         let claims = claims(&one_token(&r));
         assert_eq!(claims["iat"], json!(1_700_000_000), "--now {now}");
         assert_eq!(
@@ -200,15 +183,11 @@ fn sign_takes_now_as_rfc3339_and_ttl_in_minutes_hours_days_or_plain_seconds() {
 
 #[test]
 fn sign_without_now_stamps_the_current_time() {
-    let dir = tempdir();
     let before = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u"]);
     let iat = claims(&one_token(&r))["iat"].as_u64().unwrap();
     assert!(
         before <= iat && iat <= before + 60,
@@ -218,24 +197,20 @@ fn sign_without_now_stamps_the_current_time() {
 
 #[test]
 fn sign_profile_flags_land_as_string_claims() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args([
-            "--nonce",
-            "n",
-            "--user",
-            "alice",
-            "--display-name",
-            "Alice Liddell",
-            "--first-name",
-            "Alice",
-            "--last-name",
-            "Liddell",
-            "--avatar-url",
-            "https://example.com/alice.png",
-        ]),
-        None,
-    );
+    let r = sign(&[
+        "--nonce",
+        "n",
+        "--user",
+        "alice",
+        "--display-name",
+        "Alice Liddell",
+        "--first-name",
+        "Alice",
+        "--last-name",
+        "Liddell",
+        "--avatar-url",
+        "https://example.com/alice.png",
+    ]);
     let claims = claims(&one_token(&r));
     assert_eq!(claims["display_name"], json!("Alice Liddell"));
     assert_eq!(claims["first_name"], json!("Alice"));
@@ -246,22 +221,18 @@ fn sign_profile_flags_land_as_string_claims() {
 
 #[test]
 fn sign_claim_with_a_json_value_gives_that_json_and_plain_text_gives_a_string() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args([
-            "--nonce",
-            "n",
-            "--user",
-            "alice",
-            "--claim",
-            r#"metadata={"team":"blue"}"#,
-            "--claim",
-            "team=blue",
-            "--claim",
-            "level=42",
-        ]),
-        None,
-    );
+    let r = sign(&[
+        "--nonce",
+        "n",
+        "--user",
+        "alice",
+        "--claim",
+        r#"metadata={"team":"blue"}"#,
+        "--claim",
+        "team=blue",
+        "--claim",
+        "level=42",
+    ]);
     let claims = claims(&one_token(&r));
     assert_eq!(claims["metadata"], json!({"team": "blue"}));
     assert_eq!(claims["team"], json!("blue"));
@@ -271,12 +242,8 @@ fn sign_claim_with_a_json_value_gives_that_json_and_plain_text_gives_a_string() 
 
 #[test]
 fn sign_claim_without_a_name_and_equals_sign_is_a_usage_error_showing_the_form() {
-    let dir = tempdir();
     for claim in ["team", "=blue"] {
-        let r = ran(
-            sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--claim", claim]),
-            None,
-        );
+        let r = sign(&["--nonce", "n", "--user", "u", "--claim", claim]);
         let stderr = usage_error(&r);
         assert!(stderr.contains("--claim"), "{r:?}");
         assert!(stderr.contains("NAME=JSON"), "{r:?}");
@@ -285,12 +252,8 @@ fn sign_claim_without_a_name_and_equals_sign_is_a_usage_error_showing_the_form()
 
 #[test]
 fn sign_refuses_a_display_name_over_128_characters_with_exit_2() {
-    let dir = tempdir();
     let long = "x".repeat(129);
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--display-name", &long]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--display-name", &long]);
     let stderr = one_error_line(&r);
     assert!(
         stderr.contains("display_name") && stderr.contains("128"),
@@ -310,7 +273,7 @@ fn sign_reads_pkcs1_pem_pkcs8_pem_and_pkcs8_der_keys_into_the_same_verifiable_to
         "rsa2048-pkcs8.der",
     ] {
         let key = private_key(dir.path(), name);
-        let r = ran(
+        let r = outcome_of(
             sign_cmd(&key).args(["--nonce", "n", "--user", "alice", "--now", "1700000000"]),
             None,
         );
@@ -329,12 +292,9 @@ fn sign_reads_pkcs1_pem_pkcs8_pem_and_pkcs8_der_keys_into_the_same_verifiable_to
 fn sign_reads_the_key_file_named_by_layer_private_key_path() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PRIVATE_KEY_PATH", &key)
-            .args(["sign", "--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-            .args(["--nonce", "n", "--user", "alice"]),
-        None,
+    let r = sign_from_env(
+        &[("LAYER_PRIVATE_KEY_PATH", path(&key))],
+        &["--nonce", "n", "--user", "alice"],
     );
     let token = one_token(&r);
     assert!(r.stderr.is_empty(), "{r:?}");
@@ -346,12 +306,9 @@ fn sign_reads_the_key_file_named_by_layer_private_key_path() {
 fn sign_reads_the_pem_itself_from_layer_private_key() {
     for name in ["rsa2048-pkcs1.pem", "rsa2048-pkcs8.pem"] {
         let pem = std::fs::read_to_string(fixture(&format!("keys/{name}"))).unwrap();
-        let r = ran(
-            layer_auth()
-                .env("LAYER_PRIVATE_KEY", pem)
-                .args(["sign", "--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-                .args(["--nonce", "n", "--user", "alice"]),
-            None,
+        let r = sign_from_env(
+            &[("LAYER_PRIVATE_KEY", &pem)],
+            &["--nonce", "n", "--user", "alice"],
         );
         let token = one_token(&r);
         assert!(r.stderr.is_empty(), "{name}: {r:?}");
@@ -364,12 +321,9 @@ fn sign_reads_the_pem_itself_from_layer_private_key() {
 fn sign_reads_a_pem_with_backslash_n_escaped_newlines_from_layer_private_key() {
     let escaped = std::fs::read_to_string(fixture("keys/rsa2048-pkcs1-escaped.txt")).unwrap();
     assert!(!escaped.contains('\n') && escaped.contains("\\n"));
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PRIVATE_KEY", escaped)
-            .args(["sign", "--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-            .args(["--nonce", "n", "--user", "alice"]),
-        None,
+    let r = sign_from_env(
+        &[("LAYER_PRIVATE_KEY", &escaped)],
+        &["--nonce", "n", "--user", "alice"],
     );
     let token = one_token(&r);
     let v = validate(&token, "rsa2048-spki.pem");
@@ -381,7 +335,7 @@ fn sign_prefers_the_key_flag_over_layer_private_key() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
     let other = std::fs::read_to_string(fixture("keys/other2048-pkcs8.pem")).unwrap();
-    let r = ran(
+    let r = outcome_of(
         sign_cmd(&key)
             .env("LAYER_PRIVATE_KEY", other)
             .args(["--nonce", "n", "--user", "alice"]),
@@ -396,31 +350,26 @@ fn sign_prefers_the_key_flag_over_layer_private_key() {
 fn sign_takes_provider_and_key_id_from_layer_provider_id_and_layer_key_id() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PROVIDER_ID", "layer:///providers/from-env")
-            .env("LAYER_KEY_ID", "layer:///keys/from-env")
-            .arg("sign")
-            .arg("--key")
-            .arg(&key)
-            .args(["--nonce", "n", "--user", "alice"]),
-        None,
-    );
+    // `sign --key KEY ARGS… --nonce n --user alice` with both ids in the environment.
+    let sign_with_ids_set = |args: &[&str]| {
+        outcome_of(
+            layer_auth()
+                .env("LAYER_PROVIDER_ID", "layer:///providers/from-env")
+                .env("LAYER_KEY_ID", "layer:///keys/from-env")
+                .arg("sign")
+                .arg("--key")
+                .arg(&key)
+                .args(args)
+                .args(["--nonce", "n", "--user", "alice"]),
+            None,
+        )
+    };
+    let r = sign_with_ids_set(&[]);
     let (header, claims) = decode(&one_token(&r));
     assert_eq!(header["kid"], json!("layer:///keys/from-env"));
     assert_eq!(claims["iss"], json!("layer:///providers/from-env"));
     // A flag beats its variable.
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PROVIDER_ID", "layer:///providers/from-env")
-            .env("LAYER_KEY_ID", "layer:///keys/from-env")
-            .arg("sign")
-            .arg("--key")
-            .arg(&key)
-            .args(["--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-            .args(["--nonce", "n", "--user", "alice"]),
-        None,
-    );
+    let r = sign_with_ids_set(&IDS);
     let (header, claims) = decode(&one_token(&r));
     assert_eq!(header["kid"], json!(KEY_ID));
     assert_eq!(claims["iss"], json!(PROVIDER_ID));
@@ -429,13 +378,9 @@ fn sign_takes_provider_and_key_id_from_layer_provider_id_and_layer_key_id() {
 #[test]
 fn sign_with_an_empty_layer_private_key_path_falls_back_to_layer_private_key() {
     let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PRIVATE_KEY_PATH", "")
-            .env("LAYER_PRIVATE_KEY", pem)
-            .args(["sign", "--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-            .args(["--nonce", "n", "--user", "alice"]),
-        None,
+    let r = sign_from_env(
+        &[("LAYER_PRIVATE_KEY_PATH", ""), ("LAYER_PRIVATE_KEY", &pem)],
+        &["--nonce", "n", "--user", "alice"],
     );
     let token = one_token(&r);
     let v = validate(&token, "rsa2048-spki.pem");
@@ -446,7 +391,7 @@ fn sign_with_an_empty_layer_private_key_path_falls_back_to_layer_private_key() {
 
 #[test]
 fn sign_without_any_key_exits_2_and_names_the_key_flag_and_layer_private_key() {
-    let r = la(&[
+    let r = layer(&[
         "sign",
         "--provider-id",
         PROVIDER_ID,
@@ -465,12 +410,9 @@ fn sign_without_any_key_exits_2_and_names_the_key_flag_and_layer_private_key() {
 
 #[test]
 fn sign_with_a_blank_layer_private_key_exits_2_as_if_no_key_were_given() {
-    let r = ran(
-        layer_auth()
-            .env("LAYER_PRIVATE_KEY", "  \n")
-            .args(["sign", "--provider-id", PROVIDER_ID, "--key-id", KEY_ID])
-            .args(["--nonce", "n", "--user", "u"]),
-        None,
+    let r = sign_from_env(
+        &[("LAYER_PRIVATE_KEY", "  \n")],
+        &["--nonce", "n", "--user", "u"],
     );
     let stderr = one_error_line(&r);
     assert!(
@@ -480,10 +422,28 @@ fn sign_with_a_blank_layer_private_key_exits_2_as_if_no_key_were_given() {
 }
 
 #[test]
+fn a_pem_put_in_layer_private_key_path_by_mistake_is_never_echoed() {
+    let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs1.pem")).unwrap();
+    let r = sign_from_env(
+        &[("LAYER_PRIVATE_KEY_PATH", &pem)],
+        &["--nonce", "n", "--user", "u"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        !r.stderr.contains("BEGIN") && !r.stderr.contains("MII"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("put the key itself in LAYER_PRIVATE_KEY"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn sign_with_a_missing_key_file_exits_2_and_names_the_file() {
     let dir = tempdir();
     let missing = dir.path().join("nowhere.pem");
-    let r = ran(
+    let r = outcome_of(
         sign_cmd(&missing).args(["--nonce", "n", "--user", "u"]),
         None,
     );
@@ -494,16 +454,10 @@ fn sign_with_a_missing_key_file_exits_2_and_names_the_file() {
 
 #[test]
 fn sign_with_a_public_key_as_key_exits_2_and_says_signing_needs_the_private_key() {
-    let dir = tempdir();
-    let public = private_key(dir.path(), "rsa2048-spki.pem");
-    let r = ran(
-        sign_cmd(&public).args(["--nonce", "n", "--user", "u"]),
-        None,
-    );
-    let stderr = one_error_line(&r);
-    assert!(stderr.contains("public key"), "{r:?}");
-    assert!(stderr.contains("private key"), "{r:?}");
-    assert!(stderr.contains("rsa2048-spki.pem"), "{r:?}");
+    let r = sign_error("rsa2048-spki.pem");
+    assert!(r.stderr.contains("public key"), "{r:?}");
+    assert!(r.stderr.contains("private key"), "{r:?}");
+    assert!(r.stderr.contains("rsa2048-spki.pem"), "{r:?}");
 }
 
 #[test]
@@ -516,7 +470,7 @@ fn sign_with_a_file_that_is_not_a_key_exits_2_and_says_what_it_expected() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&garbage, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let r = ran(
+    let r = outcome_of(
         sign_cmd(&garbage).args(["--nonce", "n", "--user", "u"]),
         None,
     );
@@ -530,26 +484,19 @@ fn sign_with_a_file_that_is_not_a_key_exits_2_and_says_what_it_expected() {
 
 #[test]
 fn sign_with_an_ec_key_exits_2_and_says_it_needs_an_rsa_key() {
-    let dir = tempdir();
-    let ec = private_key(dir.path(), "ec-p256.pem");
-    let r = ran(sign_cmd(&ec).args(["--nonce", "n", "--user", "u"]), None);
-    let stderr = one_error_line(&r);
-    assert!(stderr.contains("EC key"), "{r:?}");
-    assert!(stderr.contains("RSA"), "{r:?}");
+    let r = sign_error("ec-p256.pem");
+    assert!(r.stderr.contains("EC key"), "{r:?}");
+    assert!(r.stderr.contains("RSA"), "{r:?}");
 }
 
 #[test]
 fn sign_with_an_encrypted_key_needs_its_passphrase_from_the_environment_or_a_file() {
+    let r = sign_error("rsa2048-pkcs8-encrypted.pem");
+    assert!(r.stderr.contains("encrypted"), "{r:?}");
+    assert!(r.stderr.contains("LAYER_PRIVATE_KEY_PASSPHRASE"), "{r:?}");
     let dir = tempdir();
     let encrypted = private_key(dir.path(), "rsa2048-pkcs8-encrypted.pem");
-    let r = ran(
-        sign_cmd(&encrypted).args(["--nonce", "n", "--user", "u"]),
-        None,
-    );
-    let stderr = one_error_line(&r);
-    assert!(stderr.contains("encrypted"), "{r:?}");
-    assert!(stderr.contains("LAYER_PRIVATE_KEY_PASSPHRASE"), "{r:?}");
-    let wrong = ran(
+    let wrong = outcome_of(
         sign_cmd(&encrypted)
             .args(["--nonce", "n", "--user", "u"])
             .env("LAYER_PRIVATE_KEY_PASSPHRASE", "nope"),
@@ -563,14 +510,14 @@ fn sign_with_an_encrypted_key_needs_its_passphrase_from_the_environment_or_a_fil
     // of the passphrase.
     let file = dir.path().join("passphrase");
     std::fs::write(&file, "test\n").unwrap();
-    let signed = ran(
+    let signed = outcome_of(
         sign_cmd(&encrypted)
             .args(["--nonce", "n", "--user", "u", "--passphrase-file"])
             .arg(&file),
         None,
     );
     assert_eq!(signed.code, 0, "{signed:?}");
-    let from_env = ran(
+    let from_env = outcome_of(
         sign_cmd(&encrypted)
             .args(["--nonce", "n", "--user", "u"])
             .env("LAYER_PRIVATE_KEY_PASSPHRASE", "test"),
@@ -582,21 +529,18 @@ fn sign_with_an_encrypted_key_needs_its_passphrase_from_the_environment_or_a_fil
 
 #[test]
 fn sign_with_1024_bit_key_without_allow_weak_key_exits_2_and_says_how_to_move_on() {
-    let dir = tempdir();
-    let weak = private_key(dir.path(), "rsa1024-pkcs1.pem");
-    let r = ran(sign_cmd(&weak).args(["--nonce", "n", "--user", "u"]), None);
-    let stderr = one_error_line(&r);
-    assert!(stderr.contains("1024"), "{r:?}");
-    assert!(stderr.contains("2048"), "{r:?}");
-    assert!(stderr.contains("--allow-weak-key"), "{r:?}");
-    assert!(stderr.contains("register"), "{r:?}");
+    let r = sign_error("rsa1024-pkcs1.pem");
+    assert!(r.stderr.contains("1024"), "{r:?}");
+    assert!(r.stderr.contains("2048"), "{r:?}");
+    assert!(r.stderr.contains("--allow-weak-key"), "{r:?}");
+    assert!(r.stderr.contains("register"), "{r:?}");
 }
 
 #[test]
 fn sign_with_1024_bit_key_and_allow_weak_key_warns_and_the_token_verifies_with_rsa1024_spki() {
     let dir = tempdir();
     let weak = private_key(dir.path(), "rsa1024-pkcs1.pem");
-    let r = ran(
+    let r = outcome_of(
         sign_cmd(&weak).args(["--nonce", "n", "--user", "u", "--allow-weak-key"]),
         None,
     );
@@ -621,7 +565,7 @@ fn sign_with_a_key_file_readable_by_others_signs_but_warns_chmod_600() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    let r = ran(sign_cmd(&key).args(["--nonce", "n", "--user", "u"]), None);
+    let r = outcome_of(sign_cmd(&key).args(["--nonce", "n", "--user", "u"]), None);
     let token = one_token(&r);
     assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
     assert!(r.stderr.starts_with("warning: "), "{r:?}");
@@ -637,7 +581,7 @@ fn sign_with_a_key_file_readable_by_others_signs_but_warns_chmod_600() {
 fn sign_without_provider_id_or_key_id_exits_2_and_names_the_flag_and_the_variable() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .arg("sign")
             .arg("--key")
@@ -650,7 +594,7 @@ fn sign_without_provider_id_or_key_id_exits_2_and_names_the_flag_and_the_variabl
         stderr.contains("--provider-id") && stderr.contains("LAYER_PROVIDER_ID"),
         "{r:?}"
     );
-    let r = ran(
+    let r = outcome_of(
         layer_auth().arg("sign").arg("--key").arg(&key).args([
             "--provider-id",
             PROVIDER_ID,
@@ -670,89 +614,44 @@ fn sign_without_provider_id_or_key_id_exits_2_and_names_the_flag_and_the_variabl
 
 #[test]
 fn sign_without_nonce_or_user_is_a_usage_error_with_exit_2_naming_the_flag() {
-    let dir = tempdir();
-    let r = ran(sign_in(dir.path()).args(["--user", "u"]), None);
+    let r = sign(&["--user", "u"]);
     assert!(usage_error(&r).contains("--nonce"), "{r:?}");
-    let r = ran(sign_in(dir.path()).args(["--nonce", "n"]), None);
+    let r = sign(&["--nonce", "n"]);
     assert!(usage_error(&r).contains("--user"), "{r:?}");
 }
 
 #[test]
 fn sign_with_an_empty_user_or_nonce_exits_2_and_names_it() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", ""]),
-        None,
-    );
-    assert!(one_error_line(&r).contains("user id is empty"), "{r:?}");
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "", "--user", "u"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", ""]);
+    let stderr = one_error_line(&r);
+    assert!(stderr.contains("user id is empty"), "{r:?}");
+    assert!(!stderr.contains("non-empty the"), "in plain words: {r:?}");
+    let r = sign(&["--nonce", "", "--user", "u"]);
     assert!(one_error_line(&r).contains("nonce is empty"), "{r:?}");
 }
 
 #[test]
-fn sign_with_an_empty_user_says_so_in_plain_words() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", ""]),
-        None,
-    );
-    let stderr = one_error_line(&r);
-    assert!(!stderr.contains("non-empty the"), "{r:?}");
-}
-
-#[test]
 fn sign_with_ttl_soon_negative_or_zero_exits_2_naming_ttl_and_its_forms() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--ttl", "soon"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--ttl", "soon"]);
     let stderr = usage_error(&r);
     assert!(stderr.contains("--ttl") && stderr.contains("90s"), "{r:?}");
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--ttl=-5s"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--ttl=-5s"]);
     let stderr = usage_error(&r);
     assert!(stderr.contains("--ttl") && stderr.contains("-5s"), "{r:?}");
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--ttl", "0s"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--ttl", "0s"]);
     assert!(one_error_line(&r).contains("--ttl"), "{r:?}");
 }
 
 #[test]
 fn sign_with_ttl_minus_5s_as_a_separate_argument_exits_2_and_names_ttl() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--ttl", "-5s"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--ttl", "-5s"]);
     let stderr = usage_error(&r);
     assert!(stderr.contains("--ttl"), "{r:?}");
 }
 
 #[test]
-fn sign_with_ttl_minus_5s_as_a_separate_argument_still_exits_2_with_nothing_on_stdout() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--ttl", "-5s"]),
-        None,
-    );
-    usage_error(&r);
-}
-
-#[test]
 fn sign_with_now_yesterday_exits_2_naming_now_and_the_accepted_forms() {
-    let dir = tempdir();
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--now", "yesterday"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--now", "yesterday"]);
     let stderr = usage_error(&r);
     assert!(stderr.contains("--now"), "{r:?}");
     assert!(
@@ -768,8 +667,8 @@ fn batch_line(nonce: &str, user: &str) -> String {
 }
 
 /// `sign --batch -` with the main key and `--now 1700000000`, fed `input`.
-fn batch_stdin(dir: &Path, input: &str) -> Ran {
-    ran(
+fn batch_stdin(dir: &Path, input: &str) -> Outcome {
+    outcome_of(
         sign_in(dir).args(["--now", "1700000000", "--batch", "-"]),
         Some(input.as_bytes()),
     )
@@ -810,7 +709,7 @@ fn sign_batch_from_a_file_gives_one_token_per_line_in_order_the_same_as_single_s
         batch_line("n3", "carol")
     );
     std::fs::write(&file, input).unwrap();
-    let r = ran(
+    let r = outcome_of(
         sign_in(dir.path())
             .args(["--now", "1700000000", "--batch"])
             .arg(&file),
@@ -825,10 +724,7 @@ fn sign_batch_from_a_file_gives_one_token_per_line_in_order_the_same_as_single_s
             .iter()
             .zip([("n1", "alice"), ("n2", "bob"), ("n3", "carol")])
     {
-        let single = ran(
-            sign_in(dir.path()).args(["--now", "1700000000", "--nonce", nonce, "--user", user]),
-            None,
-        );
+        let single = sign(&["--now", "1700000000", "--nonce", nonce, "--user", user]);
         assert_eq!(*token, one_token(&single), "{user}");
     }
 }
@@ -918,9 +814,28 @@ fn sign_batch_line_with_bad_metadata_is_named_and_left_empty() {
 }
 
 #[test]
+fn a_batch_line_cannot_replace_a_claim_sign_sets_itself() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let input = b"{\"nonce\":\"a\",\"user\":\"alice\",\"prn\":\"mallory\"}\n{\"nonce\":\"b\",\"user\":\"bob\"}\n";
+    let r = outcome_of(sign_cmd(&key).args(["--batch", "-"]), Some(input));
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{r:?}");
+    assert!(
+        lines[0].is_empty() && lines[1].split('.').count() == 3,
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("line 1: \"prn\" is set by sign itself"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn sign_batch_with_a_missing_file_exits_2_and_names_it() {
     let dir = tempdir();
-    let r = ran(
+    let r = outcome_of(
         sign_in(dir.path())
             .args(["--batch"])
             .arg(dir.path().join("absent.jsonl")),
@@ -933,7 +848,7 @@ fn sign_batch_with_a_missing_file_exits_2_and_names_it() {
 #[test]
 fn sign_batch_with_nonce_too_is_a_usage_error() {
     let dir = tempdir();
-    let r = ran(
+    let r = outcome_of(
         sign_in(dir.path()).args(["--batch", "-", "--nonce", "n"]),
         Some(b""),
     );
@@ -997,7 +912,7 @@ fn sign_batch_into_a_pipe_closed_after_one_line_ends_without_a_panic() {
 
 #[test]
 fn sign_lists_every_missing_setting_at_once() {
-    let r = la(&["sign", "--nonce", "n", "--user", "u"]);
+    let r = layer(&["sign", "--nonce", "n", "--user", "u"]);
     let line = one_error_line(&r);
     assert!(
         line.starts_with("error: missing 3 settings: the provider id: pass --provider-id"),
@@ -1008,7 +923,7 @@ fn sign_lists_every_missing_setting_at_once() {
         "{r:?}"
     );
     assert!(line.contains("; the private key: pass --key PATH"), "{r:?}");
-    let r = la(&[
+    let r = layer(&[
         "sign",
         "--nonce",
         "n",
@@ -1074,15 +989,11 @@ fn sign_batch_skips_blank_lines_names_a_bom_and_a_misnamed_member_and_warns_of_r
 
 #[test]
 fn sign_now_takes_times_relative_to_the_real_clock() {
-    let dir = tempdir();
     let before = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let r = ran(
-        sign_in(dir.path()).args(["--nonce", "n", "--user", "u", "--now", "-2h"]),
-        None,
-    );
+    let r = sign(&["--nonce", "n", "--user", "u", "--now", "-2h"]);
     let iat = claims(&one_token(&r))["iat"].as_i64().unwrap();
     assert!(
         (before - 7200 - 5..=before - 7200 + 5).contains(&iat),

@@ -1,5 +1,5 @@
 //! `layer-auth validate`: every check named, exit 0/1/2, `--json` reports, key formats,
-//! stdin streams, colour and the panic hook (SPEC §1–§3).
+//! stdin streams and colour (SPEC §1–§3).
 
 use std::io::{BufRead as _, Write as _};
 use std::process::Stdio;
@@ -7,7 +7,11 @@ use std::process::Stdio;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::util::{KEY_ID, NOW, PROVIDER_ID, Ran, Report, fixture, la, layer_auth, ran, token};
+use crate::util::{
+    CLAIMS, EXPECTED, HEADER, IDS, KEY_ID, NOW, Outcome, PROVIDER_ID, Report, fixture, layer,
+    layer_auth, outcome_of, private_key, report_of, reports_of, signed_token, stdout_of, tempdir,
+    token, validate_json_with,
+};
 
 /// Every rule, in the order every report lists them.
 const CHECK_IDS: [&str; 20] = [
@@ -35,6 +39,14 @@ const CHECK_IDS: [&str; 20] = [
 
 const SIGNATURE: &str = "eit_signature_verification_failed";
 
+/// The checks of the values `--nonce`, `--user`, `--provider-id` and `--key-id` give.
+const EXPECTATION_CHECKS: [&str; 4] = [
+    "eit_nonce_not_found",
+    "user_matches",
+    "eit_provider_not_found",
+    "key_id_matches",
+];
+
 /// `tests/fixtures/keys/NAME` as an argument.
 fn key(name: &str) -> String {
     fixture(&format!("keys/{name}"))
@@ -43,62 +55,46 @@ fn key(name: &str) -> String {
         .to_owned()
 }
 
-/// The `--json` reports on stdout, one per line.
-fn parse_reports(r: &Ran) -> Vec<Report> {
-    r.stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| unreachable!("not a report ({e}): {line}\n{r:?}"))
-        })
-        .collect()
-}
-
-/// The single `--json` report on stdout.
-fn parse_report(r: &Ran) -> Report {
-    let mut all = parse_reports(r);
-    assert_eq!(all.len(), 1, "one report: {r:?}");
-    all.remove(0)
-}
-
 /// `validate TOKEN --public-key keys/rsa2048-spki.pem --now NOW --json EXTRA…`.
-fn validate_json(token: &str, extra: &[&str]) -> Ran {
-    let spki = key("rsa2048-spki.pem");
-    let mut args = vec![
-        "validate",
-        token,
-        "--public-key",
-        &spki,
-        "--now",
-        NOW,
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    la(&args)
+fn validate_json(token: &str, extra: &[&str]) -> Outcome {
+    validate_json_with(key("rsa2048-spki.pem"), token, extra)
 }
 
 /// `validate TOKEN --public-key keys/rsa2048-spki.pem --now NOW EXTRA…`, report on stderr.
-fn validate_human(token: &str, extra: &[&str]) -> Ran {
+fn validate_human(token: &str, extra: &[&str]) -> Outcome {
     let spki = key("rsa2048-spki.pem");
     let mut args = vec!["validate", token, "--public-key", &spki, "--now", NOW];
     args.extend_from_slice(extra);
-    la(&args)
+    layer(&args)
 }
 
-/// `validate --public-key keys/rsa2048-spki.pem --now NOW ARGS…` with `stdin` piped in.
-fn validate_stdin(args: &[&str], stdin: &[u8]) -> Ran {
-    ran(
-        layer_auth()
-            .args([
-                "validate",
-                "--public-key",
-                &key("rsa2048-spki.pem"),
-                "--now",
-                NOW,
-            ])
-            .args(args),
-        Some(stdin),
-    )
+/// `validate --public-key keys/rsa2048-spki.pem --now NOW ARGS…`, to read tokens on stdin.
+fn validate_stdin_cmd(args: &[&str]) -> std::process::Command {
+    let mut cmd = layer_auth();
+    cmd.args([
+        "validate",
+        "--public-key",
+        &key("rsa2048-spki.pem"),
+        "--now",
+        NOW,
+    ])
+    .args(args);
+    cmd
+}
+
+/// [`validate_stdin_cmd`] run with `stdin` piped in.
+fn validate_stdin(args: &[&str], stdin: &[u8]) -> Outcome {
+    outcome_of(&mut validate_stdin_cmd(args), Some(stdin))
+}
+
+/// [`validate_stdin_cmd`] started with stdin and stdout piped, for a test to talk to.
+fn validate_piped(args: &[&str], stderr: Stdio) -> std::process::Child {
+    validate_stdin_cmd(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
 }
 
 /// Every token file under `tests/fixtures/tokens/`, by name without `.jwt`.
@@ -113,7 +109,7 @@ fn fixture_token_names() -> Vec<String> {
 }
 
 /// Asserts a run ended with an invalid token and a reason, not a crash.
-fn assert_invalid_without_panic(r: &Ran) {
+fn assert_invalid_without_panic(r: &Outcome) {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(!r.stderr.contains("panicked"), "{r:?}");
     assert!(!r.stderr.contains("internal error"), "{r:?}");
@@ -170,7 +166,7 @@ fn validate_names_exactly_the_failing_checks_of_every_fixture_token_and_exits_0_
     for &(name, failing, code, detail) in table {
         let r = validate_json(&token(name), &[]);
         assert_eq!(r.code, code, "{name}: {r:?}");
-        let report = parse_report(&r);
+        let report = report_of(&r);
         assert_eq!(report.failing(), failing, "{name}: {report:#?}");
         assert_eq!(report.valid, code == 0, "{name}: {report:#?}");
         if let Some(first) = failing.first() {
@@ -184,7 +180,7 @@ fn validate_names_exactly_the_failing_checks_of_every_fixture_token_and_exits_0_
 fn validate_json_lists_every_rule_once_in_the_same_order_for_every_token() {
     for name in fixture_token_names() {
         let r = validate_json(&token(&name), &[]);
-        let report = parse_report(&r);
+        let report = report_of(&r);
         let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, CHECK_IDS, "{name}");
         for check in &report.checks {
@@ -199,7 +195,7 @@ fn validate_json_lists_every_rule_once_in_the_same_order_for_every_token() {
 
 #[test]
 fn validate_json_carries_the_decoded_header_and_claims_or_null_when_undecodable() {
-    let report = parse_report(&validate_json(&token("valid-optional-claims"), &[]));
+    let report = report_of(&validate_json(&token("valid-optional-claims"), &[]));
     let header = report.header.as_ref().unwrap();
     assert_eq!(header["alg"], "RS256");
     assert_eq!(header["kid"], KEY_ID);
@@ -217,9 +213,9 @@ fn validate_json_carries_the_decoded_header_and_claims_or_null_when_undecodable(
         "unknown claims are shown as extras"
     );
 
-    let report = parse_report(&validate_json(&token("two-parts"), &[]));
+    let report = report_of(&validate_json(&token("two-parts"), &[]));
     assert!(report.header.is_none() && report.claims.is_none());
-    let report = parse_report(&validate_json(&token("duplicate-prn"), &[]));
+    let report = report_of(&validate_json(&token("duplicate-prn"), &[]));
     assert!(report.header.is_some() && report.claims.is_none());
 }
 
@@ -227,7 +223,7 @@ fn validate_json_carries_the_decoded_header_and_claims_or_null_when_undecodable(
 fn validate_accepts_bare_uuid_ids_with_a_note() {
     let r = validate_json(&token("valid-bare-uuid"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert!(
         report
             .check("eit_header_param_wrong_value")
@@ -260,18 +256,18 @@ fn validate_leeway_forgives_an_expiry_30s_ago_only_when_it_is_at_least_30s() {
         if let Some(leeway) = leeway {
             args.extend(["--leeway", leeway]);
         }
-        la(&args)
+        layer(&args)
     };
     let r = at(None);
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+    assert_eq!(report_of(&r).failing(), ["eit_expired"]);
     let r = at(Some("29s"));
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+    assert_eq!(report_of(&r).failing(), ["eit_expired"]);
     for leeway in ["60s", "60", "1m"] {
         let r = at(Some(leeway));
         assert_eq!(r.code, 0, "--leeway {leeway}: {r:?}");
-        let report = parse_report(&r);
+        let report = report_of(&r);
         assert!(report.valid);
         assert_eq!(report.status("eit_expired"), "warn");
         assert!(
@@ -286,14 +282,26 @@ fn validate_leeway_forgives_an_expiry_30s_ago_only_when_it_is_at_least_30s() {
 }
 
 #[test]
+fn a_token_is_expired_at_the_exact_second_of_exp_without_leeway() {
+    let t = token("valid");
+    let spki = key("rsa2048-spki.pem");
+    let at = |now: &str| layer(&["validate", &t, "--public-key", &spki, "--now", now]);
+    let r = at("1700000600");
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("✗ eit_expired"), "{r:?}");
+    let r = at("1700000599");
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
 fn validate_leeway_forgives_an_iat_an_hour_ahead_only_with_an_hour_of_leeway() {
     let future = token("iat-future"); // iat NOW + 3600
     let r = validate_json(&future, &["--leeway", "59m"]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), ["eit_not_before"]);
+    assert_eq!(report_of(&r).failing(), ["eit_not_before"]);
     let r = validate_json(&future, &["--leeway", "1h"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(parse_report(&r).status("eit_not_before"), "warn");
+    assert_eq!(report_of(&r).status("eit_not_before"), "warn");
     let r = validate_json(&future, &["--leeway", "1h", "--strict"]);
     assert_eq!(r.code, 1, "a warning fails under --strict: {r:?}");
 }
@@ -311,7 +319,7 @@ fn validate_refuses_a_bad_leeway_or_now_with_exit_2() {
 fn validate_now_takes_rfc3339_as_well_as_epoch_seconds() {
     let spki = key("rsa2048-spki.pem");
     let valid = token("valid");
-    let r = la(&[
+    let r = layer(&[
         "validate",
         &valid,
         "--public-key",
@@ -321,51 +329,26 @@ fn validate_now_takes_rfc3339_as_well_as_epoch_seconds() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(
-        parse_report(&r).check("eit_expired").message,
-        "expires in 5m"
-    );
+    assert_eq!(report_of(&r).check("eit_expired").message, "expires in 5m");
 }
 
 // ── expected nonce, user, provider, key id ──────────────────────────────────────────────
 
 #[test]
 fn validate_passes_each_expected_value_that_matches_and_exits_0() {
-    let r = validate_json(
-        &token("valid"),
-        &[
-            "--nonce",
-            "nonce-123",
-            "--user",
-            "alice",
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            KEY_ID,
-        ],
-    );
+    let r = validate_json(&token("valid"), &EXPECTED);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert!(report.valid);
-    for id in [
-        "eit_nonce_not_found",
-        "user_matches",
-        "eit_provider_not_found",
-        "key_id_matches",
-    ] {
+    for id in EXPECTATION_CHECKS {
         assert_eq!(report.status(id), "pass", "{id}: {report:#?}");
     }
 }
 
 #[test]
 fn validate_skips_each_expected_value_check_that_was_not_asked_for() {
-    let report = parse_report(&validate_json(&token("valid"), &[]));
-    for id in [
-        "eit_nonce_not_found",
-        "user_matches",
-        "eit_provider_not_found",
-        "key_id_matches",
-    ] {
+    let report = report_of(&validate_json(&token("valid"), &[]));
+    for id in EXPECTATION_CHECKS {
         assert_eq!(report.status(id), "skip", "{id}: {report:#?}");
     }
 }
@@ -389,7 +372,7 @@ fn validate_fails_only_the_check_of_the_one_expected_value_that_differs_and_exit
     for (flag, value, id) in table {
         let r = validate_json(&token("valid"), &[flag, value]);
         assert_eq!(r.code, 1, "{flag}: {r:?}");
-        let report = parse_report(&r);
+        let report = report_of(&r);
         assert!(!report.valid);
         assert_eq!(report.failing(), [id], "{flag}: {report:#?}");
         let message = &report.check(id).message;
@@ -413,7 +396,7 @@ fn validate_takes_provider_and_key_id_from_the_environment_and_flags_win() {
         NOW,
         "--json",
     ];
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(args)
             .env("LAYER_PROVIDER_ID", PROVIDER_ID)
@@ -421,7 +404,7 @@ fn validate_takes_provider_and_key_id_from_the_environment_and_flags_win() {
         None,
     );
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(report.status("eit_provider_not_found"), "pass");
     assert_eq!(report.status("key_id_matches"), "pass");
 
@@ -429,13 +412,13 @@ fn validate_takes_provider_and_key_id_from_the_environment_and_flags_win() {
         ("LAYER_PROVIDER_ID", "eit_provider_not_found"),
         ("LAYER_KEY_ID", "key_id_matches"),
     ] {
-        let r = ran(layer_auth().args(args).env(var, "layer:///x/other"), None);
+        let r = outcome_of(layer_auth().args(args).env(var, "layer:///x/other"), None);
         assert_eq!(r.code, 1, "{var}: {r:?}");
-        assert_eq!(parse_report(&r).failing(), [id], "{var}");
+        assert_eq!(report_of(&r).failing(), [id], "{var}");
     }
 
     // A flag beats the environment.
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(args)
             .args(["--provider-id", PROVIDER_ID])
@@ -450,7 +433,7 @@ fn validate_matches_a_bare_uuid_provider_id_against_its_full_form() {
     let bare = PROVIDER_ID.strip_prefix("layer:///providers/").unwrap();
     let r = validate_json(&token("valid"), &["--provider-id", bare]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(parse_report(&r).status("eit_provider_not_found"), "pass");
+    assert_eq!(report_of(&r).status("eit_provider_not_found"), "pass");
 }
 
 // ── keys ─────────────────────────────────────────────────────────────────────────────────
@@ -466,17 +449,9 @@ fn validate_verifies_the_valid_token_with_every_public_key_format() {
         "rsa2048.jwk.json",
         "jwks.json",
     ] {
-        let r = la(&[
-            "validate",
-            &token("valid"),
-            "--public-key",
-            &key(file),
-            "--now",
-            NOW,
-            "--json",
-        ]);
+        let r = validate_json_with(key(file), &token("valid"), &[]);
         assert_eq!(r.code, 0, "{file}: {r:?}");
-        let report = parse_report(&r);
+        let report = report_of(&r);
         assert!(report.valid, "{file}");
         assert_eq!(report.status("eit_key_not_found"), "pass", "{file}");
         assert_eq!(report.status(SIGNATURE), "pass", "{file}");
@@ -486,17 +461,9 @@ fn validate_verifies_the_valid_token_with_every_public_key_format() {
 #[test]
 fn validate_picks_the_key_by_kid_from_a_jwks_but_not_from_another_single_key() {
     let other = token("valid-other-key");
-    let r = la(&[
-        "validate",
-        &other,
-        "--public-key",
-        &key("jwks.json"),
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(key("jwks.json"), &other, &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert!(
         report
             .check("eit_key_not_found")
@@ -508,40 +475,24 @@ fn validate_picks_the_key_by_kid_from_a_jwks_but_not_from_another_single_key() {
 
     let r = validate_json(&other, &[]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+    assert_eq!(report_of(&r).failing(), [SIGNATURE]);
 }
 
 #[test]
 fn validate_fails_eit_key_not_found_when_no_key_in_the_set_has_the_tokens_kid() {
-    let r = la(&[
-        "validate",
-        &token("missing-kid"),
-        "--public-key",
-        &key("jwks.json"),
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(key("jwks.json"), &token("missing-kid"), &[]);
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(
-        parse_report(&r).failing(),
+        report_of(&r).failing(),
         ["eit_header_param_not_found", "eit_key_not_found", SIGNATURE]
     );
 }
 
 #[test]
 fn validate_finds_the_jwks_key_for_a_bare_uuid_kid() {
-    let r = la(&[
-        "validate",
-        &token("valid-bare-uuid"),
-        "--public-key",
-        &key("jwks.json"),
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(key("jwks.json"), &token("valid-bare-uuid"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(report.status("eit_key_not_found"), "pass", "{report:#?}");
     assert_eq!(report.status(SIGNATURE), "pass", "{report:#?}");
 }
@@ -549,50 +500,23 @@ fn validate_finds_the_jwks_key_for_a_bare_uuid_kid() {
 #[test]
 fn validate_with_two_public_keys_verifies_tokens_signed_by_either() {
     let (mine, theirs) = (key("rsa2048-spki.pem"), key("other2048-spki.pem"));
+    let both = |name: &str| validate_json_with(&mine, &token(name), &["--public-key", &theirs]);
     for name in ["valid", "valid-other-key"] {
-        let r = la(&[
-            "validate",
-            &token(name),
-            "--public-key",
-            &mine,
-            "--public-key",
-            &theirs,
-            "--now",
-            NOW,
-            "--json",
-        ]);
+        let r = both(name);
         assert_eq!(r.code, 0, "{name}: {r:?}");
-        assert_eq!(parse_report(&r).status(SIGNATURE), "pass", "{name}");
+        assert_eq!(report_of(&r).status(SIGNATURE), "pass", "{name}");
     }
     // … but not one signed by neither.
-    let r = la(&[
-        "validate",
-        &token("valid-1024"),
-        "--public-key",
-        &mine,
-        "--public-key",
-        &theirs,
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = both("valid-1024");
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+    assert_eq!(report_of(&r).failing(), [SIGNATURE]);
 }
 
 #[test]
 fn validate_accepts_a_legacy_1024_bit_key_with_a_warning_on_stderr() {
-    let r = la(&[
-        "validate",
-        &token("valid-1024"),
-        "--public-key",
-        &key("rsa1024-spki.pem"),
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(key("rsa1024-spki.pem"), &token("valid-1024"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(parse_report(&r).valid);
+    assert!(report_of(&r).valid);
     assert!(r.stderr.starts_with("warning:"), "{r:?}");
     assert!(
         r.stderr.contains("1024") && r.stderr.contains("legacy"),
@@ -605,50 +529,50 @@ fn validate_accepts_a_legacy_1024_bit_key_with_a_warning_on_stderr() {
 fn validate_uses_the_public_half_of_layer_private_key_path_when_no_public_key_is_given() {
     let valid = token("valid");
     let args = ["validate", valid.as_str(), "--now", NOW, "--json"];
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(args)
             .env("LAYER_PRIVATE_KEY_PATH", key("rsa2048-pkcs1.pem")),
         None,
     );
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(parse_report(&r).status(SIGNATURE), "pass");
+    assert_eq!(report_of(&r).status(SIGNATURE), "pass");
     // It really is that key: another one does not verify the token.
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(args)
             .env("LAYER_PRIVATE_KEY_PATH", key("other2048-pkcs8.pem")),
         None,
     );
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), [SIGNATURE]);
+    assert_eq!(report_of(&r).failing(), [SIGNATURE]);
 }
 
 #[test]
 fn validate_uses_the_public_half_of_an_escaped_layer_private_key() {
     let escaped = std::fs::read_to_string(fixture("keys/rsa2048-pkcs1-escaped.txt")).unwrap();
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["validate", &token("valid"), "--now", NOW, "--json"])
             .env("LAYER_PRIVATE_KEY", escaped),
         None,
     );
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(parse_report(&r).status(SIGNATURE), "pass");
+    assert_eq!(report_of(&r).status(SIGNATURE), "pass");
 }
 
 #[test]
 fn validate_without_a_key_fails_nothing_but_is_not_valid_and_exits_1() {
     let valid = token("valid");
-    let r = la(&["validate", &valid, "--now", NOW, "--json"]);
+    let r = layer(&["validate", &valid, "--now", NOW, "--json"]);
     assert_eq!(r.code, 1, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert!(!report.valid);
     assert!(report.failing().is_empty(), "{report:#?}");
     assert_eq!(report.status(SIGNATURE), "skip");
     assert_eq!(report.status("eit_key_not_found"), "skip");
 
-    let r = la(&["validate", &valid, "--now", NOW]);
+    let r = layer(&["validate", &valid, "--now", NOW]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     let verdict = r.stderr.lines().last().unwrap();
@@ -658,7 +582,7 @@ fn validate_without_a_key_fails_nothing_but_is_not_valid_and_exits_1() {
 
 #[test]
 fn validate_skip_signature_counts_a_keyless_token_valid_and_exits_0() {
-    let r = la(&[
+    let r = layer(&[
         "validate",
         &token("valid"),
         "--now",
@@ -667,7 +591,7 @@ fn validate_skip_signature_counts_a_keyless_token_valid_and_exits_0() {
         "--skip-signature",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert!(report.valid);
     assert_eq!(report.status(SIGNATURE), "skip");
     assert!(
@@ -677,7 +601,7 @@ fn validate_skip_signature_counts_a_keyless_token_valid_and_exits_0() {
             .contains("NOT authenticated")
     );
     // The contents are still checked.
-    let r = la(&[
+    let r = layer(&[
         "validate",
         &token("expired"),
         "--now",
@@ -686,12 +610,12 @@ fn validate_skip_signature_counts_a_keyless_token_valid_and_exits_0() {
         "--skip-signature",
     ]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert_eq!(parse_report(&r).failing(), ["eit_expired"]);
+    assert_eq!(report_of(&r).failing(), ["eit_expired"]);
 }
 
 #[test]
 fn validate_refuses_an_unusable_public_key_with_one_line_and_exit_2() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let garbage = dir.path().join("garbage.pem");
     std::fs::write(&garbage, "this is not a key\n").unwrap();
     let cert = dir.path().join("cert.pem");
@@ -709,15 +633,7 @@ fn validate_refuses_an_unusable_public_key_with_one_line_and_exit_2() {
         (key("rsa2048-pkcs8-encrypted.pem"), "encrypted"),
     ];
     for (path, reason) in table {
-        let r = la(&[
-            "validate",
-            &token("valid"),
-            "--public-key",
-            &path,
-            "--now",
-            NOW,
-            "--json",
-        ]);
+        let r = validate_json_with(&path, &token("valid"), &[]);
         assert_eq!(r.code, 2, "{path}: {r:?}");
         assert!(r.stdout.is_empty(), "{path}: {r:?}");
         let error = r
@@ -746,7 +662,7 @@ fn validate_dash_reads_one_token_per_line_and_reports_them_in_order() {
     );
     let r = validate_stdin(&["-", "--json"], input.as_bytes());
     assert_eq!(r.code, 1, "{r:?}");
-    let reports = parse_reports(&r);
+    let reports = reports_of(&r);
     let valid: Vec<bool> = reports.iter().map(|r| r.valid).collect();
     assert_eq!(valid, [true, false, true]);
     assert_eq!(reports[1].failing(), ["eit_expired"]);
@@ -757,7 +673,7 @@ fn validate_reads_piped_stdin_without_a_token_and_exits_0_when_all_are_valid() {
     let input = format!("{}\n{}\n", token("valid"), token("valid-typ-jwt"));
     let r = validate_stdin(&["--json"], input.as_bytes());
     assert_eq!(r.code, 0, "{r:?}");
-    let reports = parse_reports(&r);
+    let reports = reports_of(&r);
     assert_eq!(reports.len(), 2);
     assert!(reports.iter().all(|r| r.valid));
     assert_eq!(reports[1].header.as_ref().unwrap()["typ"], "JWT");
@@ -772,7 +688,7 @@ fn validate_stdin_skips_blank_lines_and_tolerates_crlf() {
     );
     let r = validate_stdin(&["--json"], input.as_bytes());
     assert_eq!(r.code, 1, "{r:?}");
-    let valid: Vec<bool> = parse_reports(&r).iter().map(|r| r.valid).collect();
+    let valid: Vec<bool> = reports_of(&r).iter().map(|r| r.valid).collect();
     assert_eq!(valid, [true, false]);
 }
 
@@ -791,7 +707,7 @@ fn validate_stdin_keeps_the_order_of_150_lines() {
     let input: String = names.iter().map(|name| token(name) + "\n").collect();
     let r = validate_stdin(&["--json"], input.as_bytes());
     assert_eq!(r.code, 1, "{r:?}");
-    let reports = parse_reports(&r);
+    let reports = reports_of(&r);
     assert_eq!(reports.len(), 150);
     for (i, (name, report)) in names.iter().zip(&reports).enumerate() {
         let expected: &[&str] = match *name {
@@ -835,7 +751,7 @@ fn validate_stdin_in_human_form_heads_each_token_with_its_line_and_sums_up() {
 #[test]
 fn validate_without_a_token_and_with_empty_stdin_exits_2() {
     for stdin in [None, Some(&b""[..]), Some(&b"\n  \n\n"[..])] {
-        let r = ran(
+        let r = outcome_of(
             layer_auth().args([
                 "validate",
                 "--public-key",
@@ -854,20 +770,7 @@ fn validate_without_a_token_and_with_empty_stdin_exits_2() {
 #[test]
 fn validate_json_ends_quietly_when_stdout_is_closed() {
     let input = (token("valid") + "\n").repeat(400);
-    let mut child = layer_auth()
-        .args([
-            "validate",
-            "--public-key",
-            &key("rsa2048-spki.pem"),
-            "--now",
-            NOW,
-            "--json",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = validate_piped(&["--json"], Stdio::piped());
     let mut stdin = child.stdin.take().unwrap();
     std::thread::spawn(move || {
         let _ = stdin.write_all(input.as_bytes());
@@ -884,6 +787,30 @@ fn validate_json_ends_quietly_when_stdout_is_closed() {
     assert!(stderr.is_empty(), "{stderr}");
 }
 
+#[test]
+fn validate_answers_each_piped_token_before_stdin_closes() {
+    let mut child = validate_piped(&["-", "--json"], Stdio::null());
+    // A watchdog, so a regression fails the test instead of hanging the suite.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = std::process::Command::new("kill").arg(&pid).status();
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..2 {
+        writeln!(stdin, "{}", token("valid")).unwrap();
+        stdin.flush().unwrap();
+        // Blocks until the answer comes; before the fix it came only at end of input.
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let report: Report = serde_json::from_str(&line).unwrap();
+        assert!(report.valid, "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
 // ── robustness: a reason, never a panic ──────────────────────────────────────────────────
 
 #[test]
@@ -894,7 +821,7 @@ fn validate_refuses_a_3mb_token_on_stdin_by_size() {
     let huge = format!("{}.{}.{}\n", parts[0], "A".repeat(3_000_000), parts[2]);
     let r = validate_stdin(&["-", "--json"], huge.as_bytes());
     assert_invalid_without_panic(&r);
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(report.failing(), ["token_size"]);
     assert!(report.check("token_size").message.contains("64 KiB"));
 }
@@ -914,7 +841,7 @@ fn validate_reports_binary_garbage_on_stdin_as_invalid_tokens() {
     bytes.extend_from_slice(b"\n\0\0\xff\xfe.\xc3.\x80\n");
     let r = validate_stdin(&["--json"], &bytes);
     assert_invalid_without_panic(&r);
-    let reports = parse_reports(&r);
+    let reports = reports_of(&r);
     assert!(reports.len() > 10, "{} reports", reports.len());
     for report in &reports {
         assert!(!report.valid);
@@ -940,7 +867,7 @@ fn validate_reports_claims_of_100000_nested_brackets_as_invalid_without_crashing
     // 133 KB of base64url: over the size limit (and too long for one argument on Linux).
     let r = validate_stdin(&["--json"], (deep_token(100_000) + "\n").as_bytes());
     assert_invalid_without_panic(&r);
-    assert_eq!(parse_report(&r).failing(), ["token_size"]);
+    assert_eq!(report_of(&r).failing(), ["token_size"]);
 }
 
 #[test]
@@ -948,7 +875,7 @@ fn validate_reports_claims_nested_deeper_than_the_parser_allows_as_malformed_jso
     // Under the size limit, so the JSON parser sees all 40000 levels.
     let r = validate_json(&deep_token(40_000), &[]);
     assert_invalid_without_panic(&r);
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(report.failing(), ["eit_malformed_json", SIGNATURE]);
     assert!(report.header.is_some() && report.claims.is_none());
 }
@@ -957,7 +884,7 @@ fn validate_reports_claims_nested_deeper_than_the_parser_allows_as_malformed_jso
 fn validate_reports_an_empty_token_argument_as_invalid() {
     let r = validate_json("", &[]);
     assert_invalid_without_panic(&r);
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(report.failing(), ["eit_wrong_jws_part_count"]);
     assert!(
         report
@@ -973,19 +900,47 @@ fn validate_ignores_whitespace_around_a_token_argument() {
     assert_eq!(r.code, 0, "{r:?}");
 }
 
+/// A token over raw header and claims JSON with a dummy signature, validated with
+/// `--skip-signature`: the checks under test read only header and claims.
+fn unsigned(header: &str, claims: &str) -> String {
+    format!(
+        "{}.{}.AAAA",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    )
+}
+
+#[test]
+fn claim_names_with_terminal_escapes_reach_stderr_quoted_not_raw() {
+    let claims = CLAIMS.replace('}', ",\"\\u001b[2Jx\":1}");
+    let t = unsigned(HEADER, &claims);
+    let r = layer(&[
+        "validate",
+        &t,
+        "--skip-signature",
+        "--now",
+        NOW,
+        "--color",
+        "never",
+    ]);
+    assert!(!r.stderr.contains('\u{1b}'), "raw escape on stderr: {r:?}");
+    assert!(r.stderr.contains(r#""\u001b[2Jx""#), "{r:?}");
+}
+
+#[test]
+fn a_crit_header_is_refused_as_a_wrong_header_value() {
+    let header = HEADER.replace('}', r#","crit":["exp"]}"#);
+    let t = unsigned(&header, CLAIMS);
+    let r = layer(&["validate", &t, "--skip-signature", "--now", NOW, "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("crit names extensions"), "{r:?}");
+}
+
 // ── the human report ─────────────────────────────────────────────────────────────────────
 
 #[test]
 fn validate_human_report_goes_to_stderr_with_header_claims_every_check_and_a_verdict() {
-    let spki = key("rsa2048-spki.pem");
-    let r = la(&[
-        "validate",
-        &token("valid"),
-        "--public-key",
-        &spki,
-        "--now",
-        NOW,
-    ]);
+    let r = validate_human(&token("valid"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.is_empty(), "stdout carries only data: {r:?}");
     for text in [
@@ -1018,14 +973,7 @@ fn validate_human_report_goes_to_stderr_with_header_claims_every_check_and_a_ver
         "{r:?}"
     );
 
-    let r = la(&[
-        "validate",
-        &token("expired"),
-        "--public-key",
-        &spki,
-        "--now",
-        NOW,
-    ]);
+    let r = validate_human(&token("expired"), &[]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("✓") && r.stderr.contains("✗"), "{r:?}");
@@ -1040,7 +988,7 @@ const ESC: &str = "\x1b[";
 
 /// Runs `validate` on a token verified with a legacy key (so even `--json` writes a warning on
 /// stderr) with `global` flags before the subcommand, `extra` after it, and `env`.
-fn coloured_run(global: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Ran {
+fn coloured_run(global: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Outcome {
     let mut cmd = layer_auth();
     cmd.args(global).args([
         "validate",
@@ -1054,7 +1002,7 @@ fn coloured_run(global: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Ran {
     for (name, value) in env {
         cmd.env(name, value);
     }
-    ran(&mut cmd, None)
+    outcome_of(&mut cmd, None)
 }
 
 #[test]
@@ -1066,7 +1014,7 @@ fn validate_color_always_colours_stderr_but_never_stdout() {
         assert!(!r.stdout.contains('\x1b'), "{extra:?}: {r:?}");
     }
     // Also after the subcommand, and for a failing report.
-    let r = la(&[
+    let r = layer(&[
         "validate",
         "--color",
         "always",
@@ -1108,161 +1056,20 @@ fn validate_clicolor_force_colours_stderr_unless_no_color_is_set() {
     assert!(r.stderr.contains(ESC), "{r:?}");
 }
 
-// ── panic hook, help, completions ────────────────────────────────────────────────────────
-
-#[test]
-fn a_panic_ends_in_one_internal_error_line_and_exit_2_never_101() {
-    let r = ran(
-        layer_auth()
-            .args(["validate", "x"])
-            .env("LAYER_AUTH_DEBUG_PANIC", "1"),
-        None,
-    );
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
-    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
-    assert!(r.stderr.contains("internal error"), "{r:?}");
-    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("backtrace"));
-}
-
-/// The lines after the last `Examples:` heading of `SUB --help`.
-/// Every command with its own help, subcommands of `keys` as `keys public`.
-const COMMANDS: [&str; 13] = [
-    "keygen",
-    "sign",
-    "validate",
-    "flow",
-    "inspect",
-    "keys",
-    "keys public",
-    "keys convert",
-    "keys check",
-    "keys thumbprint",
-    "serve",
-    "doctor",
-    "completions",
-];
-
-fn help_examples(sub: &str) -> Vec<String> {
-    let mut args: Vec<&str> = sub.split(' ').collect();
-    args.push("--help");
-    let r = la(&args);
-    assert_eq!(r.code, 0, "{sub}: {r:?}");
-    assert!(r.stderr.is_empty(), "{sub}: {r:?}");
-    let (_, examples) = r.stdout.rsplit_once("\nExamples:\n").unwrap_or_default();
-    examples
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[test]
-fn every_subcommand_help_exits_0_and_ends_with_examples() {
-    for sub in COMMANDS {
-        let examples = help_examples(sub);
-        assert!(
-            (2..=6).contains(&examples.len()),
-            "{sub}: an Examples section of a few lines: {examples:#?}"
-        );
-        // Nothing after it but indented example lines (no further section).
-        assert!(
-            examples.iter().all(|line| line.starts_with("  ")),
-            "{sub}: {examples:#?}"
-        );
-        assert!(
-            examples.iter().any(|line| line.contains("layer-auth ")),
-            "{sub}: {examples:#?}"
-        );
-    }
-}
-
-#[test]
-fn every_help_example_line_is_a_whole_command_or_continues_one_with_a_backslash() {
-    for sub in COMMANDS {
-        let mut continued = false;
-        for line in help_examples(sub) {
-            let line = line.trim_start();
-            assert!(
-                continued || line.contains("layer-auth ") || line.starts_with("export "),
-                "{sub}: not a whole command (wrapped?): {line:?}"
-            );
-            assert!(line.len() <= 80, "{sub}: over 80 columns: {line:?}");
-            continued = line.ends_with(" \\");
-        }
-        assert!(!continued, "{sub}: the last example ends in a backslash");
-    }
-}
-
-#[test]
-fn help_examples_are_never_broken_mid_command_on_a_narrow_terminal() {
-    for columns in ["40", "60", "80"] {
-        for sub in ["sign", "validate", "flow"] {
-            let r = ran(
-                layer_auth().env("COLUMNS", columns).args([sub, "--help"]),
-                None,
-            );
-            assert_eq!(r.code, 0, "{r:?}");
-            let examples = r.stdout.split("Examples:\n").nth(1).unwrap();
-            let mut continued = false;
-            for line in examples.lines().filter(|l| !l.trim().is_empty()) {
-                let line = line.trim_start();
-                assert!(
-                    continued
-                        || line.starts_with("layer-auth ")
-                        || line.starts_with("export ")
-                        || line.starts_with("printf ")
-                        || line.starts_with("cat "),
-                    "COLUMNS={columns} {sub}: broken mid-command: {line:?}\n{}",
-                    r.stdout
-                );
-                continued = line.ends_with(" \\");
-            }
-        }
-    }
-}
-
-#[test]
-fn completions_print_a_script_for_every_supported_shell() {
-    for shell in ["bash", "zsh", "fish", "elvish", "powershell", "nushell"] {
-        let r = la(&["completions", shell]);
-        assert_eq!(r.code, 0, "{shell}: {r:?}");
-        assert!(r.stderr.is_empty(), "{shell}: {r:?}");
-        assert!(r.stdout.contains("validate"), "{shell}: {r:?}");
-        assert!(r.stdout.contains("public-key"), "{shell}: {r:?}");
-    }
-}
-
-#[test]
-fn completions_refuse_an_unknown_shell_with_exit_2() {
-    let r = la(&["completions", "tcsh"]);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
-    assert!(r.stderr.contains("tcsh"), "{r:?}");
-}
-
 // ---- verdicts that say what was and was not established (issue 10) ----
 
 /// A fixture-like token signed by `sign` with the fixture key, `extra` changing what the
-/// test needs (`--now 1700000000` unless `extra` sets it).
+/// test needs (see [`signed_token`]).
 fn signed(extra: &[&str]) -> String {
-    let dir = crate::util::tempdir();
-    let key = crate::util::private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let mut cmd = crate::util::sign_cmd(&key);
-    cmd.args(["--nonce", "nonce-123", "--user", "alice"]);
-    if !extra.contains(&"--now") {
-        cmd.args(["--now", "1700000000"]);
-    }
-    let r = ran(cmd.args(extra), None);
-    assert_eq!(r.code, 0, "{r:?}");
-    r.stdout.trim().to_owned()
+    let dir = tempdir();
+    signed_token(&private_key(dir.path(), "rsa2048-pkcs8.pem"), extra)
 }
 
 #[test]
 fn validate_warns_for_a_bare_uuid_kid_an_app_id_iss_and_a_legacy_key_and_colours_by_status() {
     let r = validate_json(&token("valid-bare-uuid"), &[]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = parse_report(&r);
+    let report = report_of(&r);
     assert_eq!(
         report.warnings,
         ["eit_header_param_wrong_value", "claim_values"]
@@ -1271,7 +1078,7 @@ fn validate_warns_for_a_bare_uuid_kid_an_app_id_iss_and_a_legacy_key_and_colours
         "--claim",
         "iss=layer:///apps/staging/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
     ]);
-    let report = parse_report(&validate_json(&app, &[]));
+    let report = report_of(&validate_json(&app, &[]));
     assert_eq!(report.status("claim_values"), "warn");
     assert!(
         report
@@ -1279,26 +1086,11 @@ fn validate_warns_for_a_bare_uuid_kid_an_app_id_iss_and_a_legacy_key_and_colours
             .message
             .contains("iss is an App ID")
     );
-    let r = la(&[
-        "validate",
-        &token("valid-1024"),
-        "--public-key",
-        &key("rsa1024-spki.pem"),
-        "--now",
-        NOW,
-        "--json",
-    ]);
-    let report = parse_report(&r);
+    let r = validate_json_with(key("rsa1024-spki.pem"), &token("valid-1024"), &[]);
+    let report = report_of(&r);
     assert_eq!(report.status(SIGNATURE), "warn", "{r:?}");
     assert!(report.signature_verified);
-    let human = la(&[
-        "validate",
-        &token("valid-bare-uuid"),
-        "--public-key",
-        &key("rsa2048-spki.pem"),
-        "--now",
-        NOW,
-    ]);
+    let human = validate_human(&token("valid-bare-uuid"), &[]);
     let verdict = human.stderr.lines().last().unwrap();
     assert!(
         verdict.starts_with("✓ valid with 2 warnings (eit_header_param_wrong_value, claim_values) and 4 checks not made"),
@@ -1313,7 +1105,7 @@ fn validate_warns_for_a_bare_uuid_kid_an_app_id_iss_and_a_legacy_key_and_colours
 #[test]
 fn validate_warns_when_whitespace_was_trimmed_from_around_the_token() {
     let padded = format!("  {}\t", token("valid"));
-    let report = parse_report(&validate_json(&padded, &[]));
+    let report = report_of(&validate_json(&padded, &[]));
     assert!(report.valid);
     assert_eq!(report.warnings, ["token_size"]);
     assert!(
@@ -1326,8 +1118,7 @@ fn validate_warns_when_whitespace_was_trimmed_from_around_the_token() {
 
 #[test]
 fn validate_verdict_names_only_the_checks_not_made_and_the_flags_that_make_them() {
-    let ids = ["--provider-id", PROVIDER_ID, "--key-id", KEY_ID];
-    let r = validate_human(&token("valid"), &ids);
+    let r = validate_human(&token("valid"), &IDS);
     assert_eq!(r.code, 0, "{r:?}");
     let verdict = r.stderr.lines().last().unwrap();
     assert!(
@@ -1339,10 +1130,7 @@ fn validate_verdict_names_only_the_checks_not_made_and_the_flags_that_make_them(
             .contains("not checked: no nonce to compare nce with (pass --nonce)"),
         "the check line carries the hint: {r:?}"
     );
-    let all = validate_human(
-        &token("valid"),
-        &[&ids[..], &["--nonce", "nonce-123", "--user", "alice"]].concat(),
-    );
+    let all = validate_human(&token("valid"), &EXPECTED);
     assert!(
         all.stderr
             .lines()
@@ -1355,16 +1143,7 @@ fn validate_verdict_names_only_the_checks_not_made_and_the_flags_that_make_them(
 
 #[test]
 fn validate_strict_fails_any_warning_or_check_not_made_with_exit_1() {
-    let spki = key("rsa2048-spki.pem");
-    let r = la(&[
-        "validate",
-        &token("valid"),
-        "--public-key",
-        &spki,
-        "--now",
-        NOW,
-        "--strict",
-    ]);
+    let r = validate_human(&token("valid"), &["--strict"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
         r.stderr
@@ -1375,18 +1154,8 @@ fn validate_strict_fails_any_warning_or_check_not_made_with_exit_1() {
         "{r:?}"
     );
     let r = validate_json(&token("valid"), &["--strict"]);
-    assert!(!parse_report(&r).valid);
-    let every = [
-        "--strict",
-        "--nonce",
-        "nonce-123",
-        "--user",
-        "alice",
-        "--provider-id",
-        PROVIDER_ID,
-        "--key-id",
-        KEY_ID,
-    ];
+    assert!(!report_of(&r).valid);
+    let every = [&["--strict"][..], &EXPECTED].concat();
     assert_eq!(validate_json(&token("valid"), &every).code, 0);
     assert_eq!(
         validate_json(&token("valid-bare-uuid"), &every).code,
@@ -1405,7 +1174,7 @@ fn validate_json_carries_line_numbers_that_blank_lines_do_not_shift_and_every_st
     );
     let r = validate_stdin(&["--json"], input.as_bytes());
     assert_eq!(r.code, 1, "{r:?}");
-    let reports = parse_reports(&r);
+    let reports = reports_of(&r);
     let lines: Vec<Option<usize>> = reports.iter().map(|r| r.line).collect();
     assert_eq!(lines, [Some(1), Some(4), Some(5)]);
     assert!(
@@ -1415,16 +1184,8 @@ fn validate_json_carries_line_numbers_that_blank_lines_do_not_shift_and_every_st
     );
     assert_eq!(reports[1].failed, ["eit_expired"]);
     assert_eq!(reports[2].warnings.len(), 2);
-    assert_eq!(
-        reports[0].not_checked,
-        [
-            "eit_nonce_not_found",
-            "user_matches",
-            "eit_provider_not_found",
-            "key_id_matches"
-        ]
-    );
-    let one = parse_report(&validate_json(&token("valid"), &[]));
+    assert_eq!(reports[0].not_checked, EXPECTATION_CHECKS);
+    let one = report_of(&validate_json(&token("valid"), &[]));
     assert_eq!(one.line, None, "a token argument has no line");
 }
 
@@ -1465,7 +1226,7 @@ fn validate_jsonl_judges_each_token_against_its_own_nonce_and_user() {
             .unwrap()
             .starts_with("no \"token\"")
     );
-    let r = la(&["validate", &t, "--jsonl"]);
+    let r = layer(&["validate", &t, "--jsonl"]);
     assert_eq!(r.code, 2, "--jsonl reads stdin: {r:?}");
 }
 
@@ -1484,7 +1245,7 @@ fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_st
         annotations[1].starts_with("::warning title=eit_header_param_wrong_value::line 2: "),
         "{r:?}"
     );
-    assert_eq!(parse_reports(&r).len(), 2, "stdout is untouched JSON");
+    assert_eq!(reports_of(&r).len(), 2, "stdout is untouched JSON");
     let strict = validate_stdin(&["--format", "github", "--strict"], input.as_bytes());
     let errors = strict
         .stderr
@@ -1500,7 +1261,7 @@ fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_st
 
 #[test]
 fn validate_junit_writes_one_testcase_per_token_that_pythons_xml_parser_reads() {
-    let dir = crate::util::tempdir();
+    let dir = tempdir();
     let xml = dir.path().join("report.xml");
     let input = format!(
         "{}\n{}\n{}\n",
@@ -1515,17 +1276,11 @@ fn validate_junit_writes_one_testcase_per_token_that_pythons_xml_parser_reads() 
         cases = root.iter('testcase')\n\
         print(root.get('tests'), root.get('failures'))\n\
         for c in cases: print(c.get('name'), ' '.join(f.get('type') for f in c.iter('failure')))\n";
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&xml)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = stdout_of(
+        std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&xml),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("3 2"));
     assert_eq!(lines.next(), Some("line 1 "));
@@ -1544,12 +1299,12 @@ fn validate_now_takes_times_relative_to_the_real_clock_and_names_milliseconds() 
     let fresh = signed(&["--now", "-1m"]);
     let spki = key("rsa2048-spki.pem");
     for now in ["now", "+30s", "now+1m"] {
-        let r = la(&["validate", &fresh, "--public-key", &spki, "--now", now]);
+        let r = layer(&["validate", &fresh, "--public-key", &spki, "--now", now]);
         assert_eq!(r.code, 0, "--now {now}: {r:?}");
     }
-    let r = la(&["validate", &fresh, "--public-key", &spki, "--now", "+1h"]);
+    let r = layer(&["validate", &fresh, "--public-key", &spki, "--now", "+1h"]);
     assert_eq!(r.code, 1, "{r:?}");
-    let r = la(&[
+    let r = layer(&[
         "validate",
         &fresh,
         "--public-key",
@@ -1568,7 +1323,7 @@ fn validate_now_takes_times_relative_to_the_real_clock_and_names_milliseconds() 
 #[test]
 fn validate_says_local_time_written_as_utc_when_iat_is_a_time_zone_offset_ahead() {
     let ahead = signed(&["--now", "1700007500"]);
-    let report = parse_report(&validate_json(&ahead, &[]));
+    let report = report_of(&validate_json(&ahead, &[]));
     let message = &report.check("eit_not_before").message;
     assert!(
         message
@@ -1595,13 +1350,19 @@ fn no_library_message_names_a_command_line_flag() {
     ];
     for name in fixture_token_names() {
         for extra in [&[][..], &expect[..], &["--skip-signature"][..]] {
-            let report = parse_report(&validate_json(&token(&name), extra));
+            let report = report_of(&validate_json(&token(&name), extra));
             for check in &report.checks {
                 assert!(!check.message.contains("--"), "{name} {extra:?}: {check:?}");
             }
         }
     }
-    let keyless = parse_report(&la(&["validate", &token("valid"), "--now", NOW, "--json"]));
+    let keyless = report_of(&layer(&[
+        "validate",
+        &token("valid"),
+        "--now",
+        NOW,
+        "--json",
+    ]));
     assert!(
         keyless.checks.iter().all(|c| !c.message.contains("--")),
         "{keyless:#?}"

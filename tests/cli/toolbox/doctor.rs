@@ -4,14 +4,14 @@ use super::*;
 
 /// `doctor` with only the snippet `name` on stdout; it must succeed.
 fn doctor_snippet(name: &str) -> String {
-    let r = la(&["doctor", "--snippet", name]);
+    let r = layer(&["doctor", "--snippet", name]);
     assert_eq!(r.code, 0, "{r:?}");
     r.stdout
 }
 
 /// Runs `script` with bash on stdin, inheriting the environment (PYTHONPATH, NODE_PATH).
-fn bash_stdin(script: &str) -> Ran {
-    ran(&mut hermetic_bash(), Some(script.as_bytes()))
+fn bash_stdin(script: &str) -> Outcome {
+    outcome_of(&mut hermetic_bash(), Some(script.as_bytes()))
 }
 
 /// `script` with the last character of its token's signature changed so that a signature
@@ -38,7 +38,7 @@ fn tampered(script: &str) -> String {
 
 #[test]
 fn doctor_exits_0_cites_rfc_7515_a2_and_prints_every_snippet_on_stdout() {
-    let r = la(&["doctor"]);
+    let r = layer(&["doctor"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stderr.contains("RFC 7515 A.2"), "{r:?}");
     for needle in [
@@ -125,23 +125,10 @@ fn doctor_jsrsasign_snippet_verifies_the_token_when_node_jsrsasign_is_installed(
 fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
     let dir = tempdir();
     let token = signed(&private_key(dir.path(), "rsa2048-pkcs1.pem"), KEY_ID);
-    let r = la(&[
-        "validate",
-        &token,
-        "-q",
-        "--public-key",
-        path(&fixture("keys/rsa2048-spki.pem")),
-        "--nonce",
-        "n",
-        "--user",
-        "alice",
-        "--provider-id",
-        PROVIDER_ID,
-        "--key-id",
-        KEY_ID,
-        "--now",
-        NOW,
-    ]);
+    let spki = fixture("keys/rsa2048-spki.pem");
+    let quiet = ["validate", &token, "-q", "--public-key", path(&spki)];
+    let expect = ["--nonce", "n", "--user", "alice", "--now", NOW];
+    let r = layer(&[&quiet[..], &expect, &IDS].concat());
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
@@ -151,7 +138,7 @@ fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
 
 #[test]
 fn flow_quiet_prints_one_line() {
-    let r = la(&["flow", "--user", "alice", "-q"]);
+    let r = layer(&["flow", "--user", "alice", "-q"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert_eq!(r.stderr.lines().count(), 1, "{r:?}");

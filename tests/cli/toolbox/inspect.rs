@@ -15,7 +15,7 @@ struct Inspected {
 
 #[test]
 fn inspect_decodes_the_jwt_io_hs256_sample_exits_0_and_says_nothing_was_verified() {
-    let r = la(&["inspect", JWT_IO]);
+    let r = layer(&["inspect", JWT_IO]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.is_empty(), "text goes to stderr: {r:?}");
     assert!(r.stderr.contains("nothing was verified"), "{r:?}");
@@ -29,7 +29,7 @@ fn inspect_decodes_the_jwt_io_hs256_sample_exits_0_and_says_nothing_was_verified
 
 #[test]
 fn inspect_json_prints_one_object_with_header_claims_32_signature_bytes_and_verified_false() {
-    let r = la(&["inspect", "--json", JWT_IO]);
+    let r = layer(&["inspect", "--json", JWT_IO]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stdout.lines().count(), 1, "one line: {r:?}");
     assert!(r.stdout.ends_with('\n'), "{r:?}");
@@ -50,20 +50,10 @@ fn inspect_json_prints_one_object_with_header_claims_32_signature_bytes_and_veri
 #[test]
 fn inspect_reads_a_layer_token_from_sign_piped_in_with_dash_or_no_argument() {
     let dir = tempdir();
-    let r = ran(
-        sign_cmd(&private_key(dir.path(), "rsa2048-pkcs1.pem")).args([
-            "--nonce",
-            "nonce-1",
-            "--user",
-            "alice",
-            "--now",
-            "1700000000",
-        ]),
-        None,
-    );
-    assert_eq!(r.code, 0, "{r:?}");
+    let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
+    let piped = signed_token(&key, &["--nonce", "nonce-1"]) + "\n";
     for args in [&["inspect", "--json", "-"][..], &["inspect", "--json"][..]] {
-        let got = ran(layer_auth().args(args), Some(r.stdout.as_bytes()));
+        let got = outcome_of(layer_auth().args(args), Some(piped.as_bytes()));
         assert_eq!(got.code, 0, "{args:?}: {got:?}");
         let got: Inspected = serde_json::from_str(&got.stdout).unwrap();
         assert_eq!(got.line, Some(1), "{args:?}");
@@ -93,12 +83,12 @@ fn inspect_malformed_tokens_exit_1_with_the_reason_validate_gives_in_the_same_wo
         ("e30=.e30.AA", "eit_malformed_base64url", "padding"),
         (twice.as_str(), "eit_malformed_json", "twice"),
     ] {
-        let r = la(&["inspect", token]);
+        let r = layer(&["inspect", token]);
         assert_eq!(r.code, 1, "{token}: {r:?}");
         assert!(r.stdout.is_empty(), "{token}: {r:?}");
         assert!(r.stderr.contains(id), "{token}: {r:?}");
         assert!(r.stderr.contains(word), "{token}: {r:?}");
-        let json = la(&["inspect", "--json", token]);
+        let json = layer(&["inspect", "--json", token]);
         assert_eq!(json.code, 1, "{token}: {json:?}");
         let failed: Value = serde_json::from_str(&json.stdout).unwrap();
         assert_eq!(failed["decoded"], false, "{json:?}");
@@ -107,10 +97,10 @@ fn inspect_malformed_tokens_exit_1_with_the_reason_validate_gives_in_the_same_wo
             "{token}: {json:?}"
         );
 
-        let v = la(&["validate", token, "--skip-signature", "--json"]);
+        let v = layer(&["validate", token, "--skip-signature", "--json"]);
         assert_eq!(v.code, 1, "{token}: {v:?}");
-        let check = report(&v).check(id).message.clone();
-        assert_eq!(report(&v).status(id), "fail", "{token}: {v:?}");
+        let check = report_of(&v).check(id).message.clone();
+        assert_eq!(report_of(&v).status(id), "fail", "{token}: {v:?}");
         assert!(
             r.stderr.contains(&check),
             "inspect says what validate says ({check:?}): {r:?}"
@@ -120,7 +110,7 @@ fn inspect_malformed_tokens_exit_1_with_the_reason_validate_gives_in_the_same_wo
 
 #[test]
 fn inspect_with_tz_europe_paris_also_shows_january_iat_at_plus_01_00_local_and_utc_hides_it() {
-    let paris = ran(
+    let paris = outcome_of(
         layer_auth()
             .args(["inspect", JWT_IO])
             .env("TZ", "Europe/Paris"),
@@ -131,7 +121,7 @@ fn inspect_with_tz_europe_paris_also_shows_january_iat_at_plus_01_00_local_and_u
     assert!(iat.contains("2018-01-18T01:30:22Z"), "{iat}");
     assert!(iat.contains("2018-01-18 02:30:22 +01:00 local"), "{iat}");
 
-    let utc = ran(
+    let utc = outcome_of(
         layer_auth()
             .args(["inspect", "--utc", JWT_IO])
             .env("TZ", "Europe/Paris"),
@@ -154,7 +144,7 @@ fn inspect_names_a_tz_it_does_not_read_instead_of_calling_utc_local() {
         ":/dev/zero",
         "/etc/passwd",
     ] {
-        let r = ran(layer_auth().args(["inspect", JWT_IO]).env("TZ", zone), None);
+        let r = outcome_of(layer_auth().args(["inspect", JWT_IO]).env("TZ", zone), None);
         assert_eq!(r.code, 0, "{zone}: {r:?}");
         assert!(
             r.stderr
@@ -169,7 +159,7 @@ fn inspect_names_a_tz_it_does_not_read_instead_of_calling_utc_local() {
 #[test]
 fn inspect_with_nothing_on_stdin_is_an_input_error() {
     for stdin in [&b""[..], b"\n\n"] {
-        let r = ran(layer_auth().arg("inspect"), Some(stdin));
+        let r = outcome_of(layer_auth().arg("inspect"), Some(stdin));
         assert_eq!(r.code, 2, "{r:?}");
         assert!(r.stderr.contains("no token on stdin"), "{r:?}");
     }
@@ -181,7 +171,7 @@ fn inspect_with_nothing_on_stdin_is_an_input_error() {
 fn inspect_json_writes_bidi_and_c1_characters_as_escapes_of_the_same_value() {
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","kid":"a\u202eb\u009bc\u2028d"}"#);
     let token = format!("{header}.e30.AAAA");
-    let r = la(&["inspect", "--json", &token]);
+    let r = layer(&["inspect", "--json", &token]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         !r.stdout
@@ -198,7 +188,7 @@ fn inspect_json_writes_bidi_and_c1_characters_as_escapes_of_the_same_value() {
 #[test]
 fn inspect_decodes_a_stream_one_token_per_line_in_order_and_exits_1_for_a_bad_line() {
     let stream = format!("{JWT_IO}\nnot-a-token\n\n{JWT_IO}\n");
-    let r = ran(
+    let r = outcome_of(
         layer_auth().args(["inspect", "--json"]),
         Some(stream.as_bytes()),
     );
@@ -214,7 +204,7 @@ fn inspect_decodes_a_stream_one_token_per_line_in_order_and_exits_1_for_a_bad_li
     assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[1]["decoded"], false);
     assert_eq!(lines[2]["line"], 4);
-    let text = ran(layer_auth().arg("inspect"), Some(stream.as_bytes()));
+    let text = outcome_of(layer_auth().arg("inspect"), Some(stream.as_bytes()));
     assert_eq!(text.code, 1, "{text:?}");
     assert!(text.stderr.contains("── line 4 ──"), "{text:?}");
     assert!(

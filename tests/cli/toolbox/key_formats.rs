@@ -26,7 +26,7 @@ fn keys_thumbprint_is_the_same_single_line_for_every_form_openssl_writes_of_one_
         &["rsa", "-in", path(&pkcs8), "-RSAPublicKey_out", "-out", path(&rsa_public)],
     ];
     for args in commands {
-        ossl(args);
+        openssl_ok(args);
     }
     assert!(
         std::fs::read_to_string(&pkcs1)
@@ -48,10 +48,10 @@ fn keys_thumbprint_is_the_same_single_line_for_every_form_openssl_writes_of_one_
         &spki_der,
         &rsa_public,
     ] {
-        let got = one_thumbprint(&la(&["keys", "thumbprint", path(key)]));
+        let got = one_thumbprint(&layer(&["keys", "thumbprint", path(key)]));
         assert_eq!(got, expected, "{}", key.display());
     }
-    let got = one_thumbprint(&la_pass(
+    let got = one_thumbprint(&layer_with_passphrase(
         &["keys", "thumbprint", path(&encrypted)],
         PASSPHRASE,
     ));
@@ -61,7 +61,7 @@ fn keys_thumbprint_is_the_same_single_line_for_every_form_openssl_writes_of_one_
     );
     let pass_file = d.join("pass.txt");
     std::fs::write(&pass_file, format!("{PASSPHRASE}\n")).unwrap();
-    let got = one_thumbprint(&la(&[
+    let got = one_thumbprint(&layer(&[
         "keys",
         "thumbprint",
         path(&encrypted),
@@ -77,27 +77,19 @@ fn keys_thumbprint_is_the_same_single_line_for_every_form_openssl_writes_of_one_
 #[test]
 fn keys_thumbprint_opens_a_key_from_openssl_genpkey_aes256_with_env_or_passphrase_file() {
     let dir = tempdir();
-    let key = dir.path().join("genpkey-aes256.pem");
     let pass = format!("pass:{PASSPHRASE}");
-    ossl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-aes256",
-        "-pass",
-        &pass,
-        "-out",
-        path(&key),
-    ]);
+    let key = openssl_rsa_with(
+        dir.path(),
+        "genpkey-aes256.pem",
+        &["-aes256", "-pass", &pass],
+    );
     assert!(
         std::fs::read_to_string(&key)
             .unwrap()
             .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
     );
     let spki = dir.path().join("spki.pem");
-    ossl(&[
+    openssl_ok(&[
         "pkey",
         "-in",
         path(&key),
@@ -108,11 +100,14 @@ fn keys_thumbprint_opens_a_key_from_openssl_genpkey_aes256_with_env_or_passphras
         path(&spki),
     ]);
     let expected = openssl_thumbprint(dir.path(), &spki);
-    let got = one_thumbprint(&la_pass(&["keys", "thumbprint", path(&key)], PASSPHRASE));
+    let got = one_thumbprint(&layer_with_passphrase(
+        &["keys", "thumbprint", path(&key)],
+        PASSPHRASE,
+    ));
     assert_eq!(got, expected);
     let pass_file = dir.path().join("pass.txt");
     std::fs::write(&pass_file, PASSPHRASE).unwrap();
-    let got = one_thumbprint(&la(&[
+    let got = one_thumbprint(&layer(&[
         "keys",
         "thumbprint",
         path(&key),
@@ -135,15 +130,7 @@ fn keys_convert_to_pkcs1_pkcs8_and_der_writes_0600_files_openssl_checks_as_the_s
         ("der", None),
     ] {
         let out = dir.path().join(format!("ours.{to}"));
-        let r = la(&[
-            "keys",
-            "convert",
-            path(&original),
-            "--to",
-            to,
-            "--out",
-            path(&out),
-        ]);
+        let r = keys_convert(&original, to, &out);
         assert_eq!(r.code, 0, "--to {to}: {r:?}");
         assert!(r.stdout.is_empty(), "--to {to}: {r:?}");
         assert_eq!(mode(&out), 0o600, "--to {to}");
@@ -158,11 +145,11 @@ fn keys_convert_to_pkcs1_pkcs8_and_der_writes_0600_files_openssl_checks_as_the_s
         if der {
             check.extend(["-inform", "DER"]);
         }
-        ossl(&check);
+        openssl_ok(&check);
         assert_eq!(openssl_der(&out, der, None), canonical, "--to {to}");
     }
     // Our DER is PKCS#8, byte for byte what openssl's own PKCS#8 DER encoder gives.
-    let theirs = ossl(&[
+    let theirs = openssl_ok(&[
         "pkcs8",
         "-topk8",
         "-nocrypt",
@@ -181,7 +168,7 @@ fn keys_convert_encrypt_to_pkcs8_and_der_gives_files_openssl_opens_only_with_the
     let canonical = openssl_der(&original, false, None);
     for (to, der) in [("pkcs8", false), ("der", true)] {
         let out = dir.path().join(format!("ours-encrypted.{to}"));
-        let r = la_pass(
+        let r = layer_with_passphrase(
             &[
                 "keys",
                 "convert",
@@ -223,19 +210,19 @@ fn keys_convert_encrypt_to_pkcs8_and_der_gives_files_openssl_opens_only_with_the
 fn keys_public_pem_and_pkcs1_are_read_by_openssl_pubin_and_rsapublickey_in_as_the_key() {
     let dir = tempdir();
     let original = openssl_rsa(dir.path(), "original.pem");
-    let spki = ossl(&["pkey", "-in", path(&original), "-pubout"]);
+    let spki = openssl_ok(&["pkey", "-in", path(&original), "-pubout"]);
 
-    let pem = la(&["keys", "public", path(&original), "--format", "pem"]);
+    let pem = keys_public(&original, &["--format", "pem"]);
     assert_eq!(pem.code, 0, "{pem:?}");
     let ours = dir.path().join("ours-spki.pem");
     std::fs::write(&ours, &pem.stdout).unwrap();
     assert_eq!(
-        ossl(&["pkey", "-pubin", "-in", path(&ours), "-pubout"]),
+        openssl_ok(&["pkey", "-pubin", "-in", path(&ours), "-pubout"]),
         spki
     );
     assert_eq!(pem.stdout.as_bytes(), spki, "the very PEM openssl writes");
 
-    let pkcs1 = la(&["keys", "public", path(&original), "--format", "pkcs1"]);
+    let pkcs1 = keys_public(&original, &["--format", "pkcs1"]);
     assert_eq!(pkcs1.code, 0, "{pkcs1:?}");
     assert!(
         pkcs1.stdout.starts_with("-----BEGIN RSA PUBLIC KEY-----\n"),
@@ -244,7 +231,7 @@ fn keys_public_pem_and_pkcs1_are_read_by_openssl_pubin_and_rsapublickey_in_as_th
     let ours = dir.path().join("ours-pkcs1.pem");
     std::fs::write(&ours, &pkcs1.stdout).unwrap();
     assert_eq!(
-        ossl(&["rsa", "-RSAPublicKey_in", "-in", path(&ours), "-pubout"]),
+        openssl_ok(&["rsa", "-RSAPublicKey_in", "-in", path(&ours), "-pubout"]),
         spki
     );
 }
@@ -253,7 +240,7 @@ fn keys_public_pem_and_pkcs1_are_read_by_openssl_pubin_and_rsapublickey_in_as_th
 fn keygen_encrypt_writes_an_encrypted_pkcs8_that_openssl_opens_with_passin_as_the_printed_key() {
     let dir = tempdir();
     let key = dir.path().join("k.p8.pem");
-    let r = la_pass(&["keygen", "--out", path(&key), "--encrypt"], PASSPHRASE);
+    let r = layer_with_passphrase(&["keygen", "--out", path(&key), "--encrypt"], PASSPHRASE);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(mode(&key), 0o600);
     assert!(
@@ -262,16 +249,9 @@ fn keygen_encrypt_writes_an_encrypted_pkcs8_that_openssl_opens_with_passin_as_th
             .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
     );
     let pass = format!("pass:{PASSPHRASE}");
-    ossl(&[
-        "pkey",
-        "-in",
-        path(&key),
-        "-passin",
-        &pass,
-        "-check",
-        "-noout",
-    ]);
-    let derived = ossl(&["pkey", "-in", path(&key), "-passin", &pass, "-pubout"]);
+    let opened = ["pkey", "-in", path(&key), "-passin", &pass];
+    openssl_ok(&[&opened[..], &["-check", "-noout"]].concat());
+    let derived = openssl_ok(&[&opened[..], &["-pubout"]].concat());
     assert_eq!(derived, r.stdout.as_bytes());
     assert!(
         !openssl(&["pkey", "-in", path(&key), "-passin", "pass:wrong", "-noout"])
@@ -297,13 +277,13 @@ fn keys_convert_out_over_an_existing_file_is_refused_without_force_and_leaves_it
         "--out",
         path(&out),
     ];
-    let r = la(&args);
+    let r = layer(&args);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("--force"), "{r:?}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
 
-    let r = la(&[&args[..], &["--force"]].concat());
+    let r = layer(&[&args[..], &["--force"]].concat());
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         std::fs::read_to_string(&out)
@@ -317,7 +297,7 @@ fn keys_convert_out_over_an_existing_file_is_refused_without_force_and_leaves_it
 fn keys_convert_private_to_pkcs8_without_out_exits_2_and_prints_nothing_on_stdout() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
-    let r = la(&["keys", "convert", path(&key), "--to", "pkcs8"]);
+    let r = layer(&["keys", "convert", path(&key), "--to", "pkcs8"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("--out"), "{r:?}");
@@ -328,7 +308,7 @@ fn keys_convert_private_to_pkcs8_without_out_exits_2_and_prints_nothing_on_stdou
 fn keys_convert_out_dash_to_a_pipe_prints_the_pkcs8_pem_of_the_same_key() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
-    let r = la(&["keys", "convert", path(&key), "--to", "pkcs8", "--out", "-"]);
+    let r = layer(&["keys", "convert", path(&key), "--to", "pkcs8", "--out", "-"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stdout.starts_with("-----BEGIN PRIVATE KEY-----\n"),
@@ -337,10 +317,7 @@ fn keys_convert_out_dash_to_a_pipe_prints_the_pkcs8_pem_of_the_same_key() {
     assert!(r.stdout.ends_with("-----END PRIVATE KEY-----\n"), "{r:?}");
     let piped = dir.path().join("piped.pem");
     std::fs::write(&piped, &r.stdout).unwrap();
-    assert_eq!(
-        openssl_der(&piped, false, None),
-        openssl_der(&key, false, None)
-    );
+    assert_same_private_key(&piped, &key);
 }
 
 // ---- JWK ----
@@ -350,15 +327,7 @@ fn keys_convert_to_jwk_and_back_to_pkcs8_gives_byte_identical_der() {
     let dir = tempdir();
     let original = openssl_rsa(dir.path(), "original.pem");
     let jwk = dir.path().join("k.jwk");
-    let r = la(&[
-        "keys",
-        "convert",
-        path(&original),
-        "--to",
-        "jwk",
-        "--out",
-        path(&jwk),
-    ]);
+    let r = keys_convert(&original, "jwk", &jwk);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(mode(&jwk), 0o600, "a private JWK is private");
     let value: Value = serde_json::from_slice(&std::fs::read(&jwk).unwrap()).unwrap();
@@ -367,43 +336,30 @@ fn keys_convert_to_jwk_and_back_to_pkcs8_gives_byte_identical_der() {
         assert!(value[member].is_string(), "{member} in {value}");
     }
     let back = dir.path().join("back.pem");
-    let r = la(&[
-        "keys",
-        "convert",
-        path(&jwk),
-        "--to",
-        "pkcs8",
-        "--out",
-        path(&back),
-    ]);
+    let r = keys_convert(&jwk, "pkcs8", &back);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(
-        openssl_der(&back, false, None),
-        openssl_der(&original, false, None)
-    );
+    assert_same_private_key(&back, &original);
 }
 
 #[test]
 fn keys_public_format_jwk_with_key_id_has_that_kid_and_openssls_modulus() {
     let dir = tempdir();
     let original = openssl_rsa(dir.path(), "original.pem");
-    let r = la(&[
-        "keys",
-        "public",
-        path(&original),
-        "--format",
-        "jwk",
-        "--key-id",
-        KID_A,
-    ]);
+    let r = keys_public(&original, &["--format", "jwk", "--key-id", KID_A]);
     assert_eq!(r.code, 0, "{r:?}");
     let jwk: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(jwk["kid"], json!(KID_A));
     assert_eq!(jwk["kty"], json!("RSA"));
     assert_eq!(jwk["e"], json!("AQAB"));
     assert!(jwk.get("d").is_none(), "public only: {jwk}");
-    let modulus =
-        String::from_utf8(ossl(&["rsa", "-in", path(&original), "-modulus", "-noout"])).unwrap();
+    let modulus = String::from_utf8(openssl_ok(&[
+        "rsa",
+        "-in",
+        path(&original),
+        "-modulus",
+        "-noout",
+    ]))
+    .unwrap();
     let hex = modulus.trim().strip_prefix("Modulus=").unwrap();
     let n = URL_SAFE_NO_PAD
         .decode(jwk["n"].as_str().unwrap())
@@ -418,15 +374,7 @@ fn keys_public_format_jwk_with_key_id_has_that_kid_and_openssls_modulus() {
 fn keys_public_format_jwks_is_an_object_with_only_keys_holding_the_one_jwk() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
-    let r = la(&[
-        "keys",
-        "public",
-        path(&key),
-        "--format",
-        "jwks",
-        "--key-id",
-        KID_B,
-    ]);
+    let r = keys_public(&key, &["--format", "jwks", "--key-id", KID_B]);
     assert_eq!(r.code, 0, "{r:?}");
     let set: Map<String, Value> = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(set.keys().collect::<Vec<_>>(), ["keys"]);
@@ -435,8 +383,8 @@ fn keys_public_format_jwks_is_an_object_with_only_keys_holding_the_one_jwk() {
     assert_eq!(keys[0]["kid"], json!(KID_B));
     assert_eq!(keys[0]["kty"], json!("RSA"));
     // Without --key-id the kid is the thumbprint.
-    let r = la(&["keys", "public", path(&key), "--format", "jwks"]);
+    let r = keys_public(&key, &["--format", "jwks"]);
     let set: Value = serde_json::from_str(&r.stdout).unwrap();
-    let thumbprint = one_thumbprint(&la(&["keys", "thumbprint", path(&key)]));
+    let thumbprint = one_thumbprint(&layer(&["keys", "thumbprint", path(&key)]));
     assert_eq!(set["keys"][0]["kid"], json!(thumbprint));
 }

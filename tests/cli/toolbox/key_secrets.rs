@@ -6,7 +6,7 @@ use super::*;
 fn openssl_encrypted(dir: &Path) -> PathBuf {
     let key = dir.join("encrypted.pem");
     let pass = format!("pass:{PASSPHRASE}");
-    ossl(&[
+    openssl_ok(&[
         "pkcs8",
         "-topk8",
         "-v2",
@@ -25,7 +25,7 @@ fn openssl_encrypted(dir: &Path) -> PathBuf {
 fn a_wrong_passphrase_exits_2_and_says_it_does_not_open_the_key() {
     let dir = tempdir();
     let key = openssl_encrypted(dir.path());
-    let r = la_pass(&["keys", "thumbprint", path(&key)], "not the passphrase");
+    let r = layer_with_passphrase(&["keys", "thumbprint", path(&key)], "not the passphrase");
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("does not open"), "{r:?}");
@@ -36,7 +36,7 @@ fn a_wrong_passphrase_exits_2_and_says_it_does_not_open_the_key() {
 fn an_encrypted_key_without_a_passphrase_exits_2_naming_layer_private_key_passphrase() {
     let dir = tempdir();
     let key = openssl_encrypted(dir.path());
-    let r = la(&["keys", "public", path(&key)]);
+    let r = layer(&["keys", "public", path(&key)]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("LAYER_PRIVATE_KEY_PASSPHRASE"), "{r:?}");
@@ -52,13 +52,13 @@ fn the_passphrase_never_appears_in_any_output() {
     let k = path(&key);
     let out = |name: &str| path(&d.join(name)).to_owned();
     let runs = [
-        la_pass(&["keys", "thumbprint", k], PASSPHRASE),
-        la_pass(&["keys", "public", k, "--format", "jwk"], PASSPHRASE),
-        la_pass(
+        layer_with_passphrase(&["keys", "thumbprint", k], PASSPHRASE),
+        layer_with_passphrase(&["keys", "public", k, "--format", "jwk"], PASSPHRASE),
+        layer_with_passphrase(
             &["keys", "convert", k, "--to", "pkcs8", "--out", "-"],
             PASSPHRASE,
         ),
-        la_pass(
+        layer_with_passphrase(
             &[
                 "keys",
                 "convert",
@@ -71,11 +71,11 @@ fn the_passphrase_never_appears_in_any_output() {
             ],
             PASSPHRASE,
         ),
-        la_pass(
+        layer_with_passphrase(
             &["keys", "check", k, path(&fixture("keys/rsa2048-spki.pem"))],
             PASSPHRASE,
         ),
-        la_pass(
+        layer_with_passphrase(
             &[
                 "keys",
                 "check",
@@ -84,19 +84,19 @@ fn the_passphrase_never_appears_in_any_output() {
             ],
             PASSPHRASE,
         ),
-        la_pass(
+        layer_with_passphrase(
             &["keygen", "--out", &out("new.pem"), "--encrypt"],
             PASSPHRASE,
         ),
-        la(&[
+        layer(&[
             "keys",
             "thumbprint",
             k,
             "--passphrase-file",
             path(&pass_file),
         ]),
-        la_pass(&["keys", "thumbprint", k], &format!("{PASSPHRASE}x")),
-        la_pass(
+        layer_with_passphrase(&["keys", "thumbprint", k], &format!("{PASSPHRASE}x")),
+        layer_with_passphrase(
             &[
                 "keys",
                 "thumbprint",
@@ -122,7 +122,7 @@ fn a_legacy_openssl_rsa_aes256_traditional_key_is_refused_naming_openssl_pkcs8_t
     let dir = tempdir();
     let legacy = dir.path().join("legacy.pem");
     let pass = format!("pass:{PASSPHRASE}");
-    ossl(&[
+    openssl_ok(&[
         "rsa",
         "-in",
         path(&fixture("keys/rsa2048-pkcs8.pem")),
@@ -138,7 +138,7 @@ fn a_legacy_openssl_rsa_aes256_traditional_key_is_refused_naming_openssl_pkcs8_t
             .unwrap()
             .contains("Proc-Type: 4,ENCRYPTED")
     );
-    let r = la_pass(&["keys", "thumbprint", path(&legacy)], PASSPHRASE);
+    let r = layer_with_passphrase(&["keys", "thumbprint", path(&legacy)], PASSPHRASE);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("openssl pkcs8 -topk8"), "{r:?}");
@@ -150,7 +150,7 @@ fn a_legacy_openssl_rsa_aes256_traditional_key_is_refused_naming_openssl_pkcs8_t
 fn keys_check_a_private_key_and_its_spki_form_a_pair_and_exit_0() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
-    let r = la(&[
+    let r = layer(&[
         "keys",
         "check",
         path(&key),
@@ -165,12 +165,12 @@ fn keys_check_against_another_key_exits_1_saying_not_a_pair_with_both_thumbprint
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
     let other = fixture("keys/other2048-spki.pem");
-    let r = la(&["keys", "check", path(&key), path(&other)]);
+    let r = layer(&["keys", "check", path(&key), path(&other)]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("not a pair"), "{r:?}");
-    let ours = one_thumbprint(&la(&["keys", "thumbprint", path(&key)]));
-    let theirs = one_thumbprint(&la(&["keys", "thumbprint", path(&other)]));
+    let ours = one_thumbprint(&layer(&["keys", "thumbprint", path(&key)]));
+    let theirs = one_thumbprint(&layer(&["keys", "thumbprint", path(&other)]));
     assert!(r.stderr.contains(&ours), "{r:?}");
     assert!(r.stderr.contains(&theirs), "{r:?}");
 }
@@ -179,7 +179,7 @@ fn keys_check_against_another_key_exits_1_saying_not_a_pair_with_both_thumbprint
 fn keys_check_key_id_against_a_merged_jwks_passes_for_its_kid_and_names_the_right_one_otherwise() {
     let dir = tempdir();
     let key_a = dir.path().join("a.pem");
-    let r = la(&[
+    let r = layer(&[
         "keygen",
         "--out",
         path(&key_a),
@@ -194,7 +194,7 @@ fn keys_check_key_id_against_a_merged_jwks_passes_for_its_kid_and_names_the_righ
     set["keys"].as_array_mut().unwrap().push(jwk_b);
     let jwks = dir.path().join("jwks.json");
     std::fs::write(&jwks, set.to_string()).unwrap();
-    let check = |kid: &str| la(&["keys", "check", path(&key_a), path(&jwks), "--key-id", kid]);
+    let check = |kid: &str| layer(&["keys", "check", path(&key_a), path(&jwks), "--key-id", kid]);
 
     let right = check(KID_A);
     assert_eq!(right.code, 0, "{right:?}");
@@ -221,7 +221,7 @@ fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
     let dir = tempdir();
     let key = dir.path().join("k.pem");
     let public = dir.path().join("k.pub.pem");
-    let made = la(&["keygen", "--out", path(&key)]);
+    let made = layer(&["keygen", "--out", path(&key)]);
     std::fs::write(&public, &made.stdout).unwrap();
     let pem = std::fs::read_to_string(&key).unwrap();
     let secret_lines: Vec<&str> = pem
@@ -231,8 +231,8 @@ fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
         .collect();
     let token = signed(&key, KID_A);
     for r in [
-        la(&["keys", "check", path(&key), path(&public), "--key-id", &pem]),
-        la(&[
+        layer(&["keys", "check", path(&key), path(&public), "--key-id", &pem]),
+        layer(&[
             "validate",
             &token,
             "--public-key",
@@ -240,7 +240,7 @@ fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
             "--key-id",
             &pem,
         ]),
-        la(&[
+        layer(&[
             "validate",
             &token,
             "--public-key",

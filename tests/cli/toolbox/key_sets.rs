@@ -10,24 +10,16 @@ fn a_token_signed_by_b_under_a_kid_fails_signature_verification_naming_b_but_kid
     let jwks = dir.path().join("jwks.json");
     std::fs::write(&jwks, json!({"keys": [jwk_a, jwk_b]}).to_string()).unwrap();
     let token = signed(&key_b, KID_A);
-    let r = la(&[
-        "validate",
-        &token,
-        "--public-key",
-        path(&jwks),
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(path(&jwks), &token, &[]);
     assert_eq!(r.code, 1, "{r:?}");
-    let report = report(&r);
+    let report = report_of(&r);
     assert_eq!(report.failing(), ["eit_signature_verification_failed"]);
     let message = &report.check("eit_signature_verification_failed").message;
     let (found, named) = message.split_once("but kid names").unwrap();
     assert!(found.contains(KID_B), "{message}");
     assert!(named.contains(KID_A), "{message}");
     // The same token with B's kid in its header passes: the message was about the kid.
-    let r = la(&[
+    let r = layer(&[
         "validate",
         &signed(&key_b, KID_B),
         "--public-key",
@@ -49,19 +41,9 @@ fn public_key_dir_of_jwk_files_validates_a_token_by_kid_and_warns_that_a_readme_
     std::fs::write(keys.join("b.jwk.json"), jwk_b.to_string()).unwrap();
     std::fs::write(keys.join("README"), "Keys registered in the dashboard.\n").unwrap();
     let token = signed(&key_b, KID_B);
-    let r = la(&[
-        "validate",
-        &token,
-        "--public-key",
-        path(&keys),
-        "--key-id",
-        KID_B,
-        "--now",
-        NOW,
-        "--json",
-    ]);
+    let r = validate_json_with(&keys, &token, &["--key-id", KID_B]);
     assert_eq!(r.code, 0, "{r:?}");
-    let report = report(&r);
+    let report = report_of(&r);
     assert!(report.valid && report.signature_verified, "{report:#?}");
     let warning = r.stderr.lines().find(|l| l.contains("README")).unwrap();
     assert!(warning.contains("skipped"), "{r:?}");
@@ -84,12 +66,12 @@ fn validate_public_key_dash_reads_the_public_key_piped_on_stdin() {
         NOW,
         "--json",
     ];
-    let r = ran(layer_auth().args(args), Some(&spki));
+    let r = outcome_of(layer_auth().args(args), Some(&spki));
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(report(&r).signature_verified, "{r:?}");
+    assert!(report_of(&r).signature_verified, "{r:?}");
     // And the other key on stdin does not verify it: the piped key was used.
     let other = std::fs::read(fixture("keys/other2048-spki.pem")).unwrap();
-    let r = ran(layer_auth().args(args), Some(&other));
+    let r = outcome_of(layer_auth().args(args), Some(&other));
     assert_eq!(r.code, 1, "{r:?}");
 }
 
@@ -98,7 +80,7 @@ fn validate_public_key_dash_twice_exits_2_saying_stdin_is_read_once() {
     let dir = tempdir();
     let token = signed(&private_key(dir.path(), "rsa2048-pkcs1.pem"), KEY_ID);
     let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
-    let r = ran(
+    let r = outcome_of(
         layer_auth().args(["validate", &token, "--public-key", "-", "--public-key", "-"]),
         Some(&spki),
     );
@@ -110,7 +92,7 @@ fn validate_public_key_dash_twice_exits_2_saying_stdin_is_read_once() {
 #[test]
 fn validate_public_key_dash_with_no_token_argument_exits_2() {
     let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
-    let r = ran(
+    let r = outcome_of(
         layer_auth().args(["validate", "--public-key", "-"]),
         Some(&spki),
     );

@@ -11,7 +11,7 @@ fn keygen_key_id_format_jwk_puts_the_key_id_in_kid_and_format_jwks_wraps_it_in_k
     assert!(jwk.get("d").is_none(), "public only: {jwk}");
     let jwk_file = dir.path().join("k.jwk");
     std::fs::write(&jwk_file, jwk.to_string()).unwrap();
-    let r = la(&[
+    let r = layer(&[
         "keys",
         "check",
         path(&key),
@@ -22,7 +22,7 @@ fn keygen_key_id_format_jwk_puts_the_key_id_in_kid_and_format_jwks_wraps_it_in_k
     assert_eq!(r.code, 0, "the JWK is the key's public half: {r:?}");
 
     let other = dir.path().join("other.pem");
-    let r = la(&[
+    let r = layer(&[
         "keygen",
         "--out",
         path(&other),
@@ -44,7 +44,7 @@ fn keygen_print_env_prints_only_export_lines_that_bash_evals_into_a_working_sign
     let key = dir.path().join("ci key.pem");
     let public = dir.path().join("ci.pub.pem");
     // A relative --out: the exported path must still work from anywhere.
-    let r = ran(
+    let r = outcome_of(
         layer_auth().current_dir(dir.path()).args([
             "keygen",
             "--out",
@@ -71,7 +71,7 @@ fn keygen_print_env_prints_only_export_lines_that_bash_evals_into_a_working_sign
     );
     assert_eq!(lines[1], format!("export LAYER_KEY_ID='{KEY_ID}'"));
     // Without --key-id, only the path.
-    let plain = la(&[
+    let plain = layer(&[
         "keygen",
         "--out",
         path(&dir.path().join("plain.pem")),
@@ -85,7 +85,7 @@ fn keygen_print_env_prints_only_export_lines_that_bash_evals_into_a_working_sign
     );
 
     let script = r#"eval "$1" && "$2" sign --provider-id "$3" --nonce n --user u --now 1700000000"#;
-    let signed = ran(
+    let signed = outcome_of(
         hermetic_bash().current_dir("/").args([
             "-c",
             script,
@@ -98,7 +98,7 @@ fn keygen_print_env_prints_only_export_lines_that_bash_evals_into_a_working_sign
     );
     assert_eq!(signed.code, 0, "{signed:?}");
     let token = signed.stdout.trim_end();
-    let v = la(&[
+    let v = layer(&[
         "validate",
         token,
         "--public-key",
@@ -120,7 +120,7 @@ fn keygen_print_env_github_appends_to_github_env_and_prints_only_add_mask_lines(
     let env_file = dir.path().join("github_env");
     std::fs::write(&env_file, "EARLIER=1\n").unwrap();
     let key = dir.path().join("ci.pem");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .current_dir(dir.path())
             .args([
@@ -170,7 +170,7 @@ fn keygen_print_env_github_appends_to_github_env_and_prints_only_add_mask_lines(
 fn keygen_print_env_github_without_github_env_exits_2_and_writes_no_key() {
     let dir = tempdir();
     let key = dir.path().join("ci.pem");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["keygen", "--out", path(&key), "--print-env", "--github"])
             .env("GITHUB_ACTIONS", "true"),
@@ -191,7 +191,7 @@ fn keygen_github_prints_the_masks_only_to_the_runner_in_an_actions_step() {
     std::fs::write(&env_file, "").unwrap();
     let key = dir.path().join("ci.pem");
     let args = ["keygen", "--out", path(&key), "--print-env", "--github"];
-    let outside = ran(layer_auth().args(args).env("GITHUB_ENV", &env_file), None);
+    let outside = outcome_of(layer_auth().args(args).env("GITHUB_ENV", &env_file), None);
     assert_eq!(outside.code, 2, "{outside:?}");
     assert!(
         outside.stderr.contains("GITHUB_ACTIONS=true"),
@@ -216,7 +216,7 @@ fn keygen_github_prints_the_masks_only_to_the_runner_in_an_actions_step() {
             .unwrap()
             .success()
     );
-    let waiting = ran(
+    let waiting = outcome_of(
         layer_auth()
             .args(args)
             .env("GITHUB_ENV", &fifo)
@@ -232,7 +232,7 @@ fn keygen_github_prints_the_masks_only_to_the_runner_in_an_actions_step() {
 fn keygen_refuses_a_public_out_that_is_the_private_key_by_another_name() {
     let dir = tempdir();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    let r = ran(
+    let r = outcome_of(
         layer_auth().current_dir(dir.path()).args([
             "keygen",
             "--out",
@@ -253,7 +253,7 @@ fn keygen_print_env_refuses_a_working_directory_with_a_line_break() {
     let dir = tempdir();
     let odd = dir.path().join("x\nNODE_OPTIONS=--require=/tmp/evil.js\ny");
     std::fs::create_dir_all(&odd).unwrap();
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .current_dir(&odd)
             .args(["keygen", "--out", "k.pem", "--print-env"]),
@@ -268,7 +268,7 @@ fn keygen_print_env_refuses_a_working_directory_with_a_line_break() {
 fn keygen_encrypt_without_a_passphrase_exits_2_and_writes_no_file() {
     let dir = tempdir();
     let key = dir.path().join("k.p8.pem");
-    let r = la(&["keygen", "--out", path(&key), "--encrypt"]);
+    let r = layer(&["keygen", "--out", path(&key), "--encrypt"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("LAYER_PRIVATE_KEY_PASSPHRASE"), "{r:?}");
@@ -280,7 +280,7 @@ fn keygen_print_env_checks_github_env_and_line_breaks_before_writing_any_key() {
     let dir = tempdir();
     let key = dir.path().join("ci.pem");
     let missing = dir.path().join("no-such-dir").join("github-env");
-    let r = ran(
+    let r = outcome_of(
         layer_auth()
             .args(["keygen", "--out", path(&key), "--print-env", "--github"])
             .env("GITHUB_ENV", &missing)
@@ -291,7 +291,7 @@ fn keygen_print_env_checks_github_env_and_line_breaks_before_writing_any_key() {
     assert!(r.stderr.contains("cannot append"), "{r:?}");
     assert!(!key.exists(), "a key was left behind: {r:?}");
     let broken = dir.path().join("line\nBREAK=1.pem");
-    let r = la(&["keygen", "--out", path(&broken), "--print-env"]);
+    let r = layer(&["keygen", "--out", path(&broken), "--print-env"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("line break"), "{r:?}");
     assert!(!broken.exists(), "a key was left behind: {r:?}");

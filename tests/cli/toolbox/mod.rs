@@ -12,53 +12,24 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::util::{
-    KEY_ID, NOW, PROVIDER_ID, Ran, Report, fixture, la, layer_auth, openssl, private_key, ran,
-    sign_cmd, tempdir,
+    IDS, KEY_ID, NOW, Outcome, PROVIDER_ID, fixture, hermetic, layer, layer_auth, openssl,
+    openssl_ok, openssl_rsa, openssl_rsa_with, outcome_of, path, private_key, report_of,
+    signed_token, tempdir, validate_json_with,
 };
 
 mod doctor;
-/// The passphrase of every encrypted key here: distinctive, so a leak is easy to spot.
 mod inspect;
 mod key_formats;
 mod key_secrets;
 mod key_sets;
 mod keygen_ci;
 
+/// The passphrase of every encrypted key here: distinctive, so a leak is easy to spot.
 const PASSPHRASE: &str = "Tr0ub4dor &3 zq9x";
 /// jwt.io's HS256 sample token (iat 1516239022 = 2018-01-18T01:30:22Z).
 const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 const KID_A: &str = "layer:///keys/aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa";
 const KID_B: &str = "layer:///keys/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb";
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// `openssl ARGS…`, which must succeed; returns its stdout.
-fn ossl(args: &[&str]) -> Vec<u8> {
-    let out = openssl(args);
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048` into `dir/name`.
-fn openssl_rsa(dir: &Path, name: &str) -> PathBuf {
-    let key = dir.join(name);
-    ossl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        path(&key),
-    ]);
-    key
-}
 
 /// What openssl makes of a private key file: `openssl pkey -outform DER` (with `-inform DER`
 /// and `-passin pass:…` when asked), the canonical bytes two files are compared by.
@@ -71,7 +42,12 @@ fn openssl_der(key: &Path, der_in: bool, passin: Option<&str>) -> Vec<u8> {
     if let Some(pass) = &pass {
         args.extend(["-passin", pass.as_str()]);
     }
-    ossl(&args)
+    openssl_ok(&args)
+}
+
+/// openssl reads the unencrypted PEM files `a` and `b` as the same private key.
+fn assert_same_private_key(a: &Path, b: &Path) {
+    assert_eq!(openssl_der(a, false, None), openssl_der(b, false, None));
 }
 
 /// The file's permission bits.
@@ -81,8 +57,8 @@ fn mode(file: &Path) -> u32 {
 }
 
 /// `layer-auth ARGS…` with LAYER_PRIVATE_KEY_PASSPHRASE set to `passphrase`.
-fn la_pass(args: &[&str], passphrase: &str) -> Ran {
-    ran(
+fn layer_with_passphrase(args: &[&str], passphrase: &str) -> Outcome {
+    outcome_of(
         layer_auth()
             .args(args)
             .env("LAYER_PRIVATE_KEY_PASSPHRASE", passphrase),
@@ -93,7 +69,7 @@ fn la_pass(args: &[&str], passphrase: &str) -> Ran {
 /// The RFC 7638 thumbprint of the public key in the SPKI PEM `spki`, computed by openssl alone:
 /// the modulus from `openssl rsa -modulus`, the SHA-256 from `openssl dgst`.
 fn openssl_thumbprint(dir: &Path, spki: &Path) -> String {
-    let out = ossl(&["rsa", "-pubin", "-in", path(spki), "-modulus", "-noout"]);
+    let out = openssl_ok(&["rsa", "-pubin", "-in", path(spki), "-modulus", "-noout"]);
     let text = String::from_utf8(out).unwrap();
     let hex = text.trim().strip_prefix("Modulus=").unwrap();
     let n: Vec<u8> = (0..hex.len())
@@ -106,11 +82,21 @@ fn openssl_thumbprint(dir: &Path, spki: &Path) -> String {
     );
     let file = dir.join("thumbprint-input.json");
     std::fs::write(&file, members).unwrap();
-    URL_SAFE_NO_PAD.encode(ossl(&["dgst", "-sha256", "-binary", path(&file)]))
+    URL_SAFE_NO_PAD.encode(openssl_ok(&["dgst", "-sha256", "-binary", path(&file)]))
+}
+
+/// Runs `keys public KEY ARGS…`.
+fn keys_public(key: &Path, args: &[&str]) -> Outcome {
+    layer(&[&["keys", "public", path(key)][..], args].concat())
+}
+
+/// Runs `keys convert KEY --to FORMAT --out OUT`.
+fn keys_convert(key: &Path, to: &str, out: &Path) -> Outcome {
+    layer(&["keys", "convert", path(key), "--to", to, "--out", path(out)])
 }
 
 /// `keys thumbprint KEY` succeeded with one line and nothing on stderr; returns the line.
-fn one_thumbprint(r: &Ran) -> String {
+fn one_thumbprint(r: &Outcome) -> String {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stdout.lines().count(), 1, "{r:?}");
     assert!(r.stderr.is_empty(), "{r:?}");
@@ -121,7 +107,7 @@ fn one_thumbprint(r: &Ran) -> String {
 /// and its public JWK.
 fn keygen_jwk(dir: &Path, name: &str, kid: &str) -> (PathBuf, Value) {
     let key = dir.join(format!("{name}.pem"));
-    let r = la(&[
+    let r = layer(&[
         "keygen",
         "--out",
         path(&key),
@@ -137,49 +123,13 @@ fn keygen_jwk(dir: &Path, name: &str, kid: &str) -> (PathBuf, Value) {
 /// A token for alice (nonce `n`) signed by `key` at 1700000000, with the fixtures' Provider ID
 /// and `kid` in its header.
 fn signed(key: &Path, kid: &str) -> String {
-    let r = ran(
-        layer_auth().args([
-            "sign",
-            "--key",
-            path(key),
-            "--provider-id",
-            PROVIDER_ID,
-            "--key-id",
-            kid,
-            "--nonce",
-            "n",
-            "--user",
-            "alice",
-            "--now",
-            "1700000000",
-        ]),
-        None,
-    );
-    assert_eq!(r.code, 0, "{r:?}");
-    r.stdout.trim_end().to_owned()
+    signed_token(key, &["--key-id", kid, "--nonce", "n"])
 }
 
-/// The report of a `validate --json` run of one token.
-fn report(r: &Ran) -> Report {
-    serde_json::from_str(&r.stdout)
-        .map_err(|e| format!("{e}: {r:?}"))
-        .unwrap()
-}
-
-/// bash with none of the `LAYER_*` or GitHub settings of the test's environment.
+/// bash without its rc files, and with none of what [`hermetic`] keeps from a test.
 fn hermetic_bash() -> Command {
     let mut cmd = Command::new("bash");
-    cmd.args(["--norc", "--noprofile"]);
-    for var in [
-        "LAYER_PRIVATE_KEY_PATH",
-        "LAYER_PRIVATE_KEY",
-        "LAYER_PROVIDER_ID",
-        "LAYER_KEY_ID",
-        "LAYER_PRIVATE_KEY_PASSPHRASE",
-        "GITHUB_ENV",
-    ] {
-        cmd.env_remove(var);
-    }
+    hermetic(&mut cmd).args(["--norc", "--noprofile"]);
     cmd
 }
 

@@ -18,7 +18,7 @@ use crate::{keyfile, keysource, term};
 const EXAMPLES: &str = "Examples:
   layer-auth keygen --out layer-key.pem > layer-key.pub.pem
   layer-auth keygen --out k.pem --key-id \"$KEY_ID\" --format jwks > jwks.json
-  eval \"$(layer-auth keygen --out \"$RUNNER_TEMP/k.pem\" --print-env)\"  # CI: export
+  eval \"$(layer-auth keygen --out \"$RUNNER_TEMP/k.pem\" --print-env)\"  # CI
   layer-auth keygen --out ci.pem --print-env --github  # $GITHUB_ENV, log masks
   LAYER_PRIVATE_KEY_PASSPHRASE=… layer-auth keygen --out k.p8.pem --encrypt";
 

@@ -12,7 +12,7 @@ use crate::term;
 
 const EXAMPLES: &str = "Examples:
   layer-auth keys thumbprint layer-key.pem
-  layer-auth keys thumbprint jwks.json     # one line per key, in the file's order";
+  layer-auth keys thumbprint jwks.json   # one line per key, in file order";
 
 /// Print the RFC 7638 SHA-256 thumbprint of a key (one line per key of a JWKS).
 ///

@@ -1,5 +1,7 @@
 //! Arbitrary bytes as a token: `checks::validate` and `token::decode` must never panic, and
-//! every report lists each rule once, in order, and serializes to the documented JSON.
+//! every report lists each rule once, in order, and serializes to the documented JSON, the
+//! same through `Report::write_json` as through serde. The same bytes as a token part:
+//! `token::Object` reads exactly what the strict parser reads, with its words for what not.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -47,13 +49,31 @@ fn check_report(report: &Report) {
         assert_eq!(report.failures().count(), 0, "valid with a failed check");
     }
     let json = serde_json::to_string(report).expect("a report serializes");
+    let mut written = Vec::new();
+    report.write_json(&mut written);
+    assert_eq!(written, json.as_bytes(), "write_json and Serialize disagree");
     let value: serde_json::Value = serde_json::from_str(&json).expect("and parses back");
     for member in ["valid", "header", "claims", "checks"] {
         assert!(value.get(member).is_some(), "no `{member}` in {json}");
     }
 }
 
+/// `Object::parse` against `json::parse_object`: the same verdict and error, the same
+/// members and values, and text that is what serde_json writes for them.
+fn check_object(data: &[u8]) {
+    let strict = layer_auth::json::parse_object(data);
+    match (token::Object::parse(data.to_vec()), strict) {
+        (Ok(object), Ok(map)) => {
+            assert_eq!(object.to_map(), map, "members differ");
+            assert_eq!(object.json(), serde_json::Value::Object(map).to_string());
+        }
+        (Err(ours), Err(theirs)) => assert_eq!(ours, theirs, "different words"),
+        (ours, theirs) => panic!("Object::parse {ours:?} but parse_object {theirs:?}"),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    check_object(data);
     let text = String::from_utf8_lossy(data);
     if let Ok(decoded) = token::decode(&text) {
         assert!(text.starts_with(decoded.signing_input));

@@ -255,8 +255,10 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
         ))
         .layer(middleware::map_response(envelope_errors))
         .layer(middleware::from_fn_with_state(app.clone(), host_guard))
-        .layer(middleware::from_fn_with_state(app.clone(), log))
         .layer(cors())
+        // Outermost, so that the log shows the CORS preflights too: a browser that refuses
+        // a call after its preflight never sends the call itself.
+        .layer(middleware::from_fn_with_state(app.clone(), log))
         .with_state(app)
 }
 
@@ -321,7 +323,9 @@ async fn json_only(request: Request, next: Next) -> Answer {
 }
 
 /// Browser clients send credentials: on the API routes, echo the `Origin` (never `*`),
-/// allow credentials and the headers the Web SDK sends, expose `Link` and `Layer-Count`.
+/// allow credentials and the headers the Web SDK sends (3.4.18 adds `client-id` and
+/// `layer-xdk-version` to every call, so the browser preflights even `POST /nonces`),
+/// expose `Link` and `Layer-Count`.
 /// The control routes, the sample backend and the dashboard get no CORS at all, so a page
 /// of another origin can neither read them nor (their bodies being JSON) preflight them.
 fn cors() -> CorsLayer {
@@ -339,7 +343,13 @@ fn cors() -> CorsLayer {
             Method::PATCH,
             Method::HEAD,
         ])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
+        .allow_headers([
+            header::ACCEPT,
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::HeaderName::from_static("client-id"),
+            header::HeaderName::from_static("layer-xdk-version"),
+        ])
         .expose_headers([header::LINK, header::HeaderName::from_static("layer-count")])
 }
 

@@ -15,3 +15,4 @@ mod sign;
 mod toolbox;
 mod util;
 mod validate;
+mod websdk;

@@ -564,7 +564,7 @@ fn browsers_get_cors_with_the_origin_echoed_and_credentials_allowed() {
         ("Access-Control-Request-Method", "POST"),
         (
             "Access-Control-Request-Headers",
-            "accept, content-type, authorization",
+            "accept, content-type, authorization, client-id, layer-xdk-version",
         ),
     ];
     let (status, headers, _) = call(&server.url, "OPTIONS", "/sessions", &preflight, None);
@@ -578,7 +578,14 @@ fn browsers_get_cors_with_the_origin_echoed_and_credentials_allowed() {
         Some("true")
     );
     let allowed = header(&headers, "access-control-allow-headers").unwrap();
-    for name in ["accept", "content-type", "authorization"] {
+    // The Web SDK sends client-id and layer-xdk-version on every call (tests/cli/websdk.rs).
+    for name in [
+        "accept",
+        "content-type",
+        "authorization",
+        "client-id",
+        "layer-xdk-version",
+    ] {
         assert!(allowed.contains(name), "{allowed}");
     }
     let (_, headers, _) = call(

@@ -175,8 +175,9 @@ fn section(
         .max()
         .unwrap_or(0)
         .min(NAME_COLUMN);
+    let mut line = String::with_capacity(128);
     for ((name, value), shown_name) in members.iter().zip(&names) {
-        let mut line = String::with_capacity(128);
+        line.clear();
         line.push_str("  ");
         pad(&mut line, shown_name, width);
         line.push_str("  ");
@@ -184,9 +185,11 @@ fn section(
         if matches!(name, "iat" | "exp" | "nbf")
             && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {
-            line.push_str(&paint.dim(&format!("  {shown}")));
+            line.push_str("  ");
+            line.push_str(&paint.dim(&shown));
         }
-        writeln!(out, "{line}")?;
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }

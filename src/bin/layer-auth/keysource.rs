@@ -477,6 +477,36 @@ fn add(loaded: &mut Loaded<Vec<VerifyingKey>>, read: layer_auth::keys::PublicKey
 /// file that holds no usable key is skipped with a warning (a README beside the keys).
 fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow::Result<()> {
     let name = shown(dir);
+    let files = key_files(dir, &name)?;
+    let before = loaded.value.len();
+    for file in &files {
+        let file_name = shown(file);
+        let read = read_key_file(file, "public key")
+            .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
+        match read {
+            Ok(read) => add(loaded, read, &file_name),
+            // As an error would be shown: a key line quoted by a parser is hidden.
+            Err(error) => loaded.warnings.push(Warning::SkippedFile {
+                path: file_name,
+                reason: crate::term::hide_key_material(&format!("{error:#}")).into_owned(),
+            }),
+        }
+    }
+    if loaded.value.len() == before {
+        bail!(
+            "no usable key in the directory {name} ({})",
+            match files.len() {
+                0 => "it holds no file".to_owned(),
+                n => format!("{n} files, none a key"),
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The regular, not hidden files of `dir` (shown as `name`), sorted: at most
+/// [`MAX_DIR_FILES`] of them and [`MAX_DIR_BYTES`] in all.
+fn key_files(dir: &Path, name: &str) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the key directory {name}"))?
         .filter_map(Result::ok)
@@ -502,35 +532,7 @@ fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow:
             MAX_DIR_BYTES >> 20
         );
     }
-    let before = loaded.value.len();
-    let mut skipped = Vec::new();
-    for file in &files {
-        let file_name = shown(file);
-        let read = read_key_file(file, "public key")
-            .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
-        match read {
-            Ok(read) => add(loaded, read, &file_name),
-            Err(error) => {
-                // As an error would be shown: a key line quoted by a parser is hidden.
-                let reason = crate::term::hide_key_material(&format!("{error:#}")).into_owned();
-                loaded.warnings.push(Warning::SkippedFile {
-                    path: file_name,
-                    reason: reason.clone(),
-                });
-                skipped.push(reason);
-            }
-        }
-    }
-    if loaded.value.len() == before {
-        bail!(
-            "no usable key in the directory {name} ({})",
-            match files.len() {
-                0 => "it holds no file".to_owned(),
-                n => format!("{n} files, none a key"),
-            }
-        );
-    }
-    Ok(())
+    Ok(files)
 }
 
 /// The keys tokens must verify under: `--public-key` files, else the public half of the

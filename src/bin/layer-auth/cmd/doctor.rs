@@ -127,21 +127,8 @@ fn signed_and_checked(
     which: &str,
     paint: Paint,
 ) -> anyhow::Result<String> {
-    let made_up = |kind: &str| format!("layer:///{kind}/00000000-0000-4000-8000-000000000000");
     let now = args.clock.now();
-    let request = TokenRequest {
-        key_id: args.ids.key_id().unwrap_or_else(|| made_up("keys")),
-        typ: Typ::Jws,
-        provider_id: args
-            .ids
-            .provider_id()
-            .unwrap_or_else(|| made_up("providers")),
-        user: "doctor".into(),
-        nonce: "layer-auth-doctor".into(),
-        issued_at: now.timestamp(),
-        expires_at: now.timestamp() + 600,
-        extra: Map::new(),
-    };
+    let request = doctor_request(args, now.timestamp());
     let token = token::sign(&request, key)?;
     let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
     let expect = Expect {
@@ -165,21 +152,38 @@ fn signed_and_checked(
             failed.join(", ")
         );
     }
-    let warned = report.warnings().count();
-    let note = match warned {
+    let note = match report.warnings().count() {
         0 => String::new(),
         n => format!(", with {n} warning(s): `layer-auth validate` names them"),
     };
+    let thumbprint = key.public_key().thumbprint();
+    let checks = report.checks.len();
     ok(
         paint,
         &format!(
-            "a token signed with {which} (thumbprint {}) passes every one of the {} checks \
-             here{note}",
-            key.public_key().thumbprint(),
-            report.checks.len()
+            "a token signed with {which} (thumbprint {thumbprint}) passes every one of the \
+             {checks} checks here{note}"
         ),
     );
     Ok(token)
+}
+
+/// The made-up user and nonce, the configured ids (or made-up ones), issued at `now`.
+fn doctor_request(args: &DoctorArgs, now: i64) -> TokenRequest {
+    let made_up = |kind: &str| format!("layer:///{kind}/00000000-0000-4000-8000-000000000000");
+    TokenRequest {
+        key_id: args.ids.key_id().unwrap_or_else(|| made_up("keys")),
+        typ: Typ::Jws,
+        provider_id: args
+            .ids
+            .provider_id()
+            .unwrap_or_else(|| made_up("providers")),
+        user: "doctor".into(),
+        nonce: "layer-auth-doctor".into(),
+        issued_at: now,
+        expires_at: now + 600,
+        extra: Map::new(),
+    }
 }
 
 /// One standalone shell snippet that verifies `token` under `public` (SPKI PEM) and exits

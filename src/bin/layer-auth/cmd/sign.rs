@@ -345,16 +345,7 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
 
 /// `--batch FILE|-`: one token per line, in order, on every core.
 fn sign_batch(signer: &Signer, batch: &Path, paint: Paint) -> anyhow::Result<Outcome> {
-    let input: Box<dyn std::io::Read + Send> = if batch.as_os_str() == "-" {
-        if let Some(what) = keysource::stdin_read_for() {
-            bail!("stdin carried the {what} (-), so --batch - cannot read it too: give a file");
-        }
-        Box::new(std::io::stdin())
-    } else {
-        let file = std::fs::File::open(batch)
-            .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
-        Box::new(file)
-    };
+    let input = batch_input(batch)?;
     let mut out = term::stdout();
     let mut failed = 0usize;
     let progress = term::Progress::new("signed");
@@ -395,4 +386,17 @@ fn sign_batch(signer: &Signer, batch: &Path, paint: Paint) -> anyhow::Result<Out
         return Ok(Outcome::Invalid);
     }
     Ok(Outcome::Done)
+}
+
+/// What `--batch` reads: the file, or stdin for `-` (unless a key already came from it).
+fn batch_input(batch: &Path) -> anyhow::Result<Box<dyn std::io::Read + Send>> {
+    if batch.as_os_str() != "-" {
+        let file = std::fs::File::open(batch)
+            .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
+        return Ok(Box::new(file));
+    }
+    if let Some(what) = keysource::stdin_read_for() {
+        bail!("stdin carried the {what} (-), so --batch - cannot read it too: give a file");
+    }
+    Ok(Box::new(std::io::stdin()))
 }

@@ -192,6 +192,24 @@ fn json(status: u16, value: &Value) -> Response {
     json_response(status, value.to_string().into_bytes())
 }
 
+/// `value` written straight to JSON bytes: reports and attempts hold their JSON as raw
+/// text, which `json!` would parse again into a `Value` (and fail on, past serde_json's
+/// nesting limit, where a hostile token's claims may reach). A value that cannot be
+/// written is a 500 in the envelope, never a panic.
+fn json_of(status: u16, value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => json_response(status, body),
+        Err(error) => Envelope(ApiError::new(
+            500,
+            "internal_server_error",
+            0,
+            format!("The answer could not be written as JSON: {error}."),
+            Value::Null,
+        ))
+        .into_response(),
+    }
+}
+
 type Answer = Result<Response, Envelope>;
 
 impl From<ApiError> for Envelope {
@@ -672,9 +690,19 @@ async fn validate(State(app): State<App>, request: Request) -> Answer {
         ..crate::checks::Expect::default()
     };
     let report = app.service.validate(&token, expect);
-    Ok(json(
+    #[derive(serde::Serialize)]
+    struct Validated<'a> {
+        stripped: &'a [&'a str],
+        token: &'a str,
+        report: &'a crate::checks::Report,
+    }
+    Ok(json_of(
         200,
-        &json!({"stripped": stripped, "token": token, "report": report}),
+        &Validated {
+            stripped: &stripped,
+            token: &token,
+            report: &report,
+        },
     ))
 }
 
@@ -690,7 +718,7 @@ const ATTEMPTS_PAGE: usize = 100;
 async fn attempts(State(app): State<App>, Query(since): Query<Since>) -> Response {
     let mut page = app.service.attempts(since.since);
     page.truncate(ATTEMPTS_PAGE);
-    json(200, &json!(page))
+    json_of(200, &page)
 }
 
 async fn ledger_nonces(State(app): State<App>) -> Response {

@@ -185,8 +185,8 @@ fn section(
         if matches!(name, "iat" | "exp" | "nbf")
             && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
         {
-            line.push_str("  ");
-            line.push_str(&paint.dim(&shown));
+            // The two spaces inside the dimmed text, as the report has always written it.
+            line.push_str(&paint.dim(&format!("  {shown}")));
         }
         line.push('\n');
         out.write_all(line.as_bytes())?;

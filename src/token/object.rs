@@ -247,9 +247,14 @@ fn index(text: &str, escaped: bool) -> Option<Vec<Slot>> {
         // The scan takes only scalars as serde_json reads them.
         return distinct(text, &members).then_some(members);
     }
+    // Anything else is the strict parser's to judge, over the whole text: a value checked
+    // alone would have its nesting counted from its own depth, not the object's.
     let members = parse_members(text)?;
-    let plain = |slot: &Slot| plain_value(&text[slot.value.clone()], escaped);
-    (distinct(text, &members) && members.iter().all(plain)).then_some(members)
+    let plain = members
+        .iter()
+        .all(|slot| plain_scalar(&text[slot.value.clone()], escaped))
+        || json::parse_value(text.as_bytes()).is_ok();
+    (distinct(text, &members) && plain).then_some(members)
 }
 
 /// Whether no two members share a name (their prints settle nearly every pair).
@@ -351,11 +356,12 @@ fn slot_name<'a>(text: &'a str, slot: &'a Slot) -> &'a str {
     }
 }
 
-/// Whether a value reads as the strict parser reads it: nested values through that parser,
-/// strings with escapes decoded (a lone surrogate is an error), numbers in range.
-fn plain_value(json: &str, escaped: bool) -> bool {
+/// Whether a value is a scalar that reads as the strict parser reads it: a string (with
+/// escapes, decoded: a lone surrogate is an error), a literal, or a number in range. A
+/// nested value is not judged here.
+fn plain_scalar(json: &str, escaped: bool) -> bool {
     match json.as_bytes().first() {
-        Some(b'{' | b'[') => json::parse_value(json.as_bytes()).is_ok(),
+        Some(b'{' | b'[') => false,
         Some(b'"') => !escaped || serde_json::from_str::<String>(json).is_ok(),
         Some(b't' | b'f' | b'n') => true,
         _ => json.parse::<i64>().is_ok() || serde_json::from_str::<Value>(json).is_ok(),
@@ -495,6 +501,7 @@ mod tests {
             r#"{"a":1,"b":"x\ny","c":[true,{"d":-0.5}],"e":18446744073709551615}"#,
             r#"{"a":-0,"b":1E2,"c":1.50,"d":"\/\u0041","e":{ "f" : [ ] }}"#,
             r#"{"kid":"k","n":-12,"t":true,"z":null,"s":"a b"}"#,
+            r#"{"exp":12345678901235678901234567890,"x":1.7976931348623157308,"y":5e-324}"#,
             "{}",
             "{ }",
         ] {
@@ -556,6 +563,24 @@ mod tests {
         }
         assert!(scan_canonical(texts[0]).is_some());
         assert!(scan_canonical(texts[1]).is_some());
+    }
+
+    #[test]
+    fn nesting_is_counted_from_the_object_as_the_strict_parser_counts_it() {
+        for depth in [120, 126, 127, 128, 200] {
+            for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+                let text = format!(
+                    "{{\"prn\":\"a\",\"m\":{}1{}}}",
+                    open.repeat(depth),
+                    close.repeat(depth)
+                );
+                assert_eq!(
+                    parse(&text).map(|o| o.json().len()),
+                    json::parse_object(text.as_bytes()).map(|m| Value::Object(m).to_string().len()),
+                    "depth {depth} {open}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -974,3 +974,32 @@ fn the_log_escapes_what_clients_send_and_the_banner_hides_key_material() {
     assert!(log.contains("characters hidden: key material?"), "{log}");
     assert!(!log.contains("MII"), "{log}");
 }
+
+#[test]
+fn a_token_whose_claims_nest_to_the_limit_is_logged_and_served_without_taking_serve_down() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    // 127 levels in all, which the strict parser accepts; inside a report (and a page of
+    // attempts) the claims sit two levels deeper than serde_json will read back.
+    let claims = format!(
+        r#"{{"prn":"alice","m":{}{}}}"#,
+        "[".repeat(126),
+        "]".repeat(126)
+    );
+    let token = format!(
+        "{}.{}.AAAA",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let server = Serve::start(&[]);
+    let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
+    assert_eq!(post_session(&server.url, &app_id, &token).0, 422);
+    for _ in 0..2 {
+        let (status, headers, _) = call(&server.url, "GET", "/_emulator/attempts", &[], None);
+        assert_eq!(status, 200, "{headers:?}");
+    }
+    let body = json!({ "token": token }).to_string();
+    let (status, _, _) = call(&server.url, "POST", "/_emulator/validate", &[], Some(&body));
+    assert_eq!(status, 200);
+    assert_eq!(server.health()["ready"], json!(true), "serve is still up");
+}

@@ -1332,3 +1332,12 @@ fn flow_public_key_without_backend_and_own_key_without_ids_are_refused_with_the_
         "{r:?}"
     );
 }
+
+#[test]
+fn flow_quiet_prints_one_line() {
+    let r = layer(&["flow", "--user", "alice", "-q"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stderr.contains("alice"), "{r:?}");
+}

@@ -1368,3 +1368,25 @@ fn no_library_message_names_a_command_line_flag() {
         "{keyless:#?}"
     );
 }
+
+#[test]
+fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs1.pem");
+    let token = signed_token(&key, &["--key-id", KEY_ID, "--nonce", "n"]);
+    let spki = fixture("keys/rsa2048-spki.pem");
+    let quiet = [
+        "validate",
+        &token,
+        "-q",
+        "--public-key",
+        crate::util::path(&spki),
+    ];
+    let expect = ["--nonce", "n", "--user", "alice", "--now", NOW];
+    let r = layer(&[&quiet[..], &expect, &IDS].concat());
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stderr.contains("valid"), "{r:?}");
+    assert!(!r.stderr.contains("eit_"), "no checks listed: {r:?}");
+}

@@ -118,29 +118,3 @@ fn doctor_jsrsasign_snippet_verifies_the_token_when_node_jsrsasign_is_installed(
         "verified",
     );
 }
-
-// ---- quiet ----
-
-#[test]
-fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
-    let dir = tempdir();
-    let token = signed(&private_key(dir.path(), "rsa2048-pkcs1.pem"), KEY_ID);
-    let spki = fixture("keys/rsa2048-spki.pem");
-    let quiet = ["validate", &token, "-q", "--public-key", path(&spki)];
-    let expect = ["--nonce", "n", "--user", "alice", "--now", NOW];
-    let r = layer(&[&quiet[..], &expect, &IDS].concat());
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
-    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
-    assert!(r.stderr.contains("valid"), "{r:?}");
-    assert!(!r.stderr.contains("eit_"), "no checks listed: {r:?}");
-}
-
-#[test]
-fn flow_quiet_prints_one_line() {
-    let r = layer(&["flow", "--user", "alice", "-q"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.is_empty(), "{r:?}");
-    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
-    assert!(r.stderr.contains("alice"), "{r:?}");
-}

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::util::{
-    IDS, KEY_ID, NOW, Outcome, PROVIDER_ID, fixture, hermetic, layer, layer_auth, openssl,
-    openssl_ok, openssl_rsa, openssl_rsa_with, outcome_of, path, private_key, report_of,
-    signed_token, tempdir, validate_json_with,
+    KEY_ID, NOW, Outcome, PROVIDER_ID, fixture, hermetic, layer, layer_auth, openssl, openssl_ok,
+    openssl_rsa, openssl_rsa_with, outcome_of, path, private_key, report_of, signed_token, tempdir,
+    validate_json_with,
 };
 
 mod doctor;

@@ -45,28 +45,24 @@ impl Given {
 
 /// Hints for `validate` and `flow`: the flags that supply what was missing, `--leeway` for
 /// clock skew.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FlagHints {
     pub given: Given,
+    /// The last hint for checks not made, by the checks: a stream of tokens asks the same
+    /// question for every token (the same checks lack the same flags).
+    last_not_made: std::sync::OnceLock<(Vec<CheckId>, Option<String>)>,
 }
 
-impl Hints for FlagHints {
-    fn check(&self, check: &Check) -> Option<String> {
-        match (check.id, check.status) {
-            (CheckId::Expired | CheckId::NotBefore, Status::Fail) => {
-                Some("allow clock skew with --leeway".into())
-            }
-            (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => Some(
-                "pass --public-key FILE, or --skip-signature to judge the contents only".into(),
-            ),
-            (id, Status::Skip) if !self.given.has(id) => {
-                supplier(id).map(|(flag, _)| format!("pass {flag}"))
-            }
-            _ => None,
+impl FlagHints {
+    /// Hints for a command given `given`.
+    pub fn new(given: Given) -> Self {
+        Self {
+            given,
+            last_not_made: std::sync::OnceLock::new(),
         }
     }
 
-    fn not_made(&self, ids: &[CheckId]) -> Option<String> {
+    fn not_made_now(&self, ids: &[CheckId]) -> Option<String> {
         let mut flags: Vec<&str> = Vec::new();
         let mut vars: Vec<&str> = Vec::new();
         for id in ids.iter().filter(|id| !self.given.has(**id)) {
@@ -86,6 +82,35 @@ impl Hints for FlagHints {
             format!(", or set {}", vars.join("/"))
         };
         Some(format!("pass {}{vars}", and_list(&flags)))
+    }
+}
+
+impl Hints for FlagHints {
+    fn check(&self, check: &Check) -> Option<String> {
+        match (check.id, check.status) {
+            (CheckId::Expired | CheckId::NotBefore, Status::Fail) => {
+                Some("allow clock skew with --leeway".into())
+            }
+            (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => Some(
+                "pass --public-key FILE, or --skip-signature to judge the contents only".into(),
+            ),
+            (id, Status::Skip) if !self.given.has(id) => {
+                supplier(id).map(|(flag, _)| format!("pass {flag}"))
+            }
+            _ => None,
+        }
+    }
+
+    fn not_made(&self, ids: &[CheckId]) -> Option<String> {
+        // The first answer is kept; later questions with the same checks reuse it.
+        let (asked, hint) = self
+            .last_not_made
+            .get_or_init(|| (ids.to_vec(), self.not_made_now(ids)));
+        if asked == ids {
+            hint.clone()
+        } else {
+            self.not_made_now(ids)
+        }
     }
 }
 
@@ -135,23 +160,31 @@ mod tests {
 
     #[test]
     fn hints_name_only_the_flags_for_what_was_missing() {
-        let hints = FlagHints {
-            given: Given {
-                nonce: true,
-                keys: true,
-                ..Given::default()
-            },
-        };
+        let hints = FlagHints::new(Given {
+            nonce: true,
+            keys: true,
+            ..Given::default()
+        });
         let ids = [
             CheckId::Nonce,
             CheckId::User,
             CheckId::Provider,
             CheckId::KeyId,
         ];
+        let all = "pass --user, --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID";
+        assert_eq!(hints.not_made(&ids).unwrap(), all);
+        // Asked again (kept), then about other checks, then the first ones again.
+        assert_eq!(hints.not_made(&ids).unwrap(), all);
         assert_eq!(
-            hints.not_made(&ids).unwrap(),
-            "pass --user, --provider-id and --key-id, or set LAYER_PROVIDER_ID/LAYER_KEY_ID"
+            hints.not_made(&[CheckId::KeyId]).unwrap(),
+            "pass --key-id, or set LAYER_KEY_ID"
         );
+        assert_eq!(
+            hints.not_made(&[CheckId::Nonce]),
+            None,
+            "the nonce was given"
+        );
+        assert_eq!(hints.not_made(&ids).unwrap(), all);
         let skipped = Check::skip(CheckId::Nonce, "not checked: no usable nce");
         assert_eq!(hints.check(&skipped), None, "the nonce was given");
         let late = Check::fail(CheckId::Expired, "expired 2h ago");

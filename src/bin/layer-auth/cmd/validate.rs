@@ -222,7 +222,7 @@ impl<'a> Judge<'a> {
                 Detail::Full
             },
             policy,
-            hints: FlagHints { given },
+            hints: FlagHints::new(given),
             paint,
             json: args.json,
             annotate: args.format == Some(CiFormat::Github),

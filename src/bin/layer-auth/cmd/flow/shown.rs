@@ -41,7 +41,7 @@ impl<'a> Shown<'a> {
             args,
             world,
             paint,
-            hints: FlagHints { given },
+            hints: FlagHints::new(given),
             steps: Vec::new(),
             last: Instant::now(),
         }

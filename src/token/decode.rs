@@ -1,10 +1,11 @@
 //! Taking a compact JWS apart: three parts, strict base64url (naming padding and plain
 //! base64 as such), and strict JSON objects. Judging what is inside is `checks`' job.
 
-use super::Object;
-use crate::json::JsonError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::Object;
+use crate::json::JsonError;
 
 /// Why a part is not unpadded base64url.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,5 +1,5 @@
 //! The Layer identity token (SPEC §1): its header and claims, signing one, and taking one
-//! apart ([`decode`]). Signing checks its inputs so that we never mint a token that our own
+//! apart ([`decode`], each part read as an [`Object`]: a borrowed view, no map). Signing checks its inputs so that we never mint a token that our own
 //! `validate` would refuse, unless an extra claim deliberately replaces a standard one (the
 //! way test tokens with pitfalls are crafted).
 

@@ -4,8 +4,9 @@
 use std::io::Write as _;
 
 use anyhow::bail;
+use chrono::{DateTime, Utc};
 use clap::Args;
-use layer_auth::checks::{self, Expect, Policy};
+use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey, known_answer};
 use layer_auth::output::Paint;
 use layer_auth::token::{self, TokenRequest, Typ};
@@ -130,20 +131,7 @@ fn signed_and_checked(
     let now = args.clock.now();
     let request = doctor_request(args, now.timestamp());
     let token = token::sign(&request, key)?;
-    let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
-    let expect = Expect {
-        nonce: Some(request.nonce),
-        user: Some(request.user),
-        provider_id: Some(request.provider_id),
-        key_id: Some(request.key_id),
-    };
-    let report = checks::validate(
-        &token,
-        &Policy {
-            expect,
-            ..Policy::new(now, &keys)
-        },
-    );
+    let report = validated(&token, request, key, now)?;
     let failed: Vec<&str> = report.failures().map(|c| c.id.as_str()).collect();
     if !report.valid || !failed.is_empty() {
         bail!(
@@ -152,20 +140,45 @@ fn signed_and_checked(
             failed.join(", ")
         );
     }
+    ok(paint, &passed(&report, key, which));
+    Ok(token)
+}
+
+/// The report on `token`, judged at `now` against `key` alone and expecting every id of the
+/// `request` it was signed from.
+fn validated(
+    token: &str,
+    request: TokenRequest,
+    key: &SigningKey,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Report> {
+    let keys = KeySet::new(vec![VerifyingKey::new(key.public_key().clone(), None)?]);
+    let expect = Expect {
+        nonce: Some(request.nonce),
+        user: Some(request.user),
+        provider_id: Some(request.provider_id),
+        key_id: Some(request.key_id),
+    };
+    let policy = Policy {
+        expect,
+        ..Policy::new(now, &keys)
+    };
+    Ok(checks::validate(token, &policy))
+}
+
+/// The line saying a token signed with `which` passed every check, and how many warnings
+/// `validate` would name.
+fn passed(report: &Report, key: &SigningKey, which: &str) -> String {
     let note = match report.warnings().count() {
         0 => String::new(),
         n => format!(", with {n} warning(s): `layer-auth validate` names them"),
     };
     let thumbprint = key.public_key().thumbprint();
     let checks = report.checks.len();
-    ok(
-        paint,
-        &format!(
-            "a token signed with {which} (thumbprint {thumbprint}) passes every one of the \
-             {checks} checks here{note}"
-        ),
-    );
-    Ok(token)
+    format!(
+        "a token signed with {which} (thumbprint {thumbprint}) passes every one of the {checks} \
+         checks here{note}"
+    )
 }
 
 /// The made-up user and nonce, the configured ids (or made-up ones), issued at `now`.
@@ -192,8 +205,17 @@ fn doctor_request(args: &DoctorArgs, now: i64) -> TokenRequest {
 fn render(snippet: Snippet, token: &str, public: &str) -> String {
     let public = public.trim_end();
     match snippet {
-        Snippet::Openssl => format!(
-            r#"# openssl dgst (any machine): prints "Verified OK"
+        Snippet::Openssl => openssl(token, public),
+        Snippet::Pyjwt => pyjwt(token, public),
+        Snippet::Jsonwebtoken => jsonwebtoken(token, public),
+        Snippet::Jsrsasign => jsrsasign(token, public),
+    }
+}
+
+/// `openssl dgst -verify` on the token's input and its decoded signature.
+fn openssl(token: &str, public: &str) -> String {
+    format!(
+        r#"# openssl dgst (any machine): prints "Verified OK"
 (
 set -e; d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
 token='{token}'
@@ -207,26 +229,38 @@ printf '%s' "$sig" | openssl base64 -d -A > "$d/sig"
 openssl dgst -sha256 -verify "$d/pub.pem" -signature "$d/sig" "$d/input"
 )
 "#
-        ),
-        Snippet::Pyjwt => format!(
-            r#"# PyJWT (pip install "pyjwt[crypto]"): prints the claims
+    )
+}
+
+/// PyJWT's `jwt.decode`, with RS256 alone.
+fn pyjwt(token: &str, public: &str) -> String {
+    format!(
+        r#"# PyJWT (pip install "pyjwt[crypto]"): prints the claims
 python3 - '{token}' <<'PY'
 import sys, jwt
 key = """{public}"""
 print(jwt.decode(sys.argv[1], key, algorithms=["RS256"]))
 PY
 "#
-        ),
-        Snippet::Jsonwebtoken => format!(
-            r#"# node jsonwebtoken (npm install jsonwebtoken): prints the claims
+    )
+}
+
+/// node's jsonwebtoken `jwt.verify`, with RS256 alone.
+fn jsonwebtoken(token: &str, public: &str) -> String {
+    format!(
+        r#"# node jsonwebtoken (npm install jsonwebtoken): prints the claims
 KEY='{public}' TOKEN='{token}' node -e '
 const jwt = require("jsonwebtoken");
 console.log(jwt.verify(process.env.TOKEN, process.env.KEY, {{ algorithms: ["RS256"] }}));
 '
 "#
-        ),
-        Snippet::Jsrsasign => format!(
-            r#"# node jsrsasign, as in Layer's samples (npm install jsrsasign): prints "verified"
+    )
+}
+
+/// node's jsrsasign `verifyJWT`, as in Layer's samples, with RS256 alone and the time now.
+fn jsrsasign(token: &str, public: &str) -> String {
+    format!(
+        r#"# node jsrsasign, as in Layer's samples (npm install jsrsasign): prints "verified"
 KEY='{public}' TOKEN='{token}' node -e '
 const rs = require("jsrsasign");
 const key = rs.KEYUTIL.getKey(process.env.KEY);
@@ -235,6 +269,5 @@ const ok = rs.KJUR.jws.JWS.verifyJWT(process.env.TOKEN, key,
 console.log(ok ? "verified" : "NOT verified"); process.exit(ok ? 0 : 1);
 '
 "#
-        ),
-    }
+    )
 }

@@ -52,21 +52,9 @@ impl World {
         };
         let keys = trusted_keys(args, key.as_ref(), known_id, paint)?
             .context("--backend needs --public-key PATH: the public half of the key your backend signs with (or --key with its private half)")?;
-        let given = (args.ids.key_id(), args.ids.provider_id());
-        let setting = match &args.backend {
-            Some(url) => format!("backend {}, embedded service", redact_url(url)),
-            None if args.key.is_configured() => {
-                format!("embedded service and signer, your key ({key_id})")
-            }
-            None if given.0.is_some() || given.1.is_some() => {
-                format!(
-                    "embedded service and signer, ephemeral key, ids {provider_id} and {key_id}"
-                )
-            }
-            None => "embedded service and signer, ephemeral key and made-up ids".to_owned(),
-        };
+        let setting = embedded_setting(args, &key_id, &provider_id);
         let (expect_key_id, expect_provider_id) = match args.backend {
-            Some(_) => given,
+            Some(_) => (args.ids.key_id(), args.ids.provider_id()),
             None => (Some(key_id.clone()), Some(provider_id.clone())),
         };
         Ok(Self {
@@ -90,35 +78,15 @@ impl World {
         url: &str,
         clock: &VirtualClock,
     ) -> anyhow::Result<Self> {
-        let (mut client, health) = connect(args, url, clock)?;
-        let shown = client.shown().to_owned();
-        let key = if args.backend.is_none() || args.public_key.is_empty() {
-            args.key
-                .is_configured()
-                .then(|| load_key(args, paint))
-                .transpose()?
-        } else {
-            None
-        };
-        let key_id = args.ids.key_id().or_else(|| single(health.as_ref()));
-        let provider_id = args
-            .ids
-            .provider_id()
-            .or_else(|| health.as_ref().and_then(|h| h.provider_id.clone()));
+        let mut remote = Remote::connect(args, url, clock)?;
+        let key = remote_key(args, paint)?;
+        let (key_id, provider_id) = remote.ids(args);
         let keys = match trusted_keys(args, key.as_ref(), key_id.clone(), paint)? {
             Some(keys) => keys,
-            None => served_keys(&mut client, health.as_ref(), &shown)?,
+            None => remote.served_keys()?,
         };
-        let backend = remote_backend(args, key.is_some(), health.as_ref(), url, &shown)?;
-        if backend.is_none() && (key_id.is_none() || provider_id.is_none()) {
-            bail!(
-                "signing here with your key needs the ids it is registered under: pass --provider-id and --key-id"
-            );
-        }
-        let setting = match &backend {
-            Some(b) => format!("backend {}, service {shown}", redact_url(b)),
-            None => format!("service {shown}, signing here with your key"),
-        };
+        let ids_known = key_id.is_some() && provider_id.is_some();
+        let (backend, setting) = remote.source(args, key.is_some(), ids_known)?;
         Ok(Self {
             key,
             keys,
@@ -128,7 +96,7 @@ impl World {
             expect_provider_id: provider_id,
             backend,
             setting,
-            remote: Some(client),
+            remote: Some(remote.client),
         })
     }
 
@@ -160,19 +128,7 @@ impl World {
         clock: &VirtualClock,
     ) -> anyhow::Result<Box<dyn TokenSource + 'k>> {
         if let Some(url) = &self.backend {
-            let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
-            let mut config = BackendConfig::new(url, timeout);
-            if args.form {
-                config.format = BodyFormat::Form;
-            }
-            config.headers = args
-                .headers
-                .iter()
-                .map(|h| parse_header(h))
-                .collect::<anyhow::Result<_>>()?;
-            config.user_field.clone_from(&args.user_field);
-            config.nonce_field.clone_from(&args.nonce_field);
-            return Ok(Box::new(Backend::new(config)));
+            return Ok(Box::new(Backend::new(backend_config(args, url)?)));
         }
         let key = self
             .key
@@ -192,36 +148,172 @@ impl World {
     }
 }
 
-fn single(health: Option<&Health>) -> Option<String> {
-    match health?.key_ids.as_slice() {
-        [only] => Some(only.clone()),
-        _ => None,
+/// How to ask the backend at `url` for tokens: the timeout, body format, headers and field
+/// names of the command line.
+fn backend_config(args: &FlowArgs, url: &str) -> anyhow::Result<BackendConfig> {
+    let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
+    let mut config = BackendConfig::new(url, timeout);
+    if args.form {
+        config.format = BodyFormat::Form;
+    }
+    config.headers = args
+        .headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<anyhow::Result<_>>()?;
+    config.user_field.clone_from(&args.user_field);
+    config.nonce_field.clone_from(&args.nonce_field);
+    Ok(config)
+}
+
+/// The header line's words for an embedded service: whose tokens, signed with which key and
+/// ids.
+fn embedded_setting(args: &FlowArgs, key_id: &str, provider_id: &str) -> String {
+    let given = args.ids.key_id().is_some() || args.ids.provider_id().is_some();
+    match &args.backend {
+        Some(url) => format!("backend {}, embedded service", redact_url(url)),
+        None if args.key.is_configured() => {
+            format!("embedded service and signer, your key ({key_id})")
+        }
+        None if given => {
+            format!("embedded service and signer, ephemeral key, ids {provider_id} and {key_id}")
+        }
+        None => "embedded service and signer, ephemeral key and made-up ids".to_owned(),
     }
 }
 
-/// The keys `serve` registered, from its `/_emulator/jwks`.
-fn served_keys(
-    client: &mut LayerClient,
-    health: Option<&Health>,
-    shown: &str,
-) -> anyhow::Result<KeySet> {
-    if health.is_none() {
-        bail!(
-            "the service at {shown} does not publish its keys: pass --public-key (the key the tokens must verify under)"
-        );
+/// The service at `--layer-url`, and what it says of itself (`None` when it is not
+/// `layer-auth serve`).
+struct Remote<'u> {
+    client: LayerClient,
+    health: Option<Health>,
+    url: &'u str,
+}
+
+impl<'u> Remote<'u> {
+    /// A client for the service at `url`, with the app id it is to present (`--app-id`,
+    /// else the one the service's health says).
+    fn connect(args: &FlowArgs, url: &'u str, clock: &VirtualClock) -> anyhow::Result<Self> {
+        let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
+        let token = std::env::var("LAYER_AUTH_CONTROL_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty());
+        let mut client = LayerClient::new(url, timeout, clock.clone(), token);
+        let shown = client.shown().to_owned();
+        let health = client
+            .health()
+            .with_context(|| format!("asking the service at {shown} what it is"))?;
+        let app_id = args
+            .app_id
+            .clone()
+            .filter(|a| !a.is_empty())
+            .or_else(|| health.as_ref().map(|h| h.app_id.clone()))
+            .filter(|a| !a.is_empty())
+            .with_context(|| {
+                format!("the service at {shown} does not say its app id: pass --app-id (or set LAYER_APP_ID)")
+            })?;
+        client.set_app_id(app_id);
+        Ok(Self {
+            client,
+            health,
+            url,
+        })
     }
-    let jwks = client
-        .jwks()
-        .with_context(|| format!("reading the keys of {shown}"))?;
-    let read = VerifyingKey::read_all(&jwks)
-        .with_context(|| format!("reading the keys {shown} published"))?;
-    Ok(KeySet::new(read.keys))
+
+    /// The service's URL as it may be shown.
+    fn shown(&self) -> &str {
+        self.client.shown()
+    }
+
+    /// The Key ID and Provider ID: given, else the ones the service says (the Key ID when it
+    /// has only one key).
+    fn ids(&self, args: &FlowArgs) -> (Option<String>, Option<String>) {
+        let health = self.health.as_ref();
+        let single = health.and_then(|h| match h.key_ids.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        });
+        let key_id = args.ids.key_id().or(single);
+        let provider_id = args
+            .ids
+            .provider_id()
+            .or_else(|| health.and_then(|h| h.provider_id.clone()));
+        (key_id, provider_id)
+    }
+
+    /// The keys `serve` registered, from its `/_emulator/jwks`.
+    fn served_keys(&mut self) -> anyhow::Result<KeySet> {
+        let shown = self.shown().to_owned();
+        if self.health.is_none() {
+            bail!(
+                "the service at {shown} does not publish its keys: pass --public-key (the key the tokens must verify under)"
+            );
+        }
+        let jwks = self
+            .client
+            .jwks()
+            .with_context(|| format!("reading the keys of {shown}"))?;
+        let read = VerifyingKey::read_all(&jwks)
+            .with_context(|| format!("reading the keys {shown} published"))?;
+        Ok(KeySet::new(read.keys))
+    }
+
+    /// Where tokens come from (see [`Remote::backend`]) and the header line's words for it;
+    /// signing here needs both ids.
+    fn source(
+        &self,
+        args: &FlowArgs,
+        signing_here: bool,
+        ids_known: bool,
+    ) -> anyhow::Result<(Option<String>, String)> {
+        let backend = self.backend(args, signing_here)?;
+        if backend.is_none() && !ids_known {
+            bail!(
+                "signing here with your key needs the ids it is registered under: pass --provider-id and --key-id"
+            );
+        }
+        let shown = self.shown();
+        let setting = match &backend {
+            Some(b) => format!("backend {}, service {shown}", redact_url(b)),
+            None => format!("service {shown}, signing here with your key"),
+        };
+        Ok((backend, setting))
+    }
+
+    /// Where tokens come from: `--backend`, none when signing here with `--key`, else the
+    /// service's own sample backend.
+    fn backend(&self, args: &FlowArgs, signing_here: bool) -> anyhow::Result<Option<String>> {
+        match (&args.backend, signing_here, &self.health) {
+            (Some(url), _, _) => Ok(Some(url.clone())),
+            (None, true, _) => Ok(None),
+            (None, false, Some(h)) if h.sample_backend => {
+                Ok(Some(format!("{}/authenticate", self.url)))
+            }
+            (None, false, _) => bail!(
+                "the service at {} has no sample backend: pass --backend URL (your token \
+                 endpoint) or --key (to sign here)",
+                self.shown()
+            ),
+        }
+    }
 }
 
 fn load_key(args: &FlowArgs, paint: Paint) -> anyhow::Result<SigningKey> {
     let loaded = keysource::signing_key(&args.key, args.weak.weak_keys())?;
     term::warnings(paint, &loaded.warnings);
     Ok(loaded.value)
+}
+
+/// The key that signs here against a remote service: --key, unless --backend signs and
+/// --public-key checks (then the key is not needed even for the check).
+fn remote_key(args: &FlowArgs, paint: Paint) -> anyhow::Result<Option<SigningKey>> {
+    if args.backend.is_some() && !args.public_key.is_empty() {
+        return Ok(None);
+    }
+    args.key
+        .is_configured()
+        .then(|| load_key(args, paint))
+        .transpose()
 }
 
 /// The key the embedded signer uses: --key or the environment, else a fresh ephemeral one.
@@ -287,53 +379,4 @@ fn trusted_keys(
         None => return Ok(None),
     };
     Ok(Some(KeySet::new(keys)))
-}
-
-/// A client for the service at `url`, with the app id it is to present (`--app-id`, else
-/// the one the service's health says), and what the service says of itself.
-fn connect(
-    args: &FlowArgs,
-    url: &str,
-    clock: &VirtualClock,
-) -> anyhow::Result<(LayerClient, Option<Health>)> {
-    let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
-    let token = std::env::var("LAYER_AUTH_CONTROL_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty());
-    let mut client = LayerClient::new(url, timeout, clock.clone(), token);
-    let shown = client.shown().to_owned();
-    let health = client
-        .health()
-        .with_context(|| format!("asking the service at {shown} what it is"))?;
-    let app_id = args
-        .app_id
-        .clone()
-        .filter(|a| !a.is_empty())
-        .or_else(|| health.as_ref().map(|h| h.app_id.clone()))
-        .filter(|a| !a.is_empty())
-        .with_context(|| {
-            format!("the service at {shown} does not say its app id: pass --app-id (or set LAYER_APP_ID)")
-        })?;
-    client.set_app_id(app_id);
-    Ok((client, health))
-}
-
-/// Where tokens come from against a remote service: `--backend`, none when signing here
-/// with `--key`, else the service's own sample backend.
-fn remote_backend(
-    args: &FlowArgs,
-    signing_here: bool,
-    health: Option<&Health>,
-    url: &str,
-    shown: &str,
-) -> anyhow::Result<Option<String>> {
-    match (&args.backend, signing_here, health) {
-        (Some(url), _, _) => Ok(Some(url.clone())),
-        (None, true, _) => Ok(None),
-        (None, false, Some(h)) if h.sample_backend => Ok(Some(format!("{url}/authenticate"))),
-        (None, false, _) => bail!(
-            "the service at {shown} has no sample backend: pass --backend URL (your token \
-             endpoint) or --key (to sign here)"
-        ),
-    }
 }

@@ -158,23 +158,9 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let mut world = World::new(args, paint, &clock)?;
     let mut api = world.api(&clock)?;
     let source = world.source(args, &clock)?;
-    let policy = FlowPolicy {
-        user: args.user.clone(),
-        keys: &world.keys,
-        provider_id: world.expect_provider_id.clone(),
-        key_id: world.expect_key_id.clone(),
-        leeway: args.leeway,
-        challenge: args.challenge,
-        strict: args.strict,
-    };
-    let user = serde_json::Value::from(args.user.as_str()).to_string();
+    let policy = policy(args, &world);
     if !args.quiet {
-        term::say(&format!(
-            "{} {} for {}",
-            paint.bold("flow"),
-            escape(&world.setting),
-            escape(&user)
-        ));
+        say_setting(args, &world, paint);
     }
     let mut shown = Shown::new(args, &world, paint);
     let mut source = source;
@@ -183,6 +169,30 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     });
     shown.finish(ok, started.elapsed().as_secs_f64() * 1000.0)?;
     Ok(if ok { Outcome::Done } else { Outcome::Invalid })
+}
+
+/// What the run must establish: the user, and the keys and ids of the world.
+fn policy<'w>(args: &FlowArgs, world: &'w World) -> FlowPolicy<'w> {
+    FlowPolicy {
+        user: args.user.clone(),
+        keys: &world.keys,
+        provider_id: world.expect_provider_id.clone(),
+        key_id: world.expect_key_id.clone(),
+        leeway: args.leeway,
+        challenge: args.challenge,
+        strict: args.strict,
+    }
+}
+
+/// The header line: what the run works with, and for which user.
+fn say_setting(args: &FlowArgs, world: &World, paint: Paint) {
+    let user = serde_json::Value::from(args.user.as_str()).to_string();
+    term::say(&format!(
+        "{} {} for {}",
+        paint.bold("flow"),
+        escape(&world.setting),
+        escape(&user)
+    ));
 }
 
 /// Refuses combinations that could only mislead.

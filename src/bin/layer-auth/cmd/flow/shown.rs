@@ -62,12 +62,7 @@ impl<'a> Shown<'a> {
     /// After a refused token: the token, what it holds, and a command that reproduces the
     /// verdict.
     fn explain(&self, step: &Step) {
-        let token = self
-            .steps
-            .iter()
-            .rev()
-            .find_map(|(s, _)| s.token.clone())
-            .unwrap_or_default();
+        let token = self.latest(|s| s.token.clone());
         let dim = |label: &str| self.paint.dim(label);
         term::say(&format!("      {} {}", dim("token "), escape(&token)));
         if let Some(report) = &step.report {
@@ -83,15 +78,32 @@ impl<'a> Shown<'a> {
         ));
     }
 
-    /// `layer-auth validate '…' --public-key … --nonce … --user … --now …`.
-    fn reproduce(&self, token: &str) -> String {
-        let nonce = self
-            .steps
+    /// What the latest step that has it says of `field` (empty when none does).
+    fn latest(&self, field: impl Fn(&Step) -> Option<String>) -> String {
+        self.steps
             .iter()
             .rev()
-            .find_map(|(s, _)| s.nonce.clone())
-            .unwrap_or_default();
+            .find_map(|(s, _)| field(s))
+            .unwrap_or_default()
+    }
+
+    /// `layer-auth validate '…' --public-key … --nonce … --user … --now …`.
+    fn reproduce(&self, token: &str) -> String {
+        let nonce = self.latest(|s| s.nonce.clone());
         let mut words = vec!["layer-auth validate".to_owned(), quote(token)];
+        self.push_keys(&mut words);
+        words.push(format!(
+            "--nonce {} --user {}",
+            quote(&nonce),
+            quote(&self.args.user)
+        ));
+        self.push_expectations(&mut words);
+        escape(&words.join(" ")).into_owned()
+    }
+
+    /// `--public-key` for each key the tokens were checked with, else `--key` for the one
+    /// that signed them.
+    fn push_keys(&self, words: &mut Vec<String>) {
         for path in &self.args.public_key {
             words.push(format!("--public-key {}", quote(&keysource::shown(path))));
         }
@@ -100,11 +112,10 @@ impl<'a> Shown<'a> {
         {
             words.push(format!("--key {}", quote(&keysource::shown(path))));
         }
-        words.push(format!(
-            "--nonce {} --user {}",
-            quote(&nonce),
-            quote(&self.args.user)
-        ));
+    }
+
+    /// The ids the tokens had to carry, and the run's leeway, time and strictness.
+    fn push_expectations(&self, words: &mut Vec<String>) {
         if let Some(id) = &self.world.expect_provider_id {
             words.push(format!("--provider-id {}", quote(id)));
         }
@@ -118,7 +129,6 @@ impl<'a> Shown<'a> {
         if self.args.strict {
             words.push("--strict".into());
         }
-        escape(&words.join(" ")).into_owned()
     }
 
     pub fn finish(self, ok: bool, total_ms: f64) -> anyhow::Result<()> {
@@ -137,7 +147,16 @@ impl<'a> Shown<'a> {
         if !self.args.json {
             return Ok(());
         }
-        let report = FlowReport {
+        let mut out = term::stdout();
+        out.write_all(json_line(&self.report(ok, open, total_ms))?.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// The JSON report of the run: its verdict, what it did not establish, and each step
+    /// with its time.
+    fn report(&self, ok: bool, open: Unestablished, total_ms: f64) -> FlowReport<'_> {
+        FlowReport {
             schema: 1,
             ok,
             user: &self.args.user,
@@ -153,11 +172,7 @@ impl<'a> Shown<'a> {
                 })
                 .collect(),
             total_ms: micros(total_ms),
-        };
-        let mut out = term::stdout();
-        out.write_all(json_line(&report)?.as_bytes())?;
-        out.flush()?;
-        Ok(())
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use layer_auth::ids::{KEY_ID_PREFIX, same};
-use layer_auth::keys::{VerifyingKey, quoted_capped};
+use layer_auth::keys::{PublicKey, VerifyingKey, quoted_capped};
 use layer_auth::output::{Paint, escape};
 
 use super::{Outcome, named, public_keys, read};
@@ -49,73 +49,108 @@ pub fn run(args: &CheckArgs, paint: Paint) -> anyhow::Result<Outcome> {
         );
     };
     let set = public_keys(&read(&args.public, &args.passphrase, paint)?)?;
-    let mine = private.public_key();
-    let (private_name, public_name) = (named(&args.private), named(&args.public));
-    let thumbprint = mine.thumbprint();
-    let is_mine = |key: &&VerifyingKey| key.public_key() == mine;
-    let verdict = match &args.key_id {
-        None => match set.iter().position(|key| is_mine(&key)) {
-            Some(index) => Ok(format!(
-                "{private_name} and {public_name} form a pair: {} is its public half",
-                describe(&set, index)
-            )),
-            None => Err(format!(
-                "not a pair: the public half of {private_name} (thumbprint {thumbprint}) is not \
-                 in {public_name}, which holds {}",
-                held(&set)
-            )),
-        },
-        Some(kid) => by_kid(&set, kid, mine, &private_name, &public_name),
+    let pair = Pair {
+        mine: private.public_key(),
+        private_name: named(&args.private),
+        public_name: named(&args.public),
     };
+    let verdict = match &args.key_id {
+        None => pair.anywhere(&set),
+        Some(kid) => pair.by_kid(&set, kid),
+    };
+    Ok(show(verdict, paint))
+}
+
+/// The verdict on stderr: ✓ and done for a pair, ✗ and invalid otherwise.
+fn show(verdict: Result<String, String>, paint: Paint) -> Outcome {
     match verdict {
         Ok(text) => {
             term::say(&paint.good(&format!("✓ {}", escape(&text))));
-            Ok(Outcome::Done)
+            Outcome::Done
         }
         Err(text) => {
             term::say(&paint.bad(&format!("✗ {}", escape(&text))));
-            Ok(Outcome::Invalid)
+            Outcome::Invalid
         }
     }
 }
 
-/// With `--key-id`: the set must name this key with that kid, as the service matches it.
-fn by_kid(
-    set: &[VerifyingKey],
-    kid: &str,
-    mine: &layer_auth::keys::PublicKey,
-    private_name: &str,
-    public_name: &str,
-) -> Result<String, String> {
-    let wanted = quoted_capped(kid, 80);
-    let named: Vec<usize> = (0..set.len())
-        .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
-        .collect();
-    if let Some(index) = named.iter().copied().find(|i| set[*i].public_key() == mine) {
-        return Ok(format!(
-            "{private_name} and {public_name} form a pair under kid {wanted}: {} is its public \
-             half",
-            describe(set, index)
-        ));
+/// What is checked: the public half of PRIVATE, and how messages name the two files.
+struct Pair<'k> {
+    mine: &'k PublicKey,
+    private_name: String,
+    public_name: String,
+}
+
+impl Pair<'_> {
+    /// Without `--key-id`: the set must hold this key, under any kid or none.
+    fn anywhere(&self, set: &[VerifyingKey]) -> Result<String, String> {
+        let (private_name, public_name) = (&self.private_name, &self.public_name);
+        match self.position(set) {
+            Some(index) => Ok(format!(
+                "{private_name} and {public_name} form a pair: {} is its public half",
+                describe(set, index)
+            )),
+            None => Err(format!(
+                "not a pair: the public half of {private_name} (thumbprint {}) is not in \
+                 {public_name}, which holds {}",
+                self.mine.thumbprint(),
+                held(set)
+            )),
+        }
     }
-    let elsewhere = set
-        .iter()
-        .position(|key| key.public_key() == mine)
-        .map_or(String::new(), |index| {
+
+    /// With `--key-id`: the set must name this key with that kid, as the service matches it.
+    fn by_kid(&self, set: &[VerifyingKey], kid: &str) -> Result<String, String> {
+        let wanted = quoted_capped(kid, 80);
+        let named: Vec<usize> = (0..set.len())
+            .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
+            .collect();
+        match named
+            .iter()
+            .copied()
+            .find(|i| set[*i].public_key() == self.mine)
+        {
+            Some(index) => Ok(format!(
+                "{} and {} form a pair under kid {wanted}: {} is its public half",
+                self.private_name,
+                self.public_name,
+                describe(set, index)
+            )),
+            None => Err(self.not_named(set, &named, &wanted)),
+        }
+    }
+
+    /// Why the keys `named` with the kid `wanted` are not this one: there are none, or they
+    /// are another key; either way, where the set holds this key instead.
+    fn not_named(&self, set: &[VerifyingKey], named: &[usize], wanted: &str) -> String {
+        let (private_name, public_name) = (&self.private_name, &self.public_name);
+        let elsewhere = self.elsewhere(set);
+        match named.first() {
+            None => format!(
+                "{public_name} has no key with kid {wanted} (it holds {}){elsewhere}",
+                held(set)
+            ),
+            Some(first) => format!(
+                "the key {public_name} names {wanted} ({}) is not the public half of \
+                 {private_name} (thumbprint {}){elsewhere}",
+                describe(set, *first),
+                self.mine.thumbprint()
+            ),
+        }
+    }
+
+    /// Where the set holds this key, if anywhere.
+    fn position(&self, set: &[VerifyingKey]) -> Option<usize> {
+        set.iter().position(|key| key.public_key() == self.mine)
+    }
+
+    /// `; its public half is there as …` when the set holds this key under another kid.
+    fn elsewhere(&self, set: &[VerifyingKey]) -> String {
+        self.position(set).map_or(String::new(), |index| {
             format!("; its public half is there as {}", describe(set, index))
-        });
-    if named.is_empty() {
-        return Err(format!(
-            "{public_name} has no key with kid {wanted} (it holds {}){elsewhere}",
-            held(set)
-        ));
+        })
     }
-    Err(format!(
-        "the key {public_name} names {wanted} ({}) is not the public half of {private_name} \
-         (thumbprint {}){elsewhere}",
-        describe(set, named[0]),
-        mine.thumbprint()
-    ))
 }
 
 /// `keys[1] (kid "…", thumbprint …)`, or `the key (thumbprint …)` for a file of one key.

@@ -1,7 +1,7 @@
 //! `layer-auth keys convert`: a key in another format; a private key stays private.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
@@ -93,36 +93,9 @@ pub fn run(args: &ConvertArgs, paint: Paint) -> anyhow::Result<Outcome> {
 }
 
 fn write_private(args: &ConvertArgs, key: &SigningKey) -> anyhow::Result<()> {
-    let Some(out) = &args.out else {
-        bail!(
-            "{} is a private key, which is written to a file: give --out PATH (mode 0600), or \
-             --out - to send it down a pipe",
-            named(&args.key)
-        );
-    };
-    let to_stdout = out.as_os_str() == "-";
-    if to_stdout && std::io::stdout().is_terminal() {
-        bail!(
-            "--out - would show the private key on this terminal: redirect stdout to a file or \
-             a pipe, or give --out PATH"
-        );
-    }
-    let secret = if args.encrypt {
-        Some(keysource::passphrase_to_encrypt(&args.passphrase)?)
-    } else {
-        None
-    };
-    let bytes: Zeroizing<Vec<u8>> = match (args.to, &secret) {
-        (Form::Pkcs1, _) => Zeroizing::new(key.to_pkcs1_pem().as_bytes().to_vec()),
-        (Form::Pkcs8, None) => Zeroizing::new(key.to_pkcs8_pem()?.as_bytes().to_vec()),
-        (Form::Pkcs8, Some(secret)) => {
-            Zeroizing::new(key.to_encrypted_pkcs8_pem(secret)?.as_bytes().to_vec())
-        }
-        (Form::Der, None) => key.to_pkcs8_der()?,
-        (Form::Der, Some(secret)) => key.to_encrypted_pkcs8_der(secret)?,
-        (Form::Jwk, _) => Zeroizing::new(key.to_jwk(args.key_id.as_deref())?.as_bytes().to_vec()),
-    };
-    if to_stdout {
+    let out = private_out(args)?;
+    let bytes = private_bytes(args, key)?;
+    if out.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
         out.write_all(&bytes)?;
         out.flush()?;
@@ -137,6 +110,24 @@ fn write_private(args: &ConvertArgs, key: &SigningKey) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a private key goes: `--out PATH`, or `--out -` for a pipe, never a terminal.
+fn private_out(args: &ConvertArgs) -> anyhow::Result<&Path> {
+    let Some(out) = &args.out else {
+        bail!(
+            "{} is a private key, which is written to a file: give --out PATH (mode 0600), or \
+             --out - to send it down a pipe",
+            named(&args.key)
+        );
+    };
+    if out.as_os_str() == "-" && std::io::stdout().is_terminal() {
+        bail!(
+            "--out - would show the private key on this terminal: redirect stdout to a file or \
+             a pipe, or give --out PATH"
+        );
+    }
+    Ok(out)
+}
+
 fn write_public(args: &ConvertArgs, key: &AnyKey) -> anyhow::Result<()> {
     if args.encrypt {
         bail!(
@@ -144,8 +135,53 @@ fn write_public(args: &ConvertArgs, key: &AnyKey) -> anyhow::Result<()> {
             named(&args.key)
         );
     }
+    let bytes = public_bytes(args, key)?;
+    let Some(out) = args.out.as_ref().filter(|out| out.as_os_str() != "-") else {
+        return print_public(args.to, &bytes);
+    };
+    keyfile::write_public(out, &bytes, args.force)?;
+    term::say(&format!(
+        "wrote the public key to {} ({})",
+        escape(&out.to_string_lossy()),
+        describe(args.to, false, false)
+    ));
+    Ok(())
+}
+
+/// A public key on stdout, unless it is DER and stdout a terminal.
+fn print_public(form: Form, bytes: &[u8]) -> anyhow::Result<()> {
+    if form == Form::Der && std::io::stdout().is_terminal() {
+        bail!("DER is binary: redirect stdout to a file, or give --out PATH");
+    }
+    let mut out = term::stdout();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The private key in `--to`'s form, encrypted under the passphrase with `--encrypt`.
+fn private_bytes(args: &ConvertArgs, key: &SigningKey) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let secret = if args.encrypt {
+        Some(keysource::passphrase_to_encrypt(&args.passphrase)?)
+    } else {
+        None
+    };
+    Ok(match (args.to, &secret) {
+        (Form::Pkcs1, _) => Zeroizing::new(key.to_pkcs1_pem().as_bytes().to_vec()),
+        (Form::Pkcs8, None) => Zeroizing::new(key.to_pkcs8_pem()?.as_bytes().to_vec()),
+        (Form::Pkcs8, Some(secret)) => {
+            Zeroizing::new(key.to_encrypted_pkcs8_pem(secret)?.as_bytes().to_vec())
+        }
+        (Form::Der, None) => key.to_pkcs8_der()?,
+        (Form::Der, Some(secret)) => key.to_encrypted_pkcs8_der(secret)?,
+        (Form::Jwk, _) => Zeroizing::new(key.to_jwk(args.key_id.as_deref())?.as_bytes().to_vec()),
+    })
+}
+
+/// The public key in `--to`'s form; a jwk's kid is `--key-id`, else the key's own.
+fn public_bytes(args: &ConvertArgs, key: &AnyKey) -> anyhow::Result<Vec<u8>> {
     let (public, kid) = super::one_public(key, &args.key)?;
-    let bytes = match args.to {
+    Ok(match args.to {
         Form::Pkcs1 => public.to_pkcs1_pem()?.into_bytes(),
         Form::Pkcs8 => public.to_spki_pem()?.into_bytes(),
         Form::Der => public.to_spki_der()?,
@@ -153,26 +189,7 @@ fn write_public(args: &ConvertArgs, key: &AnyKey) -> anyhow::Result<()> {
             let kid = args.key_id.clone().or(kid);
             json_pretty(&public.to_jwk(kid))?.into_bytes()
         }
-    };
-    match args.out.as_ref().filter(|out| out.as_os_str() != "-") {
-        Some(out) => {
-            keyfile::write_public(out, &bytes, args.force)?;
-            term::say(&format!(
-                "wrote the public key to {} ({})",
-                escape(&out.to_string_lossy()),
-                describe(args.to, false, false)
-            ));
-        }
-        None => {
-            if args.to == Form::Der && std::io::stdout().is_terminal() {
-                bail!("DER is binary: redirect stdout to a file, or give --out PATH");
-            }
-            let mut out = term::stdout();
-            out.write_all(&bytes)?;
-            out.flush()?;
-        }
-    }
-    Ok(())
+    })
 }
 
 /// What was written, in words.

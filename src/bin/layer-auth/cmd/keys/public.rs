@@ -4,10 +4,12 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use layer_auth::keys::VerifyingKey;
 use layer_auth::output::{Paint, json_pretty};
 
 use super::{Outcome, public_keys, read};
 use crate::args::PassphraseArgs;
+use crate::keysource::AnyKey;
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -55,29 +57,35 @@ pub fn run(args: &PublicArgs, paint: Paint) -> anyhow::Result<Outcome> {
     if keys.len() > 1 && args.key_id.is_some() {
         anyhow::bail!("--key-id names one key, and this file holds {}", keys.len());
     }
-    let kid_of = |key: &layer_auth::keys::VerifyingKey| {
-        args.key_id.clone().or_else(|| key.kid().map(str::to_owned))
-    };
     let text = match args.format {
-        PublicForm::Jwks => {
-            let jwks: Vec<_> = keys
-                .iter()
-                .map(|k| k.public_key().to_jwk(kid_of(k)))
-                .collect();
-            json_pretty(&serde_json::json!({ "keys": jwks }))?
-        }
-        form => {
-            let (public, kid) = super::one_public(&key, &args.key)?;
-            let kid = args.key_id.clone().or(kid);
-            match form {
-                PublicForm::Pem => public.to_spki_pem()?,
-                PublicForm::Pkcs1 => public.to_pkcs1_pem()?,
-                _ => json_pretty(&public.to_jwk(kid))?,
-            }
-        }
+        PublicForm::Jwks => jwks(args, &keys)?,
+        form => one(args, &key, form)?,
     };
     let mut out = term::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(Outcome::Done)
+}
+
+/// Every key as a JWK Set, each with `--key-id` or its own kid.
+fn jwks(args: &PublicArgs, keys: &[VerifyingKey]) -> anyhow::Result<String> {
+    let jwks: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            let kid = args.key_id.clone().or_else(|| k.kid().map(str::to_owned));
+            k.public_key().to_jwk(kid)
+        })
+        .collect();
+    Ok(json_pretty(&serde_json::json!({ "keys": jwks }))?)
+}
+
+/// The file's one public key in `form` (PEM, PKCS#1 or JWK).
+fn one(args: &PublicArgs, key: &AnyKey, form: PublicForm) -> anyhow::Result<String> {
+    let (public, kid) = super::one_public(key, &args.key)?;
+    let kid = args.key_id.clone().or(kid);
+    Ok(match form {
+        PublicForm::Pem => public.to_spki_pem()?,
+        PublicForm::Pkcs1 => public.to_pkcs1_pem()?,
+        _ => json_pretty(&public.to_jwk(kid))?,
+    })
 }

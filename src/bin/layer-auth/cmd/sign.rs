@@ -1,6 +1,6 @@
 //! `layer-auth sign`: one token for one user and nonce, or one per JSON line with --batch.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -190,25 +190,10 @@ impl Signer {
     fn sign_line(&self, n: usize, line: Line<'_>) -> Option<Signed> {
         let line = match line {
             Line::Text(line) => line,
-            Line::TooLong(len) => {
-                return Some(Err(format!(
-                    "the line is {len} bytes, over the {} KiB a token may have; its claims \
-                     could never fit",
-                    token::MAX_TOKEN_BYTES / 1024
-                )));
-            }
+            Line::TooLong(len) => return Some(Err(too_long(len))),
         };
         let mut notes = Vec::new();
-        let line = match line.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => {
-                notes.push(format!(
-                    "line {n} starts with a UTF-8 byte-order mark (BOM), skipped: save the file \
-                     without it"
-                ));
-                rest
-            }
-            None => line,
-        };
+        let line = without_bom(n, line, &mut notes);
         if line.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
@@ -232,21 +217,50 @@ impl Signer {
                  a line may add only other claims"
             ));
         }
-        let notes = RUN_OPTIONS
-            .iter()
-            .filter(|o| object.contains_key(**o))
-            .map(|o| {
-                format!(
-                    "\"{o}\" is not a per-line option (the flags set it for the whole batch); it \
-                     is signed as a custom claim"
-                )
-            })
-            .collect();
+        let notes = run_option_notes(&object);
         let token = self
             .sign(&nonce, &user, object)
             .map_err(|e| format!("{e:#}"))?;
         Ok((token, notes))
     }
+}
+
+/// Why a line over the token size limit is refused.
+fn too_long(len: usize) -> String {
+    format!(
+        "the line is {len} bytes, over the {} KiB a token may have; its claims could never fit",
+        token::MAX_TOKEN_BYTES / 1024
+    )
+}
+
+/// The line without a leading UTF-8 byte-order mark, noted in `notes` when there was one.
+#[inline]
+fn without_bom<'l>(n: usize, line: &'l [u8], notes: &mut Vec<String>) -> &'l [u8] {
+    match line.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            notes.push(format!(
+                "line {n} starts with a UTF-8 byte-order mark (BOM), skipped: save the file \
+                 without it"
+            ));
+            rest
+        }
+        None => line,
+    }
+}
+
+/// A note for each member of a batch line that names an option of the whole run.
+#[inline]
+fn run_option_notes(object: &Map<String, Value>) -> Vec<String> {
+    RUN_OPTIONS
+        .iter()
+        .filter(|o| object.contains_key(**o))
+        .map(|o| {
+            format!(
+                "\"{o}\" is not a per-line option (the flags set it for the whole batch); it is \
+                 signed as a custom claim"
+            )
+        })
+        .collect()
 }
 
 /// A required string member of a batch line, with "did you mean" for the names people use.
@@ -273,22 +287,7 @@ fn take(object: &mut Map<String, Value>, name: &str, aliases: &[&str]) -> Result
 /// too), so a CI author fixes them all in one go.
 fn settings(args: &SignArgs) -> anyhow::Result<(String, String)> {
     let (provider_id, key_id) = (args.ids.provider_id(), args.ids.key_id());
-    let mut missing = Vec::new();
-    if provider_id.is_none() {
-        missing.push(
-            "the provider id: pass --provider-id layer:///providers/<uuid> or set \
-             LAYER_PROVIDER_ID",
-        );
-    }
-    if key_id.is_none() {
-        missing.push("the key id: pass --key-id layer:///keys/<uuid> or set LAYER_KEY_ID");
-    }
-    if !args.key.is_configured() {
-        missing.push(
-            "the private key: pass --key PATH, or set LAYER_PRIVATE_KEY_PATH (a file) or \
-             LAYER_PRIVATE_KEY (the PEM itself); `layer-auth keygen --out key.pem` makes one",
-        );
-    }
+    let missing = missing(args, provider_id.is_none(), key_id.is_none());
     match (provider_id, key_id) {
         (Some(p), Some(k)) if missing.is_empty() => Ok((p, k)),
         _ if missing.len() == 1 => {
@@ -300,6 +299,27 @@ fn settings(args: &SignArgs) -> anyhow::Result<(String, String)> {
             missing.join("; ")
         ),
     }
+}
+
+/// What to do about each setting `sign` lacks: the ids, the key.
+fn missing(args: &SignArgs, no_provider_id: bool, no_key_id: bool) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if no_provider_id {
+        missing.push(
+            "the provider id: pass --provider-id layer:///providers/<uuid> or set \
+             LAYER_PROVIDER_ID",
+        );
+    }
+    if no_key_id {
+        missing.push("the key id: pass --key-id layer:///keys/<uuid> or set LAYER_KEY_ID");
+    }
+    if !args.key.is_configured() {
+        missing.push(
+            "the private key: pass --key PATH, or set LAYER_PRIVATE_KEY_PATH (a file) or \
+             LAYER_PRIVATE_KEY (the PEM itself); `layer-auth keygen --out key.pem` makes one",
+        );
+    }
+    missing
 }
 
 /// `--display-name` and the other profile flags, then every `--claim`.
@@ -346,46 +366,94 @@ pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
 /// `--batch FILE|-`: one token per line, in order, on every core.
 fn sign_batch(signer: &Signer, batch: &Path, paint: Paint) -> anyhow::Result<Outcome> {
     let input = batch_input(batch)?;
-    let mut out = term::stdout();
-    let mut failed = 0usize;
-    let progress = term::Progress::new("signed");
+    let mut answers = Answers::new(paint);
     batch::for_each_line(
         input,
         token::MAX_TOKEN_BYTES,
         |n, line| signer.sign_line(n, line),
-        |line_no, result, end_of_chunk| {
-            progress.tick();
-            match result {
-                Some(Ok((token, notes))) => {
-                    writeln!(out, "{token}")?;
-                    for note in notes {
-                        progress.say(&format!("{} {}", paint.warn("warning:"), escape(&note)));
-                    }
-                }
-                // A blank line answers with a blank line, so line N still answers line N.
-                None => writeln!(out)?,
-                Some(Err(reason)) => {
-                    failed += 1;
-                    writeln!(out)?;
-                    let reason = escape(&reason);
-                    progress.say(&format!("{} line {line_no}: {reason}", paint.bad("error:")));
-                }
-            }
-            if end_of_chunk {
-                out.flush()?;
-            }
-            Ok(())
-        },
+        |line_no, result, end_of_chunk| answers.answer(line_no, result, end_of_chunk),
     )?;
-    progress.finish();
-    out.flush()?;
-    if failed > 0 {
-        term::say(&format!(
-            "{failed} line(s) could not be signed; their output lines are empty"
-        ));
-        return Ok(Outcome::Invalid);
+    answers.finish()
+}
+
+/// A batch's answers: a line on stdout for each line read, notes and errors on stderr
+/// under the progress bar.
+struct Answers {
+    // Dropped before `out`, as when they were a function's locals.
+    progress: term::Progress,
+    out: Box<dyn Write>,
+    paint: Paint,
+    failed: usize,
+}
+
+impl Answers {
+    fn new(paint: Paint) -> Self {
+        let out = term::stdout();
+        let progress = term::Progress::new("signed");
+        Self {
+            progress,
+            out,
+            paint,
+            failed: 0,
+        }
     }
-    Ok(Outcome::Done)
+
+    /// Line `line_no`'s answer: its token and notes, else an empty line (flushed at the end
+    /// of each chunk, so answers leave as their lines come in).
+    fn answer(
+        &mut self,
+        line_no: usize,
+        result: Option<Signed>,
+        end_of_chunk: bool,
+    ) -> anyhow::Result<()> {
+        self.progress.tick();
+        match result {
+            Some(Ok((token, notes))) => self.signed(&token, notes)?,
+            // A blank line answers with a blank line, so line N still answers line N.
+            None => writeln!(self.out)?,
+            Some(Err(reason)) => self.refused(line_no, &reason)?,
+        }
+        if end_of_chunk {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A signed line: its token on stdout, its notes as warnings.
+    fn signed(&mut self, token: &str, notes: Vec<String>) -> std::io::Result<()> {
+        writeln!(self.out, "{token}")?;
+        for note in notes {
+            let warning = self.paint.warn("warning:");
+            self.progress.say(&format!("{warning} {}", escape(&note)));
+        }
+        Ok(())
+    }
+
+    /// A line that could not be signed: an empty line on stdout, the reason as an error.
+    fn refused(&mut self, line_no: usize, reason: &str) -> std::io::Result<()> {
+        self.failed += 1;
+        writeln!(self.out)?;
+        let reason = escape(reason);
+        let error = self.paint.bad("error:");
+        self.progress
+            .say(&format!("{error} line {line_no}: {reason}"));
+        Ok(())
+    }
+
+    /// The batch's end: the progress bar gone, stdout flushed, and the count of lines that
+    /// could not be signed.
+    fn finish(mut self) -> anyhow::Result<Outcome> {
+        self.progress.finish();
+        self.out.flush()?;
+        if self.failed > 0 {
+            term::say(&format!(
+                "{} line(s) could not be signed; their output lines are empty",
+                self.failed
+            ));
+            return Ok(Outcome::Invalid);
+        }
+        Ok(Outcome::Done)
+    }
 }
 
 /// What `--batch` reads: the file, or stdin for `-` (unless a key already came from it).

@@ -124,9 +124,7 @@ struct Setup {
 }
 
 pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    let addr = listen_addr(&args.listen)?;
-    let listener =
-        std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = listen(&args.listen)?;
     let local = listener.local_addr()?;
     let mut setup = setup(args, paint)?;
     if let Some(path) = &args.state {
@@ -145,12 +143,7 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
         max_connections: args.max_connections,
         ..ServerConfig::default()
     };
-    let env = ChildEnv {
-        url: base,
-        app_id: setup.service.config().app_id.clone(),
-        provider_id: setup.provider_id.clone(),
-        key_id: setup.key_id.clone(),
-    };
+    let env = ChildEnv::new(base, &setup);
     let status = runtime.block_on(serve_until_done(listener, app, config, &args.command, env))?;
     if let Some(path) = &args.state {
         save(&setup.service, path)?;
@@ -185,6 +178,12 @@ fn app(
     } else {
         app
     }
+}
+
+/// A listener bound to `--listen`.
+fn listen(text: &str) -> anyhow::Result<std::net::TcpListener> {
+    let addr = listen_addr(text)?;
+    std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))
 }
 
 /// `--listen`: an address, or a name to resolve (`localhost:7777`).
@@ -265,30 +264,13 @@ fn print_url(base: &str) -> anyhow::Result<()> {
 
 /// Keys, ids, the service and its sample backend, from the arguments.
 fn setup(args: &ServeArgs, paint: Paint) -> anyhow::Result<Setup> {
-    if let Some(seed) = args.seed {
-        term::warn(
-            paint,
-            &format!(
-                "--seed {seed}: nonces, session tokens and made-up ids are predictable; for tests only"
-            ),
-        );
-    }
-    let mut rng: Box<dyn rand::Rng + Send> = Box::new(crate::args::rng(args.seed)?);
+    let mut rng = service_rng(args, paint)?;
     let ids = Ids::from_args(args, rng.as_mut());
     let (signing, mut keys, mut shown) = signing_key(args, &ids.key_id, paint)?;
     let named = public_keys(args, &ids.key_id, signing.is_none(), rng.as_mut(), paint)?;
     shown.extend(named.iter().map(|key| key.describe().to_owned()));
     keys.extend(named);
-    let backend = signing.map(|key| SampleBackend {
-        key,
-        template: TokenTemplate {
-            key_id: ids.key_id.clone(),
-            provider_id: ids.provider_id.clone(),
-            typ: Typ::Jws,
-            ttl: 600,
-            extra: serde_json::Map::new(),
-        },
-    });
+    let backend = signing.map(|key| sample_backend(key, &ids));
     let config = ServiceConfig {
         app_id: ids.app_id,
         keys: KeySet::new(keys),
@@ -303,6 +285,34 @@ fn setup(args: &ServeArgs, paint: Paint) -> anyhow::Result<Setup> {
         key_id: ids.key_id,
         provider_id: ids.provider_id,
     })
+}
+
+/// The service's randomness: from `--seed` (with a warning: it makes nonces, tokens and ids
+/// predictable), else from the system.
+fn service_rng(args: &ServeArgs, paint: Paint) -> anyhow::Result<Box<dyn rand::Rng + Send>> {
+    if let Some(seed) = args.seed {
+        term::warn(
+            paint,
+            &format!(
+                "--seed {seed}: nonces, session tokens and made-up ids are predictable; for tests only"
+            ),
+        );
+    }
+    Ok(Box::new(crate::args::rng(args.seed)?))
+}
+
+/// The sample backend: tokens signed with `key` for the service's ids, for 10 minutes.
+fn sample_backend(key: SigningKey, ids: &Ids) -> SampleBackend {
+    SampleBackend {
+        key,
+        template: TokenTemplate {
+            key_id: ids.key_id.clone(),
+            provider_id: ids.provider_id.clone(),
+            typ: Typ::Jws,
+            ttl: 600,
+            extra: serde_json::Map::new(),
+        },
+    }
 }
 
 /// The service's ids: as given, or made up.
@@ -385,6 +395,7 @@ fn signing_key(
     Ok((Some(key), vec![public], vec![shown]))
 }
 
+/// The service's URL, ids, keys, backend, control and sessions, for people on stderr.
 fn banner(
     args: &ServeArgs,
     setup: &Setup,
@@ -394,38 +405,37 @@ fn banner(
     paint: Paint,
 ) {
     let config = setup.service.config();
+    let sessions = human(args.session_ttl.num_seconds());
     let rows = [
         ("app id", config.app_id.clone()),
         ("provider id", setup.provider_id.clone()),
         ("keys", setup.keys.join("; ")),
-        (
-            "backend",
-            if setup.backend.is_some() {
-                format!("{base}/authenticate (POST {{\"user_id\", \"nonce\"}})")
-            } else {
-                "none (only public keys were given)".to_owned()
-            },
-        ),
-        (
-            "control",
-            match control_token {
-                None => format!("{base}/_emulator/ (open: {} is loopback)", local.ip()),
-                Some(token) => format!("{base}/_emulator/ (Authorization: Bearer {token})"),
-            },
-        ),
-        (
-            "sessions",
-            format!("last {}", human(args.session_ttl.num_seconds())),
-        ),
+        ("backend", backend_row(setup, base)),
+        ("control", control_row(base, local, control_token)),
+        ("sessions", format!("last {sessions}")),
     ];
-    term::say(&format!(
-        "{} the Layer service at {}",
-        paint.bold("layer-auth serve:"),
-        escape(base)
-    ));
+    let title = paint.bold("layer-auth serve:");
+    term::say(&format!("{title} the Layer service at {}", escape(base)));
     for (label, value) in rows {
         let value = term::hide_key_material(&value).into_owned();
         term::say(&format!("  {:<12} {}", paint.dim(label), escape(&value)));
+    }
+}
+
+/// The banner's backend row: where the sample backend answers, if there is one.
+fn backend_row(setup: &Setup, base: &str) -> String {
+    if setup.backend.is_some() {
+        format!("{base}/authenticate (POST {{\"user_id\", \"nonce\"}})")
+    } else {
+        "none (only public keys were given)".to_owned()
+    }
+}
+
+/// The banner's control row: the control routes, and what opens them.
+fn control_row(base: &str, local: SocketAddr, control_token: Option<&str>) -> String {
+    match control_token {
+        None => format!("{base}/_emulator/ (open: {} is loopback)", local.ip()),
+        Some(token) => format!("{base}/_emulator/ (Authorization: Bearer {token})"),
     }
 }
 
@@ -446,31 +456,39 @@ fn on_event(format: LogFormat, paint: Paint) -> server::OnEvent {
         event.path = logged_path(&event.path);
         let ms = event.elapsed.as_secs_f64() * 1000.0;
         let line = match format {
-            // stderr is for people even in JSON: the path (the client's text) escaped too.
-            LogFormat::Json => serde_json::json!({
-                "method": escape(&event.method), "path": escape(&event.path),
-                "status": event.status, "ms": (ms * 1000.0).round() / 1000.0,
-                "reason": event.reason,
-            })
-            .to_string(),
-            LogFormat::Text => {
-                let status = match event.status {
-                    200..=399 => paint.good(&event.status.to_string()),
-                    _ => paint.bad(&event.status.to_string()),
-                };
-                let reason = event
-                    .reason
-                    .map_or(String::new(), |r| format!("  {}", escape(&r)));
-                format!(
-                    "{} {} {status} {}{reason}",
-                    event.method,
-                    escape(&event.path),
-                    paint.dim(&format!("{ms:.2} ms"))
-                )
-            }
+            LogFormat::Json => json_line(&event, ms),
+            LogFormat::Text => text_line(event, ms, paint),
         };
         term::say(&line);
     })
+}
+
+/// A request as one JSON object. stderr is for people even in JSON: the path (the
+/// client's text) is escaped too.
+fn json_line(event: &RequestEvent, ms: f64) -> String {
+    serde_json::json!({
+        "method": escape(&event.method), "path": escape(&event.path),
+        "status": event.status, "ms": (ms * 1000.0).round() / 1000.0,
+        "reason": event.reason,
+    })
+    .to_string()
+}
+
+/// A request as a line for people: method, path, status coloured by class, time, reason.
+fn text_line(event: RequestEvent, ms: f64, paint: Paint) -> String {
+    let status = match event.status {
+        200..=399 => paint.good(&event.status.to_string()),
+        _ => paint.bad(&event.status.to_string()),
+    };
+    let reason = event
+        .reason
+        .map_or(String::new(), |r| format!("  {}", escape(&r)));
+    format!(
+        "{} {} {status} {}{reason}",
+        event.method,
+        escape(&event.path),
+        paint.dim(&format!("{ms:.2} ms"))
+    )
 }
 
 /// What a `-- CMD` gets in its environment.
@@ -479,6 +497,18 @@ struct ChildEnv {
     app_id: String,
     provider_id: String,
     key_id: String,
+}
+
+impl ChildEnv {
+    /// The service's URL and ids.
+    fn new(url: String, setup: &Setup) -> Self {
+        Self {
+            url,
+            app_id: setup.service.config().app_id.clone(),
+            provider_id: setup.provider_id.clone(),
+            key_id: setup.key_id.clone(),
+        }
+    }
 }
 
 /// Serves until a signal, or until `command` (when given) exits.

@@ -56,40 +56,15 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    let now = args.clock.now();
-    if let Some(warning) = args.zone.warning().filter(|_| !args.json) {
-        term::warn(paint, &warning);
-    }
-    let inspector = Inspector {
-        now,
-        times: args.zone.times(now),
-        json: args.json,
-        paint,
-    };
-    let one = match args.token.as_deref() {
-        Some(token) if token != "-" => Some(token),
-        None if std::io::stdin().is_terminal() => {
-            bail!("no token: pass one as an argument, or pipe tokens (one per line) into stdin")
-        }
-        _ => None,
-    };
+    let inspector = Inspector::new(args, paint);
+    let one = one_token(args)?;
     let mut tally = Tally {
         json: args.json,
         ..Tally::default()
     };
     match one {
         Some(token) => tally.take(inspector.token(token, None))?,
-        None => {
-            batch::for_each_line(
-                std::io::stdin(),
-                2 * MAX_TOKEN_BYTES,
-                |n, line| inspector.line(n, line),
-                |_, shown, end| tally.take_line(shown, end),
-            )?;
-            if tally.seen == 0 {
-                bail!("no token on stdin: expected one token per line");
-            }
-        }
+        None => inspector.stream(&mut tally)?,
     }
     tally.out.flush()?;
     Ok(if tally.failed == 0 {
@@ -97,6 +72,17 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Invalid
     })
+}
+
+/// The token given as an argument, or `None` for a stream on stdin (`-`, or piped).
+fn one_token(args: &InspectArgs) -> anyhow::Result<Option<&str>> {
+    match args.token.as_deref() {
+        Some(token) if token != "-" => Ok(Some(token)),
+        None if std::io::stdin().is_terminal() => {
+            bail!("no token: pass one as an argument, or pipe tokens (one per line) into stdin")
+        }
+        _ => Ok(None),
+    }
 }
 
 /// What a token is decoded against: the clock for relative times, and the output form.
@@ -115,6 +101,35 @@ struct Shown {
 }
 
 impl Inspector {
+    /// The clock and zone of the arguments (the zone's warning said, unless for JSON), and
+    /// the output form.
+    fn new(args: &InspectArgs, paint: Paint) -> Self {
+        let now = args.clock.now();
+        if let Some(warning) = args.zone.warning().filter(|_| !args.json) {
+            term::warn(paint, &warning);
+        }
+        Self {
+            now,
+            times: args.zone.times(now),
+            json: args.json,
+            paint,
+        }
+    }
+
+    /// Every line of stdin, decoded on every core and taken in order.
+    fn stream(&self, tally: &mut Tally) -> anyhow::Result<()> {
+        batch::for_each_line(
+            std::io::stdin(),
+            2 * MAX_TOKEN_BYTES,
+            |n, line| self.line(n, line),
+            |_, shown, end| tally.take_line(shown, end),
+        )?;
+        if tally.seen == 0 {
+            bail!("no token on stdin: expected one token per line");
+        }
+        Ok(())
+    }
+
     /// A line of a stream: blank lines keep their numbers but are no tokens.
     fn line(&self, n: usize, line: Line<'_>) -> Option<anyhow::Result<Shown>> {
         match line {
@@ -163,12 +178,25 @@ impl Inspector {
         signature_bytes: usize,
         line: Option<usize>,
     ) -> anyhow::Result<Shown> {
-        if self.json {
-            return Ok(Shown {
-                decoded: true,
-                text: decoded_json(header, claims, signature_bytes, line),
-            });
-        }
+        let text = if self.json {
+            decoded_json(header, claims, signature_bytes, line)
+        } else {
+            self.decoded_text(header, claims, signature_bytes, line)?
+        };
+        Ok(Shown {
+            decoded: true,
+            text,
+        })
+    }
+
+    /// The text view of the decoded parts, under a `── line N ──` rule in a stream.
+    fn decoded_text(
+        &self,
+        header: &Object,
+        claims: &Object,
+        signature_bytes: usize,
+        line: Option<usize>,
+    ) -> anyhow::Result<Vec<u8>> {
         let mut text = Vec::new();
         if let Some(n) = line {
             writeln!(text, "{}", self.paint.bold(&format!("── line {n} ──")))?;
@@ -181,10 +209,7 @@ impl Inspector {
             self.paint,
             &mut text,
         )?;
-        Ok(Shown {
-            decoded: true,
-            text,
-        })
+        Ok(text)
     }
 
     fn failure(&self, reason: &str, line: Option<usize>) -> anyhow::Result<Shown> {
@@ -276,6 +301,12 @@ fn decoded_json(
         text.extend_from_slice(number.format(n).as_bytes());
     }
     text.extend_from_slice(b"}\n");
+    inert(text)
+}
+
+/// JSON `text` as it is when it is ASCII, else through [`inert_json`].
+#[inline]
+fn inert(text: Vec<u8>) -> Vec<u8> {
     if text.is_ascii() {
         return text;
     }

@@ -121,8 +121,20 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
     if args.print_env {
         print_env(args, &private)?;
     }
+    say_written(args, passphrase.is_some(), public, &public_went, paint);
+    Ok(Outcome::Done)
+}
+
+/// What was written where, the key's thumbprint, and the next step.
+fn say_written(
+    args: &KeygenArgs,
+    encrypted: bool,
+    public: &PublicKey,
+    public_went: &str,
+    paint: Paint,
+) {
     let out_path = escape(&args.out.to_string_lossy()).into_owned();
-    let form = if passphrase.is_some() {
+    let form = if encrypted {
         "encrypted PKCS#8 PEM"
     } else {
         "PKCS#8 PEM"
@@ -136,7 +148,6 @@ pub fn run(args: &KeygenArgs, paint: Paint) -> anyhow::Result<Outcome> {
         args.bits,
         public.thumbprint(),
     ));
-    Ok(Outcome::Done)
 }
 
 /// Puts the private key in place, and the public key in `--public-out` or on stdout (not
@@ -168,17 +179,36 @@ fn give_public(
 
 /// Everything that can be refused before a key is generated.
 fn check(args: &KeygenArgs) -> anyhow::Result<()> {
-    if !GENERATE_BITS.contains(&args.bits) {
-        bail!(
-            "--bits {}: choose 2048 (the default), 3072 or 4096{}",
-            args.bits,
-            if args.bits < MIN_STRONG_BITS {
-                "; keys under 2048 bits are too weak"
-            } else {
-                ""
-            }
-        );
+    check_bits(args.bits)?;
+    check_outputs(args)?;
+    if args.key_id.as_deref().is_some_and(str::is_empty) {
+        bail!("--key-id is empty: give the Key ID the dashboard shows (layer:///keys/<uuid>)");
     }
+    if args.print_env {
+        env_vars(args)?;
+    }
+    if args.github {
+        check_github()?;
+    }
+    Ok(())
+}
+
+/// `--bits`: a size keygen makes.
+fn check_bits(bits: usize) -> anyhow::Result<()> {
+    if GENERATE_BITS.contains(&bits) {
+        return Ok(());
+    }
+    let weak = if bits < MIN_STRONG_BITS {
+        "; keys under 2048 bits are too weak"
+    } else {
+        ""
+    };
+    bail!("--bits {bits}: choose 2048 (the default), 3072 or 4096{weak}")
+}
+
+/// `--out` and `--public-out`: two files, each new unless `--force`, never stdout for the
+/// private key.
+fn check_outputs(args: &KeygenArgs) -> anyhow::Result<()> {
     if args.out.as_os_str() == "-" {
         bail!(
             "--out - would print the private key, and keygen never does: give a file path, e.g. \
@@ -191,15 +221,6 @@ fn check(args: &KeygenArgs) -> anyhow::Result<()> {
             bail!("--public-out names the same file as --out; give the public key its own");
         }
         keyfile::check_out(path, args.force, "--public-out")?;
-    }
-    if args.key_id.as_deref().is_some_and(str::is_empty) {
-        bail!("--key-id is empty: give the Key ID the dashboard shows (layer:///keys/<uuid>)");
-    }
-    if args.print_env {
-        env_vars(args)?;
-    }
-    if args.github {
-        check_github()?;
     }
     Ok(())
 }

@@ -281,38 +281,43 @@ pub fn any_key(path: &Path, passphrase: &PassphraseArgs) -> anyhow::Result<Loade
         WeakKeys::Allow,
         secret.as_ref().map(|s| s.as_slice()),
     ) {
-        Ok(key) => {
-            let mut warnings: Vec<Warning> = readable_by_others(path).into_iter().collect();
-            if key.is_legacy() {
-                warnings.push(Warning::Key {
-                    source: name,
-                    warning: KeyWarning::Legacy {
-                        key: format!("this {}-bit key", key.public_key().bits()),
-                    },
-                });
-            }
-            Ok(Loaded {
-                value: AnyKey::Private(key),
-                warnings,
-            })
-        }
+        Ok(key) => Ok(private_any_key(key, path, name)),
         Err(KeyError::PublicNotPrivate) => {
             let read = VerifyingKey::read_all(&bytes)
                 .with_context(|| format!("reading the key in {name}"))?;
             Ok(Loaded {
                 value: AnyKey::Public(read.keys),
-                warnings: read
-                    .warnings
-                    .into_iter()
-                    .map(|warning| Warning::Key {
-                        source: name.clone(),
-                        warning,
-                    })
-                    .collect(),
+                warnings: key_warnings(read.warnings, &name).collect(),
             })
         }
         Err(error) => Err(anyhow::Error::new(error).context(format!("reading the key in {name}"))),
     }
+}
+
+/// A private key read by [`any_key`] from `path` (shown as `name`), with what to tell of
+/// its file and its form.
+fn private_any_key(key: SigningKey, path: &Path, name: String) -> Loaded<AnyKey> {
+    let mut warnings: Vec<Warning> = readable_by_others(path).into_iter().collect();
+    if key.is_legacy() {
+        warnings.push(Warning::Key {
+            source: name,
+            warning: KeyWarning::Legacy {
+                key: format!("this {}-bit key", key.public_key().bits()),
+            },
+        });
+    }
+    Loaded {
+        value: AnyKey::Private(key),
+        warnings,
+    }
+}
+
+/// What the library found in a key file, as warnings naming `source`.
+fn key_warnings(warnings: Vec<KeyWarning>, source: &str) -> impl Iterator<Item = Warning> {
+    warnings.into_iter().map(|warning| Warning::Key {
+        source: source.to_owned(),
+        warning,
+    })
 }
 
 /// Up to one byte past [`MAX_KEY_FILE`], so that "too large" is seen without reading more.
@@ -355,22 +360,7 @@ struct PrivateBytes<'a> {
 /// `LAYER_PRIVATE_KEY_PATH` or `LAYER_PRIVATE_KEY`; `None` when neither is set.
 fn private_key_bytes(args: &KeyArgs) -> anyhow::Result<Option<PrivateBytes<'_>>> {
     if let Some(path) = args.path() {
-        let from = origin(path);
-        let text = path.to_string_lossy();
-        if let Some(kind) = key_material_kind(&text) {
-            bail!(
-                "{from} holds a value of {} characters that {kind}, not a file path: put the \
-                 key in a file and give its path, or put the key itself in {PRIVATE_KEY_ENV}",
-                text.chars().count()
-            );
-        }
-        let bytes = read_key_file(path, "private key")
-            .with_context(|| format!("the private key named by {from}"))?;
-        return Ok(Some(PrivateBytes {
-            bytes,
-            source: shown(path),
-            path: Some(path),
-        }));
+        return private_key_file(path).map(Some);
     }
     match std::env::var(PRIVATE_KEY_ENV) {
         Ok(value) if !value.trim().is_empty() => Ok(Some(PrivateBytes {
@@ -380,6 +370,27 @@ fn private_key_bytes(args: &KeyArgs) -> anyhow::Result<Option<PrivateBytes<'_>>>
         })),
         _ => Ok(None),
     }
+}
+
+/// The private key file `--key` or `LAYER_PRIVATE_KEY_PATH` names, unless the name looks
+/// like key material itself (which is described, never echoed).
+fn private_key_file(path: &Path) -> anyhow::Result<PrivateBytes<'_>> {
+    let from = origin(path);
+    let text = path.to_string_lossy();
+    if let Some(kind) = key_material_kind(&text) {
+        bail!(
+            "{from} holds a value of {} characters that {kind}, not a file path: put the key \
+             in a file and give its path, or put the key itself in {PRIVATE_KEY_ENV}",
+            text.chars().count()
+        );
+    }
+    let bytes = read_key_file(path, "private key")
+        .with_context(|| format!("the private key named by {from}"))?;
+    Ok(PrivateBytes {
+        bytes,
+        source: shown(path),
+        path: Some(path),
+    })
 }
 
 /// The key that signs: parsed once, with its warnings.
@@ -430,10 +441,7 @@ pub fn public_half(args: &KeyArgs) -> anyhow::Result<Option<Loaded<Vec<Verifying
     let read = VerifyingKey::read_all_with(&bytes, secret.as_ref().map(|s| s.as_slice()))
         .with_context(|| format!("reading the public half of the key in {source}"))?;
     let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
-    warnings.extend(read.warnings.into_iter().map(|warning| Warning::Key {
-        source: source.clone(),
-        warning,
-    }));
+    warnings.extend(key_warnings(read.warnings, &source));
     Ok(Some(Loaded {
         value: read.keys,
         warnings,
@@ -465,12 +473,7 @@ pub fn public_keys(paths: &[PathBuf]) -> anyhow::Result<Loaded<Vec<VerifyingKey>
 
 fn add(loaded: &mut Loaded<Vec<VerifyingKey>>, read: layer_auth::keys::PublicKeys, name: &str) {
     loaded.value.extend(read.keys);
-    loaded
-        .warnings
-        .extend(read.warnings.into_iter().map(|warning| Warning::Key {
-            source: name.to_owned(),
-            warning,
-        }));
+    loaded.warnings.extend(key_warnings(read.warnings, name));
 }
 
 /// Every key in the regular files of `dir`, by file name; hidden files are left out, and a
@@ -480,17 +483,7 @@ fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow:
     let files = key_files(dir, &name)?;
     let before = loaded.value.len();
     for file in &files {
-        let file_name = shown(file);
-        let read = read_key_file(file, "public key")
-            .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
-        match read {
-            Ok(read) => add(loaded, read, &file_name),
-            // As an error would be shown: a key line quoted by a parser is hidden.
-            Err(error) => loaded.warnings.push(Warning::SkippedFile {
-                path: file_name,
-                reason: crate::term::hide_key_material(&format!("{error:#}")).into_owned(),
-            }),
-        }
+        add_file(loaded, file);
     }
     if loaded.value.len() == before {
         bail!(
@@ -502,6 +495,21 @@ fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow:
         );
     }
     Ok(())
+}
+
+/// The keys of one file in a directory, or a warning that it was skipped.
+fn add_file(loaded: &mut Loaded<Vec<VerifyingKey>>, file: &Path) {
+    let file_name = shown(file);
+    let read = read_key_file(file, "public key")
+        .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
+    match read {
+        Ok(read) => add(loaded, read, &file_name),
+        // As an error would be shown: a key line quoted by a parser is hidden.
+        Err(error) => loaded.warnings.push(Warning::SkippedFile {
+            path: file_name,
+            reason: crate::term::hide_key_material(&format!("{error:#}")).into_owned(),
+        }),
+    }
 }
 
 /// The regular, not hidden files of `dir` (shown as `name`), sorted: at most
@@ -519,6 +527,12 @@ fn key_files(dir: &Path, name: &str) -> anyhow::Result<Vec<PathBuf>> {
         bail!("the key directory {name} holds over {MAX_DIR_FILES} files; is it the right one?");
     }
     files.sort();
+    within_dir_bytes(&files, name)?;
+    Ok(files)
+}
+
+/// At most [`MAX_DIR_BYTES`] in all the `files` of the key directory shown as `name`.
+fn within_dir_bytes(files: &[PathBuf], name: &str) -> anyhow::Result<()> {
     let total: u64 = files
         .iter()
         .filter_map(|file| std::fs::metadata(file).ok())
@@ -532,7 +546,7 @@ fn key_files(dir: &Path, name: &str) -> anyhow::Result<Vec<PathBuf>> {
             MAX_DIR_BYTES >> 20
         );
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The keys tokens must verify under: `--public-key` files, else the public half of the

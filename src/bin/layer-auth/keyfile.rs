@@ -70,21 +70,9 @@ impl Staged {
     }
 
     fn new(path: &Path, bytes: &[u8], force: bool, mode: u32) -> anyhow::Result<Self> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".layer-auth-key-");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            builder.permissions(std::fs::Permissions::from_mode(mode));
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
+        let dir = parent_dir(path);
         // tempfile's own message names its random file; say it in our words.
-        let mut file = builder.tempfile_in(dir).map_err(|e| {
+        let mut file = temp_builder(mode).tempfile_in(dir).map_err(|e| {
             let dir = escape(&dir.to_string_lossy()).into_owned();
             anyhow::anyhow!("cannot create a file in {dir}: {}", e.kind())
         })?;
@@ -118,15 +106,34 @@ impl Staged {
     }
 }
 
+/// How a key's temporary file is made: hidden, and with `mode` from the start.
+fn temp_builder(mode: u32) -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".layer-auth-key-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
+}
+
+/// The directory `path` is in: `.` for a bare file name.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Whether two paths name the same file once resolved (`./k.pem`, `a/../k.pem` and a
 /// symbolic link to the directory are all `k.pem`), whether or not the file exists yet.
 pub fn same_file(a: &Path, b: &Path) -> bool {
     let resolve = |path: &Path| {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+        let dir = std::fs::canonicalize(parent_dir(path)).ok()?;
+        Some(dir.join(path.file_name()?))
     };
     match (resolve(a), resolve(b)) {
         (Some(a), Some(b)) => a == b,

@@ -103,14 +103,6 @@ pub fn print_error(error: &anyhow::Error, paint: Paint) {
 /// lower case and digits mixed, as key material is) replaced by a note of its length: the
 /// last line of defence, for text we did not write (clap's errors, which quote arguments).
 pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
-    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-    let looks_random = |run: &str| {
-        let count = |f: fn(&char) -> bool| run.chars().filter(f).count();
-        run.len() >= 40
-            && count(char::is_ascii_uppercase) >= 4
-            && count(char::is_ascii_lowercase) >= 4
-            && count(char::is_ascii_digit) >= 2
-    };
     let mut out = String::new();
     let mut rest = text;
     let mut changed = false;
@@ -134,6 +126,20 @@ pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// A character of base64 or base64url.
+fn is_b64(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')
+}
+
+/// A base64 run as long and as mixed (upper case, lower case, digits) as key material is.
+fn looks_random(run: &str) -> bool {
+    let count = |f: fn(&char) -> bool| run.chars().filter(f).count();
+    run.len() >= 40
+        && count(char::is_ascii_uppercase) >= 4
+        && count(char::is_ascii_lowercase) >= 4
+        && count(char::is_ascii_digit) >= 2
 }
 
 /// Ends a run that clap refused (exit 2) or answered itself (`--help`, `--version`: exit 0,

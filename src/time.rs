@@ -151,26 +151,31 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, TimeError> {
 /// assert_eq!(human(7200), "2h");
 /// ```
 pub fn human(secs: i64) -> String {
+    let mut text = String::with_capacity(12);
+    push_human(&mut text, secs);
+    text
+}
+
+/// Pushes [`human`]'s text onto `out` (every report says three durations).
+pub fn push_human(out: &mut String, secs: i64) {
     let secs = secs.unsigned_abs();
     let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
     let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
-        return "0s".to_owned();
+        out.push_str("0s");
+        return;
     };
     let (size, unit) = units[first];
-    // Pushed, not formatted: every report says three durations.
     let mut number = itoa::Buffer::new();
-    let mut text = String::with_capacity(12);
-    text.push_str(number.format(secs / size));
-    text.push_str(unit);
+    out.push_str(number.format(secs / size));
+    out.push_str(unit);
     if let Some((next, next_unit)) = units.get(first + 1) {
         let rest = (secs % size) / next;
         if rest > 0 {
-            text.push(' ');
-            text.push_str(number.format(rest));
-            text.push_str(next_unit);
+            out.push(' ');
+            out.push_str(number.format(rest));
+            out.push_str(next_unit);
         }
     }
-    text
 }
 
 #[cfg(test)]

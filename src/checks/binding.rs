@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{Check, CheckId, Context, NOT_DECODED};
+use super::{Check, CheckId, Context, NOT_DECODED, joined};
 use crate::ids::{KEY_ID_PREFIX, PROVIDER_ID_PREFIX, same};
 use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey, quoted_capped};
 use crate::token::ALG;
@@ -44,7 +44,7 @@ fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check
     };
     match found {
         None => Check::skip(id, unusable),
-        Some(found) if matches(found) => Check::pass(id, format!("{name} is {}", shown(found))),
+        Some(found) if matches(found) => Check::pass(id, joined(&[name, " is ", &shown(found)])),
         Some(found) => Check::fail(
             id,
             format!(
@@ -182,13 +182,14 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
     match candidates(cx) {
         Candidates::NoKeys => Check::skip(id, "not checked: no public key to verify with"),
         Candidates::Single(key) if cx.policy.require_kid => {
-            Check::pass(id, format!("kid names {}", key.describe()))
+            Check::pass(id, joined(&["kid names ", key.describe()]))
         }
-        Candidates::Single(key) => {
-            Check::pass(id, format!("using {} (the only key given)", key.describe()))
-        }
+        Candidates::Single(key) => Check::pass(
+            id,
+            joined(&["using ", key.describe(), " (the only key given)"]),
+        ),
         Candidates::ByKid(keys) => match keys.as_slice() {
-            [key] => Check::pass(id, format!("kid names {}", key.describe())),
+            [key] => Check::pass(id, joined(&["kid names ", key.describe()])),
             keys => Check::pass(
                 id,
                 format!("kid names {} keys (a rotation?); each is tried", keys.len()),
@@ -290,7 +291,7 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
             ),
         )
     } else {
-        Check::pass(id, format!("verified with {}{which}", key.describe()))
+        Check::pass(id, joined(&["verified with ", key.describe(), &which]))
     }
 }
 

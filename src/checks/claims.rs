@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Check, CheckId, Context};
+use super::{Check, CheckId, Context, joined, spanned};
 use crate::ids::form_warning as id_form_warning;
 use crate::time::human;
 use crate::token::{
@@ -211,7 +211,7 @@ pub(super) fn exp_after_iat(cx: &Context<'_, '_>) -> Check {
         );
     };
     if exp > iat {
-        Check::pass(id, format!("lifetime {}", human(exp - iat)))
+        Check::pass(id, spanned("lifetime ", exp - iat))
     } else {
         Check::fail(
             id,
@@ -231,7 +231,7 @@ pub(super) fn not_before(cx: &Context<'_, '_>) -> Check {
     };
     let ahead = iat - cx.policy.now.timestamp();
     if ahead <= 0 {
-        Check::pass(id, format!("issued {} ago", human(-ahead)))
+        Check::pass(id, joined(&[&spanned("issued ", -ahead), " ago"]))
     } else if ahead <= cx.policy.leeway.num_seconds() {
         Check::warn(
             id,
@@ -279,7 +279,7 @@ pub(super) fn expiry(cx: &Context<'_, '_>) -> Check {
     };
     let late = cx.policy.now.timestamp() - exp;
     if late < 0 {
-        Check::pass(id, format!("expires in {}", human(-late)))
+        Check::pass(id, spanned("expires in ", -late))
     } else if late < cx.policy.leeway.num_seconds() {
         // RFC 7519: now must be before exp; leeway L accepts now < exp + L.
         Check::warn(

@@ -445,6 +445,24 @@ impl Serialize for Report {
     }
 }
 
+/// A message joined from `parts`, sized once: pass messages are built for every token of a
+/// stream, and `format!` costs several times as much.
+fn joined(parts: &[&str]) -> String {
+    let mut text = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        text.push_str(part);
+    }
+    text
+}
+
+/// `prefix` and a span of seconds in words (`lifetime 10m`), as [`joined`].
+fn spanned(prefix: &str, secs: i64) -> String {
+    let mut text = String::with_capacity(prefix.len() + 8);
+    text.push_str(prefix);
+    crate::time::push_human(&mut text, secs);
+    text
+}
+
 /// A rule: reads the token as decoded and the policy, returns its verdict.
 type Rule = fn(&Context<'_, '_>) -> Check;
 

@@ -1,6 +1,6 @@
 //! The envelope: size, three parts, base64url, JSON objects.
 
-use super::{Check, CheckId, Context, MAX_TOKEN_BYTES, NOT_DECODED};
+use super::{Check, CheckId, Context, MAX_TOKEN_BYTES, NOT_DECODED, joined};
 use crate::token::PartError;
 
 /// The token is small enough to be a token at all.
@@ -17,7 +17,7 @@ pub(super) fn size(cx: &Context<'_, '_>) -> Check {
             ),
         )
     } else if bytes <= MAX_TOKEN_BYTES {
-        Check::pass(id, format!("{bytes} bytes"))
+        Check::pass(id, joined(&[itoa::Buffer::new().format(bytes), " bytes"]))
     } else {
         Check::fail(
             id,

@@ -125,14 +125,19 @@ pub fn inert_json(json: &str) -> Cow<'_, str> {
 /// assert_eq!(escape_capped("abcdef", 4), "abc…");
 /// assert_eq!(escape_capped("ab", 4), "ab");
 /// ```
-pub fn escape_capped(text: &str, max: usize) -> String {
+pub fn escape_capped(text: &str, max: usize) -> Cow<'_, str> {
     let escaped = escape(text);
-    if escaped.chars().count() <= max {
-        return escaped.into_owned();
+    let short = if escaped.is_ascii() {
+        escaped.len() <= max
+    } else {
+        escaped.chars().count() <= max
+    };
+    if short {
+        return escaped;
     }
     let mut cut: String = escaped.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
-    cut
+    Cow::Owned(cut)
 }
 
 #[cfg(test)]

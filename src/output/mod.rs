@@ -8,6 +8,8 @@ mod escape;
 mod flow;
 mod report;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use colored::{ColoredString, Colorize as _};
 
@@ -23,11 +25,11 @@ use crate::checks::{Check, CheckId};
 /// failed, in that command's terms.
 pub trait Hints {
     /// A hint for one check, shown after its message ("pass --nonce NONCE").
-    fn check(&self, _check: &Check) -> Option<String> {
+    fn check(&self, _check: &Check) -> Option<Cow<'_, str>> {
         None
     }
     /// How to make the checks that were not made ("pass --provider-id and --key-id").
-    fn not_made(&self, _ids: &[CheckId]) -> Option<String> {
+    fn not_made(&self, _ids: &[CheckId]) -> Option<Cow<'_, str>> {
         None
     }
 }
@@ -53,32 +55,67 @@ impl Times {
     /// there is a zone: `2023-11-14T22:23:20Z, 2023-11-14 23:23:20 +01:00 local (in 5m)`.
     /// `None` for seconds no date has.
     pub fn show(&self, secs: i64) -> Option<String> {
-        let when = DateTime::from_timestamp(secs, 0)?;
-        // Years 0 to 9999 in RFC 3339's own writer, several times quicker than strftime
-        // (every report shows two dates); strftime for the rest.
-        let mut shown = if (0..253_402_300_800).contains(&secs) {
-            when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        } else {
-            when.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        let mut shown = String::with_capacity(40);
+        self.push(&mut shown, secs).then_some(shown)
+    }
+
+    /// Pushes [`Times::show`]'s text onto `out`; `false` (and nothing pushed) for seconds
+    /// no date has. Every report shows two dates, so nothing is formatted.
+    pub fn push(&self, out: &mut String, secs: i64) -> bool {
+        let Some(when) = DateTime::from_timestamp(secs, 0) else {
+            return false;
         };
+        // Years 0 to 9999 digit by digit, several times quicker than strftime; strftime
+        // for the rest.
+        if (0..253_402_300_800).contains(&secs) {
+            push_rfc3339(out, &when);
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{}", when.format("%Y-%m-%dT%H:%M:%SZ"));
+        }
         if let Some(local) = self.local {
-            shown.push_str(", ");
-            shown.push_str(&local(when));
-            shown.push_str(" local");
+            out.push_str(", ");
+            out.push_str(&local(when));
+            out.push_str(" local");
         }
         let delta = secs.saturating_sub(self.now.timestamp());
-        let human = crate::time::human(delta);
         if delta >= 0 {
-            for part in [" (in ", &human, ")"] {
-                shown.push_str(part);
-            }
+            out.push_str(" (in ");
+            crate::time::push_human(out, delta);
+            out.push(')');
         } else {
-            for part in [" (", &human, " ago)"] {
-                shown.push_str(part);
-            }
+            out.push_str(" (");
+            crate::time::push_human(out, delta);
+            out.push_str(" ago)");
         }
-        Some(shown)
+        true
     }
+}
+
+/// `2023-11-14T22:23:20Z` for an instant in years 0 to 9999.
+fn push_rfc3339(out: &mut String, when: &DateTime<Utc>) {
+    use chrono::{Datelike as _, Timelike as _};
+    let digits = |out: &mut String, value: u32, width: usize| {
+        let mut buffer = itoa::Buffer::new();
+        let text = buffer.format(value);
+        for _ in text.len()..width {
+            out.push('0');
+        }
+        out.push_str(text);
+    };
+    // The caller keeps the year within 0..=9999.
+    digits(out, u32::try_from(when.year()).unwrap_or(0), 4);
+    for (separator, value) in [
+        ('-', when.month()),
+        ('-', when.day()),
+        ('T', when.hour()),
+        (':', when.minute()),
+        (':', when.second()),
+    ] {
+        out.push(separator);
+        digits(out, value, 2);
+    }
+    out.push('Z');
 }
 
 /// `value` as one line of JSON, [`inert_json`]: what every command prints on stdout.
@@ -148,6 +185,25 @@ impl Paint {
     /// Headings.
     pub fn bold(self, text: &str) -> String {
         self.apply(text, |t| t.bold())
+    }
+
+    /// Pushes `text` onto `out` painted with `style` (one of the methods above): a report
+    /// writes dozens of pieces per token, and plain text needs no copy of its own.
+    pub fn push(self, out: &mut String, style: fn(Self, &str) -> String, text: &str) {
+        if self.on {
+            out.push_str(&style(self, text));
+        } else {
+            out.push_str(text);
+        }
+    }
+
+    /// Paints what was pushed onto `out` since `start` with `style`, for text built in
+    /// pieces.
+    pub fn tail(self, out: &mut String, start: usize, style: fn(Self, &str) -> String) {
+        if self.on && start < out.len() {
+            let text = out.split_off(start);
+            out.push_str(&style(self, &text));
+        }
     }
 }
 

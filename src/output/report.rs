@@ -30,37 +30,43 @@ pub fn render_report(
     hints: &dyn Hints,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if detail == Detail::Verdict {
-        return writeln!(out, "{}", verdict(report, paint, hints));
+    // The report is pushed into one buffer, not formatted: a stream of tokens writes thirty
+    // lines per token.
+    let mut text = String::with_capacity(2560);
+    if detail == Detail::Full {
+        section(&mut text, paint, "header", report.header.as_ref(), times);
+        section(&mut text, paint, "claims", report.claims.as_ref(), times);
+        checks(&mut text, report, paint, hints);
     }
-    section(out, paint, "header", report.header.as_ref(), times)?;
-    section(out, paint, "claims", report.claims.as_ref(), times)?;
-    writeln!(out, "{}", paint.bold("checks"))?;
+    push_verdict(&mut text, report, paint, hints);
+    text.push('\n');
+    out.write_all(text.as_bytes())
+}
+
+/// The `checks` heading and one line per check: mark, id, message and the command's hint.
+fn checks(out: &mut String, report: &Report, paint: Paint, hints: &dyn Hints) {
+    paint.push(out, Paint::bold, "checks");
+    out.push('\n');
     let width = report
         .checks
         .iter()
         .map(|c| c.id.as_str().len())
         .max()
         .unwrap_or(0);
-    // Lines are pushed, not formatted: a stream of tokens writes twenty per token.
-    let mut line = String::with_capacity(256);
     for check in &report.checks {
-        line.clear();
-        line.push_str("  ");
-        line.push_str(&mark(check.status, paint));
-        line.push(' ');
-        pad(&mut line, check.id.as_str(), width);
-        line.push_str("  ");
-        line.push_str(&message(check, paint, hints));
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
+        out.push_str("  ");
+        push_mark(out, check.status, paint);
+        out.push(' ');
+        pad(out, check.id.as_str(), width);
+        out.push_str("  ");
+        push_message(out, check, paint, hints);
+        out.push('\n');
     }
-    writeln!(out, "{}", verdict(report, paint, hints))
 }
 
 /// Pushes `text` and spaces after it up to `width` characters.
-fn pad(line: &mut String, text: &str, width: usize) {
-    line.push_str(text);
+fn pad(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
     let chars = if text.is_ascii() {
         text.len()
     } else {
@@ -70,7 +76,7 @@ fn pad(line: &mut String, text: &str, width: usize) {
     let mut missing = width.saturating_sub(chars);
     while missing > 0 {
         let run = missing.min(SPACES.len());
-        line.push_str(&SPACES[..run]);
+        out.push_str(&SPACES[..run]);
         missing -= run;
     }
 }
@@ -89,20 +95,22 @@ pub fn render_decoded(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let unverified = paint.dim("(not verified)");
+    let mut text = String::with_capacity(1024);
     section(
-        out,
+        &mut text,
         paint,
         &format!("header {unverified}"),
         Some(header),
         times,
-    )?;
+    );
     section(
-        out,
+        &mut text,
         paint,
         &format!("claims {unverified}"),
         Some(claims),
         times,
-    )?;
+    );
+    out.write_all(text.as_bytes())?;
     let alg = header.get("alg").map(Member::json);
     let alg = alg.map_or(String::new(), |alg| format!(", alg {}", escape(alg)));
     writeln!(
@@ -122,28 +130,36 @@ pub fn render_decoded(
 
 /// ✓ ⚠ ✗ –, coloured by status.
 pub(super) fn mark(status: Status, paint: Paint) -> String {
-    match status {
-        Status::Pass => paint.good("✓"),
-        Status::Warn => paint.warn("⚠"),
-        Status::Fail => paint.bad("✗"),
-        Status::Skip => paint.dim("–"),
-    }
+    let mut mark = String::new();
+    push_mark(&mut mark, status, paint);
+    mark
+}
+
+fn push_mark(out: &mut String, status: Status, paint: Paint) {
+    let (style, mark): (fn(Paint, &str) -> String, _) = match status {
+        Status::Pass => (Paint::good, "✓"),
+        Status::Warn => (Paint::warn, "⚠"),
+        Status::Fail => (Paint::bad, "✗"),
+        Status::Skip => (Paint::dim, "–"),
+    };
+    paint.push(out, style, mark);
 }
 
 /// A check's message (escaped: it quotes the token) and the command's hint, coloured by
 /// status, never by what the text says.
-fn message(check: &Check, paint: Paint, hints: &dyn Hints) -> String {
-    let mut text = escape(&check.message).into_owned();
+fn push_message(out: &mut String, check: &Check, paint: Paint, hints: &dyn Hints) {
+    let start = out.len();
+    out.push_str(&escape(&check.message));
     if let Some(hint) = hints.check(check) {
-        text.push_str(" (");
-        text.push_str(&escape(&hint));
-        text.push(')');
+        out.push_str(" (");
+        out.push_str(&escape(&hint));
+        out.push(')');
     }
     match check.status {
-        Status::Pass => text,
-        Status::Warn => paint.warn(&text),
-        Status::Fail => paint.bad(&text),
-        Status::Skip => paint.dim(&text),
+        Status::Pass => {}
+        Status::Warn => paint.tail(out, start, Paint::warn),
+        Status::Fail => paint.tail(out, start, Paint::bad),
+        Status::Skip => paint.tail(out, start, Paint::dim),
     }
 }
 
@@ -152,136 +168,173 @@ const NAME_COLUMN: usize = 24;
 /// The most of a member name shown (`…` marks the cut; `--json` has it whole).
 const MAX_NAME: usize = 64;
 
-fn section(
-    out: &mut dyn Write,
-    paint: Paint,
-    title: &str,
-    members: Option<&Object>,
-    times: &Times,
-) -> io::Result<()> {
-    writeln!(out, "{}", paint.bold(title))?;
+fn section(out: &mut String, paint: Paint, title: &str, members: Option<&Object>, times: &Times) {
+    paint.push(out, Paint::bold, title);
+    out.push('\n');
     let Some(members) = members else {
-        return writeln!(out, "  {}", paint.dim("(could not be decoded)"));
+        out.push_str("  ");
+        paint.push(out, Paint::dim, "(could not be decoded)");
+        out.push('\n');
+        return;
     };
     // Names are cut and the column is kept narrow, so the report stays about the size of
     // the token: one long name must not pad every other line to its length.
-    let names: Vec<String> = members
+    let width = members
         .names()
-        .map(|k| escape_capped(k, MAX_NAME))
-        .collect();
-    let width = names
-        .iter()
-        .map(|n| n.chars().count())
+        .map(|k| escape_capped(k, MAX_NAME).chars().count())
         .max()
         .unwrap_or(0)
         .min(NAME_COLUMN);
-    let mut line = String::with_capacity(128);
-    for ((name, value), shown_name) in members.iter().zip(&names) {
-        line.clear();
-        line.push_str("  ");
-        pad(&mut line, shown_name, width);
-        line.push_str("  ");
-        line.push_str(&escape(value.json()));
+    for (name, value) in members.iter() {
+        out.push_str("  ");
+        pad(out, &escape_capped(name, MAX_NAME), width);
+        out.push_str("  ");
+        out.push_str(&escape(value.json()));
         if matches!(name, "iat" | "exp" | "nbf")
-            && let Some(shown) = value.as_i64().and_then(|secs| times.show(secs))
+            && let Some(secs) = value.as_i64()
         {
             // The two spaces inside the dimmed text, as the report has always written it.
-            line.push_str(&paint.dim(&format!("  {shown}")));
+            let start = out.len();
+            out.push_str("  ");
+            if times.push(out, secs) {
+                paint.tail(out, start, Paint::dim);
+            } else {
+                out.truncate(start);
+            }
         }
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
+        out.push('\n');
     }
-    Ok(())
 }
 
 /// The one-line verdict: `✓ valid: …`, `✗ invalid: …` or `– not verified: …`, naming every
 /// check that warned or was not made, with the command's hint for the ones not made.
 pub fn verdict(report: &Report, paint: Paint, hints: &dyn Hints) -> String {
-    let failed: Vec<&str> = report.failures().map(|c| c.id.as_str()).collect();
-    if !failed.is_empty() {
-        return paint.bad(&format!(
-            "✗ invalid: {} failed ({})",
-            count(failed.len(), "check"),
-            failed.join(", ")
-        ));
-    }
-    let open = unestablished(report, hints);
-    if report.strict && !open.is_empty() {
-        return paint.bad(&format!("✗ invalid (strict): {open}"));
-    }
-    let qualifier = if open.is_empty() {
-        String::new()
-    } else {
-        format!(" with {open}")
-    };
-    if !report.valid {
-        let hint = hints
-            .not_made(&[CheckId::Signature])
-            .map_or(String::new(), |h| format!(" ({})", escape(&h)));
-        return paint.warn(&format!(
-            "– not verified: the contents pass, but without a public key the signature was not \
-             checked{hint}"
-        ));
-    }
-    let user = report
-        .claims
-        .as_ref()
-        .and_then(|c| c.get("prn"))
-        .map_or("null", Member::json);
-    let user = escape(user);
-    let expiry = report
-        .check(CheckId::Expired)
-        .map_or(String::new(), |c| format!(", {}", escape(&c.message)));
-    let unverified = if report.signature_verified() {
-        ""
-    } else {
-        " (signature NOT checked, as asked: the token is not authenticated)"
-    };
-    paint.good(&format!(
-        "✓ valid{qualifier}: identity token for {user}{expiry}{unverified}"
-    ))
+    let mut text = String::with_capacity(256);
+    push_verdict(&mut text, report, paint, hints);
+    text
 }
 
-/// "1 warning (…) and 2 checks not made (iss, kid — hint)", or empty when everything was
-/// established.
-pub(super) fn unestablished(report: &Report, hints: &dyn Hints) -> String {
-    let warned: Vec<&str> = report.warnings().map(|c| c.id.as_str()).collect();
+fn push_verdict(out: &mut String, report: &Report, paint: Paint, hints: &dyn Hints) {
+    let start = out.len();
+    let failed = report.failures().count();
+    if failed > 0 {
+        out.push_str("✗ invalid: ");
+        push_count(out, failed, "check");
+        out.push_str(" failed (");
+        push_joined(out, report.failures().map(|c| c.id.as_str()));
+        out.push(')');
+        return paint.tail(out, start, Paint::bad);
+    }
+    let open = !is_established(report);
+    if report.strict && open {
+        out.push_str("✗ invalid (strict): ");
+        push_unestablished(out, report, hints);
+        return paint.tail(out, start, Paint::bad);
+    }
+    if !report.valid {
+        out.push_str(
+            "– not verified: the contents pass, but without a public key the signature was not \
+             checked",
+        );
+        if let Some(hint) = hints.not_made(&[CheckId::Signature]) {
+            out.push_str(" (");
+            out.push_str(&escape(&hint));
+            out.push(')');
+        }
+        return paint.tail(out, start, Paint::warn);
+    }
+    out.push_str("✓ valid");
+    if open {
+        out.push_str(" with ");
+        push_unestablished(out, report, hints);
+    }
+    out.push_str(": identity token for ");
+    let user = report.claims.as_ref().and_then(|c| c.get("prn"));
+    out.push_str(&escape(user.map_or("null", Member::json)));
+    if let Some(expiry) = report.check(CheckId::Expired) {
+        out.push_str(", ");
+        out.push_str(&escape(&expiry.message));
+    }
+    if !report.signature_verified() {
+        out.push_str(" (signature NOT checked, as asked: the token is not authenticated)");
+    }
+    paint.tail(out, start, Paint::good);
+}
+
+/// Whether nothing warned and every check was made.
+fn is_established(report: &Report) -> bool {
+    report.warnings().next().is_none() && report.not_checked().next().is_none()
+}
+
+/// "1 warning (…) and 2 checks not made (iss, kid — hint)".
+fn push_unestablished(out: &mut String, report: &Report, hints: &dyn Hints) {
+    let warned = report.warnings().count();
+    if warned > 0 {
+        push_count(out, warned, "warning");
+        out.push_str(" (");
+        push_joined(out, report.warnings().map(|c| c.id.as_str()));
+        out.push(')');
+    }
     let skipped: Vec<CheckId> = report.not_checked().map(|c| c.id).collect();
-    let mut parts = Vec::new();
-    if !warned.is_empty() {
-        parts.push(format!(
-            "{} ({})",
-            count(warned.len(), "warning"),
-            warned.join(", ")
-        ));
-    }
     if !skipped.is_empty() {
-        parts.push(not_made(&skipped, hints));
+        if warned > 0 {
+            out.push_str(" and ");
+        }
+        push_not_made(out, &skipped, hints);
     }
-    parts.join(" and ")
 }
 
 /// "2 checks not made (iss, kid — pass …)".
 pub(super) fn not_made(ids: &[CheckId], hints: &dyn Hints) -> String {
-    let mut names: Vec<&str> = ids.iter().map(|id| id.subject()).collect();
-    names.dedup();
-    let hint = hints
-        .not_made(ids)
-        .map_or(String::new(), |h| format!(" — {}", escape(&h)));
-    format!(
-        "{} not made ({}{hint})",
-        count(names.len(), "check"),
-        names.join(", ")
-    )
+    let mut text = String::new();
+    push_not_made(&mut text, ids, hints);
+    text
+}
+
+fn push_not_made(out: &mut String, ids: &[CheckId], hints: &dyn Hints) {
+    let subjects = || {
+        let mut last = None;
+        ids.iter().map(|id| id.subject()).filter(move |subject| {
+            let new = last != Some(*subject);
+            last = Some(*subject);
+            new
+        })
+    };
+    push_count(out, subjects().count(), "check");
+    out.push_str(" not made (");
+    push_joined(out, subjects());
+    if let Some(hint) = hints.not_made(ids) {
+        out.push_str(" — ");
+        out.push_str(&escape(&hint));
+    }
+    out.push(')');
+}
+
+/// Pushes the items with ", " between them.
+fn push_joined<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+}
+
+/// Pushes "1 check" or "2 checks".
+fn push_count(out: &mut String, n: usize, what: &str) {
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push(' ');
+    out.push_str(what);
+    if n != 1 {
+        out.push('s');
+    }
 }
 
 /// "1 check", "2 checks".
 pub(super) fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    let mut text = String::new();
+    push_count(&mut text, n, what);
+    text
 }
 
 #[cfg(test)]
@@ -369,8 +422,8 @@ mod tests {
      {
         struct Flags;
         impl Hints for Flags {
-            fn not_made(&self, ids: &[CheckId]) -> Option<String> {
-                Some(format!("pass {} flags", ids.len()))
+            fn not_made(&self, ids: &[CheckId]) -> Option<std::borrow::Cow<'_, str>> {
+                Some(format!("pass {} flags", ids.len()).into())
             }
         }
         let mut r = crate::test_support::request();

@@ -2,19 +2,28 @@
 //! was missing, or allows what it refused. The library names no flag (its messages reach
 //! `serve`'s clients too); this table, keyed by check, is where flags are named.
 
+use std::borrow::Cow;
+
 use layer_auth::checks::{Check, CheckId, Status};
 use layer_auth::keys::KeyError;
 use layer_auth::output::Hints;
 use layer_auth::token::SignError;
 
-/// The flag (and variable) that supplies a check's expected value.
-fn supplier(id: CheckId) -> Option<(&'static str, Option<&'static str>)> {
+/// The flag (and variable) that supplies a check's expected value, and the hint that asks
+/// for it.
+fn supplier(id: CheckId) -> Option<(&'static str, Option<&'static str>, &'static str)> {
     match id {
-        CheckId::Nonce => Some(("--nonce", None)),
-        CheckId::User => Some(("--user", None)),
-        CheckId::Provider => Some(("--provider-id", Some("LAYER_PROVIDER_ID"))),
-        CheckId::KeyId => Some(("--key-id", Some("LAYER_KEY_ID"))),
-        CheckId::KeyNotFound | CheckId::Signature => Some(("--public-key FILE", None)),
+        CheckId::Nonce => Some(("--nonce", None, "pass --nonce")),
+        CheckId::User => Some(("--user", None, "pass --user")),
+        CheckId::Provider => Some((
+            "--provider-id",
+            Some("LAYER_PROVIDER_ID"),
+            "pass --provider-id",
+        )),
+        CheckId::KeyId => Some(("--key-id", Some("LAYER_KEY_ID"), "pass --key-id")),
+        CheckId::KeyNotFound | CheckId::Signature => {
+            Some(("--public-key FILE", None, "pass --public-key FILE"))
+        }
         _ => None,
     }
 }
@@ -66,7 +75,7 @@ impl FlagHints {
         let mut flags: Vec<&str> = Vec::new();
         let mut vars: Vec<&str> = Vec::new();
         for id in ids.iter().filter(|id| !self.given.has(**id)) {
-            if let Some((flag, var)) = supplier(*id) {
+            if let Some((flag, var, _)) = supplier(*id) {
                 if !flags.contains(&flag) {
                     flags.push(flag);
                 }
@@ -86,30 +95,29 @@ impl FlagHints {
 }
 
 impl Hints for FlagHints {
-    fn check(&self, check: &Check) -> Option<String> {
-        match (check.id, check.status) {
+    fn check(&self, check: &Check) -> Option<Cow<'_, str>> {
+        let hint = match (check.id, check.status) {
             (CheckId::Expired | CheckId::NotBefore, Status::Fail) => {
-                Some("allow clock skew with --leeway".into())
+                "allow clock skew with --leeway"
             }
-            (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => Some(
-                "pass --public-key FILE, or --skip-signature to judge the contents only".into(),
-            ),
-            (id, Status::Skip) if !self.given.has(id) => {
-                supplier(id).map(|(flag, _)| format!("pass {flag}"))
+            (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => {
+                "pass --public-key FILE, or --skip-signature to judge the contents only"
             }
-            _ => None,
-        }
+            (id, Status::Skip) if !self.given.has(id) => supplier(id)?.2,
+            _ => return None,
+        };
+        Some(Cow::Borrowed(hint))
     }
 
-    fn not_made(&self, ids: &[CheckId]) -> Option<String> {
+    fn not_made(&self, ids: &[CheckId]) -> Option<Cow<'_, str>> {
         // The first answer is kept; later questions with the same checks reuse it.
         let (asked, hint) = self
             .last_not_made
             .get_or_init(|| (ids.to_vec(), self.not_made_now(ids)));
         if asked == ids {
-            hint.clone()
+            hint.as_deref().map(Cow::Borrowed)
         } else {
-            self.not_made_now(ids)
+            self.not_made_now(ids).map(Cow::Owned)
         }
     }
 }

@@ -288,10 +288,8 @@ impl<'a> Judge<'a> {
                 shown = inert_json(&text).into_owned().into_bytes();
             }
         } else {
-            match line {
-                Some(n) if self.detail == Detail::Verdict => write!(shown, "line {n}: ")?,
-                Some(n) => writeln!(shown, "{}", self.paint.bold(&format!("── line {n} ──")))?,
-                None => {}
+            if let Some(n) = line {
+                self.line_heading(n, &mut shown);
             }
             render_report(
                 &report,
@@ -302,19 +300,35 @@ impl<'a> Judge<'a> {
                 &mut shown,
             )?;
         }
-        let label = line.map(|n| format!("line {n}"));
+        // Only annotations and JUnit cases are labelled.
+        let label = || line.map(|n| format!("line {n}"));
         Ok(Judged {
             valid: report.valid,
             annotations: if self.annotate {
-                github_annotations(&report, label.as_deref())
+                github_annotations(&report, label().as_deref())
             } else {
                 String::new()
             },
             case: self
                 .junit
-                .then(|| JunitCase::of(&report, label.unwrap_or_else(|| "token".into()))),
+                .then(|| JunitCase::of(&report, label().unwrap_or_else(|| "token".into()))),
             shown,
         })
+    }
+
+    /// `line 7: ` before a verdict alone, or a `── line 7 ──` heading over a report.
+    fn line_heading(&self, n: usize, shown: &mut Vec<u8>) {
+        let mut number = itoa::Buffer::new();
+        let n = number.format(n);
+        if self.detail == Detail::Verdict {
+            shown.extend_from_slice(["line ", n, ": "].concat().as_bytes());
+        } else {
+            let mut heading = String::with_capacity(32);
+            let text = ["── line ", n, " ──"].concat();
+            self.paint.push(&mut heading, Paint::bold, &text);
+            heading.push('\n');
+            shown.extend_from_slice(heading.as_bytes());
+        }
     }
 
     /// A `--jsonl` line that holds no token to judge.

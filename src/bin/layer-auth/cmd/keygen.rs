@@ -317,16 +317,11 @@ fn print_env(args: &KeygenArgs, private_pem: &str) -> anyhow::Result<()> {
         }
     } else {
         for (name, value) in &vars {
-            writeln!(out, "export {name}={}", shell_quote(value))?;
+            writeln!(out, "export {name}={}", term::shell_quote(value))?;
         }
     }
     out.flush()?;
     Ok(())
-}
-
-/// `text` in single quotes for a POSIX shell.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Where the public key went: "printed above" on a terminal, else the file or pipe that

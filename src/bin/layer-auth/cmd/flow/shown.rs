@@ -15,6 +15,7 @@ use layer_auth::output::{
 use super::FlowArgs;
 use super::world::World;
 use crate::hints::{FlagHints, Given};
+use crate::term::shell_quote;
 use crate::{keysource, term};
 
 /// Steps as they happen, on stderr; the JSON report at the end.
@@ -90,12 +91,12 @@ impl<'a> Shown<'a> {
     /// `layer-auth validate '…' --public-key … --nonce … --user … --now …`.
     fn reproduce(&self, token: &str) -> String {
         let nonce = self.latest(|s| s.nonce.clone());
-        let mut words = vec!["layer-auth validate".to_owned(), quote(token)];
+        let mut words = vec!["layer-auth validate".to_owned(), shell_quote(token)];
         self.push_keys(&mut words);
         words.push(format!(
             "--nonce {} --user {}",
-            quote(&nonce),
-            quote(&self.args.user)
+            shell_quote(&nonce),
+            shell_quote(&self.args.user)
         ));
         self.push_expectations(&mut words);
         escape(&words.join(" ")).into_owned()
@@ -105,22 +106,25 @@ impl<'a> Shown<'a> {
     /// that signed them.
     fn push_keys(&self, words: &mut Vec<String>) {
         for path in &self.args.public_key {
-            words.push(format!("--public-key {}", quote(&keysource::shown(path))));
+            words.push(format!(
+                "--public-key {}",
+                shell_quote(&keysource::shown(path))
+            ));
         }
         if self.args.public_key.is_empty()
             && let Some(path) = self.args.key.path()
         {
-            words.push(format!("--key {}", quote(&keysource::shown(path))));
+            words.push(format!("--key {}", shell_quote(&keysource::shown(path))));
         }
     }
 
     /// The ids the tokens had to carry, and the run's leeway, time and strictness.
     fn push_expectations(&self, words: &mut Vec<String>) {
         if let Some(id) = &self.world.expect_provider_id {
-            words.push(format!("--provider-id {}", quote(id)));
+            words.push(format!("--provider-id {}", shell_quote(id)));
         }
         if let Some(id) = &self.world.expect_key_id {
-            words.push(format!("--key-id {}", quote(id)));
+            words.push(format!("--key-id {}", shell_quote(id)));
         }
         if self.args.leeway > TimeDelta::zero() {
             words.push(format!("--leeway {}s", self.args.leeway.num_seconds()));
@@ -174,9 +178,4 @@ impl<'a> Shown<'a> {
             total_ms: micros(total_ms),
         }
     }
-}
-
-/// `text` in single quotes for a POSIX shell.
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }

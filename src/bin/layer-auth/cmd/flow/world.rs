@@ -148,10 +148,15 @@ impl World {
     }
 }
 
+/// `--timeout` for each HTTP call (checked to be more than 0s).
+fn timeout(args: &FlowArgs) -> Duration {
+    args.timeout.to_std().unwrap_or(Duration::from_secs(10))
+}
+
 /// How to ask the backend at `url` for tokens: the timeout, body format, headers and field
 /// names of the command line.
 fn backend_config(args: &FlowArgs, url: &str) -> anyhow::Result<BackendConfig> {
-    let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
+    let timeout = timeout(args);
     let mut config = BackendConfig::new(url, timeout);
     if args.form {
         config.format = BodyFormat::Form;
@@ -194,7 +199,7 @@ impl<'u> Remote<'u> {
     /// A client for the service at `url`, with the app id it is to present (`--app-id`,
     /// else the one the service's health says).
     fn connect(args: &FlowArgs, url: &'u str, clock: &VirtualClock) -> anyhow::Result<Self> {
-        let timeout = args.timeout.to_std().unwrap_or(Duration::from_secs(10));
+        let timeout = timeout(args);
         let token = std::env::var("LAYER_AUTH_CONTROL_TOKEN")
             .ok()
             .filter(|t| !t.is_empty());

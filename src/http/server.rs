@@ -55,6 +55,10 @@ pub struct ServerConfig {
     pub idle_timeout: Duration,
     /// The bearer token the `/_emulator/` routes need; `None` leaves them open (loopback).
     pub control_token: Option<String>,
+    /// Runtimes the connections are dealt out to in turn, each connection living on one
+    /// (a current-thread runtime per core spares every request the cross-thread wake-ups
+    /// of a work-stealing pool); empty: the runtime `serve` runs on.
+    pub workers: Vec<tokio::runtime::Handle>,
 }
 
 impl Default for ServerConfig {
@@ -67,6 +71,7 @@ impl Default for ServerConfig {
             write_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             control_token: None,
+            workers: Vec::new(),
         }
     }
 }
@@ -862,6 +867,7 @@ pub async fn serve(
         .max_buf_size(64 * 1024)
         .keep_alive(true);
     tokio::pin!(shutdown);
+    let mut next_worker = 0_usize;
     loop {
         let permit = tokio::select! {
             () = &mut shutdown => break,
@@ -882,17 +888,36 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
-        stream.set_write_timeout(Some(config.write_timeout));
-        stream.set_read_timeout(Some(config.idle_timeout));
-        let connection = http.serve_connection(
-            TokioIo::new(Box::pin(stream)),
-            TowerToHyperService::new(service.clone()),
-        );
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _ = connection.await;
-            drop(permit);
+        let serve_one = {
+            let (http, service, config) = (http.clone(), service.clone(), config.clone());
+            let watcher = graceful.watcher();
+            move |stream: tokio::net::TcpStream| async move {
+                let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+                stream.set_write_timeout(Some(config.write_timeout));
+                stream.set_read_timeout(Some(config.idle_timeout));
+                let connection = http.serve_connection(
+                    TokioIo::new(Box::pin(stream)),
+                    TowerToHyperService::new(service),
+                );
+                let _ = watcher.watch(connection).await;
+                drop(permit);
+            }
+        };
+        if config.workers.is_empty() {
+            tokio::spawn(serve_one(stream));
+            continue;
+        }
+        // The stream moves to the worker's own reactor, or its readiness would still be
+        // polled here.
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
+        let worker = &config.workers[next_worker % config.workers.len()];
+        next_worker = next_worker.wrapping_add(1);
+        worker.spawn(async move {
+            if let Ok(stream) = tokio::net::TcpStream::from_std(stream) {
+                serve_one(stream).await;
+            }
         });
     }
     drop(listener);

@@ -135,16 +135,20 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     print_url(&base)?;
     banner(args, &setup, &base, local, control_token.as_deref(), paint);
     let app = app(args, &mut setup, &base, local, control_token, paint);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
+    let workers = Workers::start()?;
     let config = ServerConfig {
         max_connections: args.max_connections,
+        workers: workers.handles.clone(),
         ..ServerConfig::default()
     };
     let env = ChildEnv::new(base, &setup);
-    let status = runtime.block_on(serve_until_done(listener, app, config, &args.command, env))?;
+    let status = runtime.block_on(serve_until_done(listener, app, config, &args.command, env));
+    drop(workers);
+    let status = status?;
     if let Some(path) = &args.state {
         save(&setup.service, path)?;
     }
@@ -177,6 +181,54 @@ fn app(
         app.only_for_hosts(loopback_hosts(local))
     } else {
         app
+    }
+}
+
+/// One current-thread runtime per core, each on a thread of its own, for the connections
+/// to live on: a connection's requests then never hop between threads. Dropped, they stop
+/// (dropping whatever connections outlived the shutdown's grace period).
+struct Workers {
+    handles: Vec<tokio::runtime::Handle>,
+    stops: Vec<tokio::sync::oneshot::Sender<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Workers {
+    fn start() -> anyhow::Result<Self> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut workers = Self {
+            handles: Vec::new(),
+            stops: Vec::new(),
+            threads: Vec::new(),
+        };
+        for n in 0..cores {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the server's runtime")?;
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            workers.handles.push(runtime.handle().clone());
+            workers.stops.push(stop);
+            let thread = std::thread::Builder::new()
+                .name(format!("serve-{n}"))
+                .spawn(move || {
+                    let _ = runtime.block_on(stopped);
+                })
+                .context("cannot start the server's threads")?;
+            workers.threads.push(thread);
+        }
+        Ok(workers)
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for stop in self.stops.drain(..) {
+            let _ = stop.send(());
+        }
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
     }
 }
 

@@ -364,16 +364,18 @@ impl Service {
     /// # Errors
     /// `406 invalid_header` (code 107) when it is missing or names anything else.
     pub fn check_accept(accept: Option<&str>) -> Result<(), ApiError> {
-        let normalized: String = accept
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let accepted = normalized.split(',').any(|media| {
-            API_VERSIONS
-                .iter()
-                .any(|v| media == format!("application/vnd.layer+json;version={v}"))
+        // Compared in place, char by char: every API request is asked this.
+        let accepted = accept.unwrap_or("").split(',').any(|media| {
+            API_VERSIONS.iter().any(|version| {
+                let wanted = "application/vnd.layer+json;version="
+                    .chars()
+                    .chain(version.chars());
+                media
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| c.to_ascii_lowercase())
+                    .eq(wanted)
+            })
         });
         if accepted {
             Ok(())

@@ -61,12 +61,18 @@ pub struct Decoded<'t> {
 /// assert_eq!(layer_auth::token::decode("a.b").unwrap_err(), 2);
 /// ```
 pub fn decode(token: &str) -> Result<Decoded<'_>, usize> {
-    let mut parts = token.split('.');
-    let (Some(header), Some(claims), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(token.split('.').count());
+    // memchr finds the dots several times quicker than `str::split` (every token of a
+    // stream is split).
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
+        return Err(memchr::memchr_iter(b'.', token.as_bytes()).count() + 1);
     };
+    // '.' is ASCII, so each cut is at a char boundary.
+    let (header, claims, signature) = (
+        &token[..first],
+        &token[first + 1..second],
+        &token[second + 1..],
+    );
     Ok(Decoded {
         signing_input: &token[..header.len() + 1 + claims.len()],
         header: object(header),

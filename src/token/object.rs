@@ -36,7 +36,9 @@ struct Slot {
     value: Range<usize>,
 }
 
-/// A name's length and its first eight bytes as one number.
+/// A name's length and its first eight bytes as one number (inlined, so that a literal
+/// name's print is worked out when compiling).
+#[inline]
 fn print(name: &str) -> (usize, u64) {
     let head = name
         .bytes()
@@ -134,6 +136,7 @@ impl Object {
     }
 
     /// The member named `name`.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<Member<'_>> {
         let wanted = print(name);
         let slot = self
@@ -144,6 +147,7 @@ impl Object {
     }
 
     /// Whether a member is named `name`.
+    #[inline]
     pub fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }

@@ -30,17 +30,28 @@ pub fn render_report(
     hints: &dyn Hints,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    // The report is pushed into one buffer, not formatted: a stream of tokens writes thirty
-    // lines per token.
     let mut text = String::with_capacity(2560);
-    if detail == Detail::Full {
-        section(&mut text, paint, "header", report.header.as_ref(), times);
-        section(&mut text, paint, "claims", report.claims.as_ref(), times);
-        checks(&mut text, report, paint, hints);
-    }
-    push_verdict(&mut text, report, paint, hints);
-    text.push('\n');
+    push_report(report, times, detail, paint, hints, &mut text);
     out.write_all(text.as_bytes())
+}
+
+/// As [`render_report`], pushed onto `out`: a stream of tokens writes thirty lines per
+/// token, none of them formatted and none copied twice.
+pub fn push_report(
+    report: &Report,
+    times: &Times,
+    detail: Detail,
+    paint: Paint,
+    hints: &dyn Hints,
+    out: &mut String,
+) {
+    if detail == Detail::Full {
+        section(out, paint, "header", report.header.as_ref(), times);
+        section(out, paint, "claims", report.claims.as_ref(), times);
+        checks(out, report, paint, hints);
+    }
+    push_verdict(out, report, paint, hints);
+    out.push('\n');
 }
 
 /// The `checks` heading and one line per check: mark, id, message and the command's hint.

@@ -9,7 +9,7 @@ use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::KeySet;
 use layer_auth::output::{
     Detail, JunitCase, Paint, Times, escape, github_annotations, inert_json, json_line,
-    render_report, write_junit,
+    push_report, write_junit,
 };
 use serde_json::Value;
 
@@ -279,27 +279,32 @@ impl<'a> Judge<'a> {
 
     fn render(&self, mut report: Report, line: Option<usize>) -> anyhow::Result<Judged> {
         report.line = line;
-        let mut shown = Vec::with_capacity(3072);
-        if self.json {
+        let shown = if self.json {
+            let mut shown = Vec::with_capacity(3072);
             report.write_json(&mut shown);
             shown.push(b'\n');
-            if !shown.is_ascii() {
-                let text = String::from_utf8_lossy(&shown);
-                shown = inert_json(&text).into_owned().into_bytes();
+            if shown.is_ascii() {
+                shown
+            } else {
+                inert_json(&String::from_utf8_lossy(&shown))
+                    .into_owned()
+                    .into_bytes()
             }
         } else {
+            let mut text = String::with_capacity(3072);
             if let Some(n) = line {
-                self.line_heading(n, &mut shown);
+                self.line_heading(n, &mut text);
             }
-            render_report(
+            push_report(
                 &report,
                 &self.times,
                 self.detail,
                 self.paint,
                 &self.hints,
-                &mut shown,
-            )?;
-        }
+                &mut text,
+            );
+            text.into_bytes()
+        };
         // Only annotations and JUnit cases are labelled.
         let label = || line.map(|n| format!("line {n}"));
         Ok(Judged {
@@ -317,17 +322,17 @@ impl<'a> Judge<'a> {
     }
 
     /// `line 7: ` before a verdict alone, or a `── line 7 ──` heading over a report.
-    fn line_heading(&self, n: usize, shown: &mut Vec<u8>) {
+    fn line_heading(&self, n: usize, text: &mut String) {
         let mut number = itoa::Buffer::new();
         let n = number.format(n);
         if self.detail == Detail::Verdict {
-            shown.extend_from_slice(["line ", n, ": "].concat().as_bytes());
+            for part in ["line ", n, ": "] {
+                text.push_str(part);
+            }
         } else {
-            let mut heading = String::with_capacity(32);
-            let text = ["── line ", n, " ──"].concat();
-            self.paint.push(&mut heading, Paint::bold, &text);
-            heading.push('\n');
-            shown.extend_from_slice(heading.as_bytes());
+            self.paint
+                .push(text, Paint::bold, &["── line ", n, " ──"].concat());
+            text.push('\n');
         }
     }
 

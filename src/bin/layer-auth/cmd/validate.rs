@@ -179,6 +179,20 @@ fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
     }
 }
 
+/// The report as one JSON line, inert on a terminal.
+fn json_report(report: &Report) -> Vec<u8> {
+    let mut shown = Vec::with_capacity(3072);
+    report.write_json(&mut shown);
+    shown.push(b'\n');
+    if shown.is_ascii() {
+        shown
+    } else {
+        inert_json(&String::from_utf8_lossy(&shown))
+            .into_owned()
+            .into_bytes()
+    }
+}
+
 /// Everything a token is judged and rendered with.
 struct Judge<'a> {
     policy: Policy<'a>,
@@ -280,30 +294,9 @@ impl<'a> Judge<'a> {
     fn render(&self, mut report: Report, line: Option<usize>) -> anyhow::Result<Judged> {
         report.line = line;
         let shown = if self.json {
-            let mut shown = Vec::with_capacity(3072);
-            report.write_json(&mut shown);
-            shown.push(b'\n');
-            if shown.is_ascii() {
-                shown
-            } else {
-                inert_json(&String::from_utf8_lossy(&shown))
-                    .into_owned()
-                    .into_bytes()
-            }
+            json_report(&report)
         } else {
-            let mut text = String::with_capacity(3072);
-            if let Some(n) = line {
-                self.line_heading(n, &mut text);
-            }
-            push_report(
-                &report,
-                &self.times,
-                self.detail,
-                self.paint,
-                &self.hints,
-                &mut text,
-            );
-            text.into_bytes()
+            self.text_report(&report, line)
         };
         // Only annotations and JUnit cases are labelled.
         let label = || line.map(|n| format!("line {n}"));
@@ -319,6 +312,23 @@ impl<'a> Judge<'a> {
                 .then(|| JunitCase::of(&report, label().unwrap_or_else(|| "token".into()))),
             shown,
         })
+    }
+
+    /// The human report, under its line's heading in a stream.
+    fn text_report(&self, report: &Report, line: Option<usize>) -> Vec<u8> {
+        let mut text = String::with_capacity(3072);
+        if let Some(n) = line {
+            self.line_heading(n, &mut text);
+        }
+        push_report(
+            report,
+            &self.times,
+            self.detail,
+            self.paint,
+            &self.hints,
+            &mut text,
+        );
+        text.into_bytes()
     }
 
     /// `line 7: ` before a verdict alone, or a `── line 7 ──` heading over a report.

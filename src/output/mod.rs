@@ -65,7 +65,7 @@ impl Times {
         let Some(when) = DateTime::from_timestamp(secs, 0) else {
             return false;
         };
-        // Years 0 to 9999 digit by digit, several times quicker than strftime; strftime
+        // From 1970 to 9999 digit by digit, several times quicker than strftime; strftime
         // for the rest.
         if (0..253_402_300_800).contains(&secs) {
             push_rfc3339(out, &when);
@@ -92,7 +92,7 @@ impl Times {
     }
 }
 
-/// `2023-11-14T22:23:20Z` for an instant in years 0 to 9999.
+/// `2023-11-14T22:23:20Z` for an instant in years 0 to 9999 (the caller's are 1970 on).
 fn push_rfc3339(out: &mut String, when: &DateTime<Utc>) {
     use chrono::{Datelike as _, Timelike as _};
     let digits = |out: &mut String, value: u32, width: usize| {

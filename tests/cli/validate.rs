@@ -811,6 +811,82 @@ fn validate_answers_each_piped_token_before_stdin_closes() {
     assert!(child.wait().unwrap().success());
 }
 
+#[test]
+fn validate_answers_a_whole_line_while_the_next_has_only_partly_arrived() {
+    // A block-buffered producer (python, grep) stops mid-line: the line before it is whole.
+    let mut child = validate_piped(&["-", "--json"], Stdio::null());
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = std::process::Command::new("kill").arg(&pid).status();
+    });
+    let valid = token("valid");
+    let mut stdin = child.stdin.take().unwrap();
+    write!(stdin, "{valid}\n{}", &valid[..20]).unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // Before the fix this waited for the rest of line 2 (the watchdog then failed it).
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(
+        serde_json::from_str::<Report>(&line).unwrap().valid,
+        "{line}"
+    );
+    writeln!(stdin, "{}", &valid[20..]).unwrap();
+    drop(stdin);
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert!(
+        serde_json::from_str::<Report>(&line).unwrap().valid,
+        "{line}"
+    );
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn validate_ends_when_stdout_closes_even_while_stdin_stays_open_and_quiet() {
+    // `tail -f tokens | layer-auth validate - --json | head -1`. The pipes are the shell's:
+    // a pipe made here could be held open for a moment by a sibling test's child.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, token("valid") + "\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("layer-auth");
+    let script = r#"
+        fifo="$DIR/in"; mkfifo "$fifo"
+        # The producer sends two tokens and then stays quiet, its end open, for 60 s.
+        (cat "$TOKEN"; sleep 1; cat "$TOKEN"; exec sleep 60) > "$fifo" &
+        producer=$!
+        "$BIN" validate - --json --public-key "$KEY" --now "$NOW" < "$fifo" | head -1 > /dev/null
+        status=${PIPESTATUS[0]}
+        kill $producer
+        exit $status
+    "#;
+    let mut child = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("DIR", dir.path())
+        .env("TOKEN", &file)
+        .env("BIN", &bin)
+        .env("KEY", key("rsa2048-spki.pem"))
+        .env("NOW", NOW)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Without the fix validate waited for the quiet producer: 60 s.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("validate was still running with its stdout closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
 // ── robustness: a reason, never a panic ──────────────────────────────────────────────────
 
 #[test]

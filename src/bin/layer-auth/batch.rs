@@ -9,7 +9,9 @@
 //! co-process) gets each answer as soon as its line is in.
 
 use std::io::{BufRead, BufReader, Read};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -21,6 +23,8 @@ const CHUNK: usize = 1024;
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Chunks in flight between two stages.
 const DEPTH: usize = 2;
+/// How often a worker waiting on a quiet input looks whether the consumer has stopped.
+const POLL: Duration = Duration::from_millis(50);
 /// Bytes the reader puts in one chunk before it starts the next (the pool's batches are
 /// coalesced from several): small buffers of one size, recycled, keep the allocator from
 /// holding on to large ones freed on another thread.
@@ -71,9 +75,11 @@ impl Chunk {
 /// `emit` on this thread with each line number and result, in input order. Lines longer than
 /// `max_line` bytes reach `work` as [`Line::TooLong`]. A line on its own (one token) is worked on without
 /// starting the thread pool. `emit`'s third argument is true for the last result of a chunk:
-/// the moment to flush, so that answers leave as their lines come in.
+/// the moment to flush, so that answers leave as their lines come in. When `emit` fails
+/// (stdout closed), this returns its error at once, even while `input` is waiting for more
+/// (`tail -f`): the reader is left to the end of the process.
 pub fn for_each_line<T: Send>(
-    input: impl Read + Send,
+    input: impl Read + Send + 'static,
     max_line: usize,
     work: impl Fn(usize, Line<'_>) -> T + Sync,
     mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
@@ -81,46 +87,54 @@ pub fn for_each_line<T: Send>(
     let mut input = BufReader::with_capacity(256 * 1024, input);
     let mut numbers = 1_usize..;
     let first = read_chunk(&mut input, max_line, &mut numbers, None)?;
-    std::thread::scope(|scope| {
-        let (lines_tx, lines_rx) = sync_channel::<Chunk>(DEPTH);
-        // Chunks worked on come back to be read into again: their buffers, freed on another
-        // thread, would otherwise pile up in the allocator (peak RSS 29 -> 44 MiB).
-        let (spare_tx, spare_rx) = sync_channel::<Chunk>(DEPTH);
-        let (results_tx, results_rx) = sync_channel::<Vec<(usize, T)>>(DEPTH);
-        let reader = scope.spawn(move || -> anyhow::Result<()> {
-            let mut chunk = first;
-            while !chunk.lines.is_empty() {
-                if lines_tx.send(chunk).is_err() {
-                    return Ok(()); // the consumer stopped (closed stdout): stop reading
-                }
-                chunk = read_chunk(&mut input, max_line, &mut numbers, spare_rx.try_recv().ok())?;
+    let (lines_tx, lines_rx) = sync_channel::<Chunk>(DEPTH);
+    // Chunks worked on come back to be read into again: their buffers, freed on another
+    // thread, would otherwise pile up in the allocator (peak RSS 29 -> 44 MiB).
+    let (spare_tx, spare_rx) = sync_channel::<Chunk>(DEPTH);
+    // Not scoped: a read blocked on a quiet pipe must not hold up a consumer that stopped.
+    let reader = std::thread::spawn(move || -> anyhow::Result<()> {
+        let mut chunk = first;
+        while !chunk.lines.is_empty() {
+            if lines_tx.send(chunk).is_err() {
+                return Ok(()); // the consumer stopped (closed stdout): stop reading
             }
-            Ok(())
-        });
-        let work = &work;
-        scope.spawn(move || work_batches(&lines_rx, &results_tx, &spare_tx, work));
-        for results in results_rx {
+            chunk = read_chunk(&mut input, max_line, &mut numbers, spare_rx.try_recv().ok())?;
+        }
+        Ok(())
+    });
+    let stopped = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (results_tx, results_rx) = sync_channel::<Vec<(usize, T)>>(DEPTH);
+        let (work, stopped) = (&work, &stopped);
+        scope.spawn(move || work_batches(&lines_rx, &results_tx, &spare_tx, stopped, work));
+        for results in &results_rx {
             let last = results.len();
             for (i, (line_no, result)) in results.into_iter().enumerate() {
-                emit(line_no, result, i + 1 == last)?;
+                if let Err(error) = emit(line_no, result, i + 1 == last) {
+                    // The worker stops at its next chunk or within a poll of the quiet reader.
+                    stopped.store(true, Ordering::Relaxed);
+                    return Err(error);
+                }
             }
         }
-        reader
-            .join()
-            .map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))?
-    })
+        Ok(())
+    })?;
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))?
 }
 
 /// Maps each batch of `lines` with `work` (on the pool, unless it is a lone line) and sends
-/// the results on, until either channel closes.
+/// the results on, until either channel closes or the consumer has `stopped`.
 fn work_batches<T: Send>(
     lines: &Receiver<Chunk>,
     results: &SyncSender<Vec<(usize, T)>>,
     spare: &SyncSender<Chunk>,
+    stopped: &AtomicBool,
     work: &(impl Fn(usize, Line<'_>) -> T + Sync),
 ) {
     let mut next: Option<Chunk> = None;
-    while let Some(batch) = next_batch(lines, &mut next) {
+    while let Some(batch) = next_batch(lines, &mut next, stopped) {
         let all: Vec<(usize, Line<'_>)> = batch
             .iter()
             .flat_map(|chunk| {
@@ -152,8 +166,21 @@ fn work_batches<T: Send>(
 /// The next batch: `next` (a chunk held back last time) or the next chunk, with as many
 /// chunks already waiting as fit in one chunk's bounds. A fast producer so gives the pool
 /// big batches, and a slow one gets its line answered at once.
-fn next_batch(lines: &Receiver<Chunk>, next: &mut Option<Chunk>) -> Option<Vec<Chunk>> {
-    let first = next.take().or_else(|| lines.recv().ok())?;
+fn next_batch(
+    lines: &Receiver<Chunk>,
+    next: &mut Option<Chunk>,
+    stopped: &AtomicBool,
+) -> Option<Vec<Chunk>> {
+    let first = match next.take() {
+        Some(chunk) => chunk,
+        None => loop {
+            match lines.recv_timeout(POLL) {
+                Ok(chunk) => break chunk,
+                Err(RecvTimeoutError::Timeout) if !stopped.load(Ordering::Relaxed) => {}
+                Err(_) => return None,
+            }
+        },
+    };
     let (mut count, mut bytes) = (first.lines.len(), first.bytes.len());
     let mut batch = vec![first];
     while let Ok(more) = lines.try_recv() {
@@ -169,7 +196,7 @@ fn next_batch(lines: &Receiver<Chunk>, next: &mut Option<Chunk>) -> Option<Vec<C
 }
 
 /// Up to [`CHUNK`] lines or [`READ_BYTES`] bytes (and one line), without their `\n` or `\r\n`, ending
-/// early when nothing more is buffered (so a slow producer is not kept waiting); empty at the
+/// early when no whole line more is buffered (so a slow producer is not kept waiting); empty at the
 /// end of the input. Read into `spare` (an empty chunk back from the workers) when there is one.
 fn read_chunk<R: Read>(
     input: &mut BufReader<R>,
@@ -186,7 +213,9 @@ fn read_chunk<R: Read>(
             break;
         };
         chunk.lines.push(held);
-        if input.buffer().is_empty() {
+        // No whole line is buffered: the next may be a while (a producer that stopped
+        // mid-line), so this chunk's lines are answered first.
+        if memchr::memchr(b'\n', input.buffer()).is_none() {
             break;
         }
     }
@@ -261,6 +290,8 @@ fn skip_line<R: Read>(input: &mut BufReader<R>) -> std::io::Result<(usize, Optio
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
 
     const MAX: usize = 1024 * 1024;
@@ -275,7 +306,7 @@ mod tests {
     fn numbered(count: usize) -> Vec<(usize, String)> {
         let input: String = (0..count).map(|i| format!("{i}\r\n")).collect();
         let mut seen = Vec::new();
-        for_each_line(input.as_bytes(), MAX, text, |n, v, _| {
+        for_each_line(Cursor::new(input), MAX, text, |n, v, _| {
             seen.push((n, v));
             Ok(())
         })
@@ -328,7 +359,7 @@ mod tests {
         ] {
             let input = format!("{}{ending}next\n{}", "x".repeat(long), "y".repeat(8));
             let mut seen = Vec::new();
-            for_each_line(input.as_bytes(), 8, text, |_, v, _| {
+            for_each_line(Cursor::new(input), 8, text, |_, v, _| {
                 seen.push(v);
                 Ok(())
             })
@@ -353,7 +384,7 @@ mod tests {
             .collect();
         let (mut in_chunk, mut chunks, mut widest) = (0usize, 0, 0);
         for_each_line(
-            input.as_slice(),
+            Cursor::new(input),
             MAX,
             |_, l| matches!(l, Line::Text(_)),
             |_, kept, end| {
@@ -379,7 +410,7 @@ mod tests {
     fn an_emit_error_stops_the_run_and_is_returned() {
         let input: String = (0..3 * CHUNK).map(|i| format!("{i}\n")).collect();
         let result = for_each_line(
-            input.as_bytes(),
+            Cursor::new(input),
             MAX,
             |_, _| (),
             |n, (), _| {

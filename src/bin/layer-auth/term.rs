@@ -142,15 +142,15 @@ fn looks_random(run: &str) -> bool {
         && count(char::is_ascii_digit) >= 2
 }
 
-/// Ends a run that clap refused (exit 2) or answered itself (`--help`, `--version`: exit 0,
-/// on stdout). clap's messages quote the arguments, which may hold a key pasted by mistake:
-/// they go through [`hide_key_material`] and [`escape`] like every other error.
 /// `text` in single quotes for a POSIX shell (a `'` inside becomes `'\''`), for commands
 /// and `export` lines the user is to paste.
 pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// Ends a run that clap refused (exit 2) or answered itself (`--help`, `--version`: exit 0,
+/// on stdout). clap's messages quote the arguments, which may hold a key pasted by mistake:
+/// they go through [`hide_key_material`] and [`escape`] like every other error.
 pub fn clap_exit(error: &clap::Error) -> std::process::ExitCode {
     use clap::error::ErrorKind;
     if matches!(

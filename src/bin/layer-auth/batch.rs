@@ -1,12 +1,11 @@
 //! Line-at-a-time work on every core, streamed: a reader thread reads bounded chunks of
 //! lines, a worker thread maps each chunk on the rayon pool, and the calling thread hands
-//! the results out in input order. A chunk keeps its lines' bytes in one buffer, which comes
-//! back to the reader once worked on. Channels between the three hold at most two chunks
-//! each; a batch handed to the pool holds at most [`CHUNK`] lines and [`CHUNK_BYTES`] bytes
-//! (coalesced from smaller chunks), and no line is kept past the caller's limit, so memory
-//! stays flat in lines and in bytes whatever the input, and output line N answers input line
-//! N. A chunk ends early when no more input is buffered, so a slow producer (`tail -f`, a
-//! co-process) gets each answer as soon as its line is in.
+//! the results out in input order. Channels between the three hold at most two chunks each;
+//! a chunk holds at most [`CHUNK`] lines and [`CHUNK_BYTES`] bytes, and no line is kept past
+//! the caller's limit (a batch handed to the pool is one chunk at most, coalesced from
+//! smaller ones), so memory stays flat in lines and in bytes whatever the input, and
+//! output line N answers input line N. A chunk ends early when no whole line more is buffered, so
+//! a slow producer (`tail -f`, a co-process) gets each answer as soon as its line is in.
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,10 +24,6 @@ pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 const DEPTH: usize = 2;
 /// How often a worker waiting on a quiet input looks whether the consumer has stopped.
 const POLL: Duration = Duration::from_millis(50);
-/// Bytes the reader puts in one chunk before it starts the next (the pool's batches are
-/// coalesced from several): small buffers of one size, recycled, keep the allocator from
-/// holding on to large ones freed on another thread.
-const READ_BYTES: usize = 128 * 1024;
 
 /// One input line, without its line ending: its bytes, or only its length when it is longer
 /// than the limit (the rest of it is read past, never kept).
@@ -40,33 +35,29 @@ pub enum Line<'a> {
     TooLong(usize),
 }
 
-/// A line of a [`Chunk`]: its number, and where its bytes are in the chunk's buffer or only
-/// its length when it is over the limit.
-enum Held {
-    Text(usize, std::ops::Range<usize>),
+enum Owned {
+    Text(usize, Vec<u8>),
     TooLong(usize, usize),
 }
 
-impl Held {
+impl Owned {
     fn number(&self) -> usize {
         match self {
             Self::Text(n, _) | Self::TooLong(n, _) => *n,
         }
     }
-}
 
-/// Lines read together, their bytes in one buffer: no allocation per line, and none freed
-/// per line on another thread.
-struct Chunk {
-    bytes: Vec<u8>,
-    lines: Vec<Held>,
-}
+    fn line(&self) -> Line<'_> {
+        match self {
+            Self::Text(_, bytes) => Line::Text(bytes),
+            Self::TooLong(_, len) => Line::TooLong(*len),
+        }
+    }
 
-impl Chunk {
-    fn line(&self, held: &Held) -> Line<'_> {
-        match held {
-            Held::Text(_, range) => Line::Text(&self.bytes[range.clone()]),
-            Held::TooLong(_, len) => Line::TooLong(*len),
+    fn bytes(&self) -> usize {
+        match self {
+            Self::Text(_, bytes) => bytes.len(),
+            Self::TooLong(..) => 0,
         }
     }
 }
@@ -86,19 +77,16 @@ pub fn for_each_line<T: Send>(
 ) -> anyhow::Result<()> {
     let mut input = BufReader::with_capacity(256 * 1024, input);
     let mut numbers = 1_usize..;
-    let first = read_chunk(&mut input, max_line, &mut numbers, None)?;
-    let (lines_tx, lines_rx) = sync_channel::<Chunk>(DEPTH);
-    // Chunks worked on come back to be read into again: their buffers, freed on another
-    // thread, would otherwise pile up in the allocator (peak RSS 29 -> 44 MiB).
-    let (spare_tx, spare_rx) = sync_channel::<Chunk>(DEPTH);
+    let first = read_chunk(&mut input, max_line, &mut numbers)?;
+    let (lines_tx, lines_rx) = sync_channel::<Vec<Owned>>(DEPTH);
     // Not scoped: a read blocked on a quiet pipe must not hold up a consumer that stopped.
     let reader = std::thread::spawn(move || -> anyhow::Result<()> {
         let mut chunk = first;
-        while !chunk.lines.is_empty() {
+        while !chunk.is_empty() {
             if lines_tx.send(chunk).is_err() {
                 return Ok(()); // the consumer stopped (closed stdout): stop reading
             }
-            chunk = read_chunk(&mut input, max_line, &mut numbers, spare_rx.try_recv().ok())?;
+            chunk = read_chunk(&mut input, max_line, &mut numbers)?;
         }
         Ok(())
     });
@@ -106,7 +94,7 @@ pub fn for_each_line<T: Send>(
     std::thread::scope(|scope| {
         let (results_tx, results_rx) = sync_channel::<Vec<(usize, T)>>(DEPTH);
         let (work, stopped) = (&work, &stopped);
-        scope.spawn(move || work_batches(&lines_rx, &results_tx, &spare_tx, stopped, work));
+        scope.spawn(move || work_batches(&lines_rx, &results_tx, stopped, work));
         for results in &results_rx {
             let last = results.len();
             for (i, (line_no, result)) in results.into_iter().enumerate() {
@@ -127,36 +115,21 @@ pub fn for_each_line<T: Send>(
 /// Maps each batch of `lines` with `work` (on the pool, unless it is a lone line) and sends
 /// the results on, until either channel closes or the consumer has `stopped`.
 fn work_batches<T: Send>(
-    lines: &Receiver<Chunk>,
+    lines: &Receiver<Vec<Owned>>,
     results: &SyncSender<Vec<(usize, T)>>,
-    spare: &SyncSender<Chunk>,
     stopped: &AtomicBool,
     work: &(impl Fn(usize, Line<'_>) -> T + Sync),
 ) {
-    let mut next: Option<Chunk> = None;
+    let mut next: Option<Vec<Owned>> = None;
     while let Some(batch) = next_batch(lines, &mut next, stopped) {
-        let all: Vec<(usize, Line<'_>)> = batch
-            .iter()
-            .flat_map(|chunk| {
-                chunk
-                    .lines
-                    .iter()
-                    .map(|held| (held.number(), chunk.line(held)))
-            })
-            .collect();
-        let one = |&(n, line): &(usize, Line<'_>)| (n, work(n, line));
+        let one = |l: &Owned| (l.number(), work(l.number(), l.line()));
         // A lone line (one token) never starts the thread pool.
-        let done: Vec<(usize, T)> = if all.len() == 1 {
-            all.iter().map(one).collect()
+        let done: Vec<(usize, T)> = if batch.len() == 1 {
+            batch.iter().map(one).collect()
         } else {
-            all.par_iter().map(one).collect()
+            batch.par_iter().map(one).collect()
         };
-        drop(all);
-        for mut chunk in batch {
-            chunk.bytes.clear();
-            chunk.lines.clear();
-            let _ = spare.try_send(chunk);
-        }
+        drop(batch);
         if results.send(done).is_err() {
             return;
         }
@@ -167,11 +140,11 @@ fn work_batches<T: Send>(
 /// chunks already waiting as fit in one chunk's bounds. A fast producer so gives the pool
 /// big batches, and a slow one gets its line answered at once.
 fn next_batch(
-    lines: &Receiver<Chunk>,
-    next: &mut Option<Chunk>,
+    lines: &Receiver<Vec<Owned>>,
+    next: &mut Option<Vec<Owned>>,
     stopped: &AtomicBool,
-) -> Option<Vec<Chunk>> {
-    let first = match next.take() {
+) -> Option<Vec<Owned>> {
+    let mut batch = match next.take() {
         Some(chunk) => chunk,
         None => loop {
             match lines.recv_timeout(POLL) {
@@ -181,87 +154,80 @@ fn next_batch(
             }
         },
     };
-    let (mut count, mut bytes) = (first.lines.len(), first.bytes.len());
-    let mut batch = vec![first];
+    let mut bytes: usize = batch.iter().map(Owned::bytes).sum();
     while let Ok(more) = lines.try_recv() {
-        if count + more.lines.len() > CHUNK || bytes + more.bytes.len() > CHUNK_BYTES {
+        let more_bytes: usize = more.iter().map(Owned::bytes).sum();
+        if batch.len() + more.len() > CHUNK || bytes + more_bytes > CHUNK_BYTES {
             *next = Some(more);
             break;
         }
-        count += more.lines.len();
-        bytes += more.bytes.len();
-        batch.push(more);
+        bytes += more_bytes;
+        batch.extend(more);
     }
     Some(batch)
 }
 
-/// Up to [`CHUNK`] lines or [`READ_BYTES`] bytes (and one line), without their `\n` or `\r\n`, ending
+/// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, without their `\n` or `\r\n`, ending
 /// early when no whole line more is buffered (so a slow producer is not kept waiting); empty at the
-/// end of the input. Read into `spare` (an empty chunk back from the workers) when there is one.
+/// end of the input.
 fn read_chunk<R: Read>(
     input: &mut BufReader<R>,
     max_line: usize,
     numbers: &mut std::ops::RangeFrom<usize>,
-    spare: Option<Chunk>,
-) -> anyhow::Result<Chunk> {
-    let mut chunk = spare.unwrap_or_else(|| Chunk {
-        bytes: Vec::with_capacity(READ_BYTES + 16 * 1024),
-        lines: Vec::with_capacity(64),
-    });
-    while chunk.lines.len() < CHUNK && chunk.bytes.len() < READ_BYTES {
-        let Some(held) = read_line(input, max_line, numbers, &mut chunk.bytes)? else {
+) -> anyhow::Result<Vec<Owned>> {
+    let mut lines = Vec::with_capacity(64);
+    let mut bytes = 0;
+    while lines.len() < CHUNK && bytes < CHUNK_BYTES {
+        let Some(line) = read_line(input, max_line, numbers)? else {
             break;
         };
-        chunk.lines.push(held);
+        bytes += line.bytes();
+        lines.push(line);
         // No whole line is buffered: the next may be a while (a producer that stopped
         // mid-line), so this chunk's lines are answered first.
         if memchr::memchr(b'\n', input.buffer()).is_none() {
             break;
         }
     }
-    Ok(chunk)
+    Ok(lines)
 }
 
-/// One line without its ending, appended to `bytes`, or the length of a line over
-/// `max_line` bytes (the rest of it read past, never kept); `None` at the end of input.
+/// One line without its ending, or the length of a line over `max_line` bytes (the rest of
+/// it read past, never kept); `None` at the end of input.
 fn read_line<R: Read>(
     input: &mut BufReader<R>,
     max_line: usize,
     numbers: &mut std::ops::RangeFrom<usize>,
-    bytes: &mut Vec<u8>,
-) -> anyhow::Result<Option<Held>> {
-    let start = bytes.len();
+) -> anyhow::Result<Option<Owned>> {
+    let mut line = Vec::new();
     // Room for `\r\n` past the limit tells "too long" from "just fits".
     let cap = max_line as u64 + 2;
     let read = (&mut *input)
         .take(cap)
-        .read_until(b'\n', bytes)
+        .read_until(b'\n', &mut line)
         .context("reading the input")?;
     if read == 0 {
         return Ok(None);
     }
     let number = numbers.next().unwrap_or(usize::MAX);
-    let ended = bytes.last() == Some(&b'\n');
+    let ended = line.last() == Some(&b'\n');
     if !ended && read as u64 == cap {
         let (rest, last) = skip_line(input).context("reading the input")?;
         let last = if rest == 0 {
-            bytes.last().copied()
+            line.last().copied()
         } else {
             last
         };
-        let len = read + rest - usize::from(last == Some(b'\r'));
-        bytes.truncate(start);
-        return Ok(Some(Held::TooLong(number, len)));
+        let len = line.len() + rest - usize::from(last == Some(b'\r'));
+        return Ok(Some(Owned::TooLong(number, len)));
     }
-    while bytes.len() > start && matches!(bytes.last(), Some(b'\n' | b'\r')) {
-        bytes.pop();
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
     }
-    let len = bytes.len() - start;
-    if len > max_line {
-        bytes.truncate(start);
-        return Ok(Some(Held::TooLong(number, len)));
+    if line.len() > max_line {
+        return Ok(Some(Owned::TooLong(number, line.len())));
     }
-    Ok(Some(Held::Text(number, start..bytes.len())))
+    Ok(Some(Owned::Text(number, line)))
 }
 
 /// Reads past the rest of a line: the bytes skipped before its `\n` (or the end of input),

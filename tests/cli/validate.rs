@@ -97,6 +97,34 @@ fn validate_piped(args: &[&str], stderr: Stdio) -> std::process::Child {
         .unwrap()
 }
 
+/// Kills a child still running after 20 s, so that a regression fails its test instead of
+/// hanging the suite. Drop it once the child is reaped: a pid is only reused after that, and
+/// a dropped watchdog kills nothing.
+struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Watchdog {
+    fn new(child: &std::process::Child) -> Self {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (pid, seen) = (child.id().to_string(), std::sync::Arc::clone(&done));
+        std::thread::spawn(move || {
+            for _ in 0..200 {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if seen.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+            }
+            let _ = std::process::Command::new("kill").arg(&pid).status();
+        });
+        Self(done)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Every token file under `tests/fixtures/tokens/`, by name without `.jwt`.
 fn fixture_token_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixture("tokens"))
@@ -790,12 +818,7 @@ fn validate_json_ends_quietly_when_stdout_is_closed() {
 #[test]
 fn validate_answers_each_piped_token_before_stdin_closes() {
     let mut child = validate_piped(&["-", "--json"], Stdio::null());
-    // A watchdog, so a regression fails the test instead of hanging the suite.
-    let pid = child.id().to_string();
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(20));
-        let _ = std::process::Command::new("kill").arg(&pid).status();
-    });
+    let watchdog = Watchdog::new(&child);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     for _ in 0..2 {
@@ -809,17 +832,14 @@ fn validate_answers_each_piped_token_before_stdin_closes() {
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());
+    drop(watchdog);
 }
 
 #[test]
 fn validate_answers_a_whole_line_while_the_next_has_only_partly_arrived() {
     // A block-buffered producer (python, grep) stops mid-line: the line before it is whole.
     let mut child = validate_piped(&["-", "--json"], Stdio::null());
-    let pid = child.id().to_string();
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(20));
-        let _ = std::process::Command::new("kill").arg(&pid).status();
-    });
+    let watchdog = Watchdog::new(&child);
     let valid = token("valid");
     let mut stdin = child.stdin.take().unwrap();
     write!(stdin, "{valid}\n{}", &valid[..20]).unwrap();
@@ -841,6 +861,7 @@ fn validate_answers_a_whole_line_while_the_next_has_only_partly_arrived() {
         "{line}"
     );
     assert!(child.wait().unwrap().success());
+    drop(watchdog);
 }
 
 #[test]

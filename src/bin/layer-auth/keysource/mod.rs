@@ -11,15 +11,21 @@
 
 use std::fmt;
 use std::io::{IsTerminal as _, Read as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use layer_auth::keys::{KeyError, KeyWarning, SigningKey, VerifyingKey, WeakKeys};
+use layer_auth::keys::KeyWarning;
 use zeroize::Zeroizing;
 
-use crate::args::{KeyArgs, PASSPHRASE_ENV, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV, PassphraseArgs};
+use crate::args::{PASSPHRASE_ENV, PRIVATE_KEY_PATH_ENV, PassphraseArgs};
+
+mod signing;
+mod trusted;
+
+pub use signing::{AnyKey, any_key, public_half, signing_key};
+pub use trusted::{public_keys, trusted_keys};
 
 /// The most files a `--public-key` directory may hold.
 pub const MAX_DIR_FILES: usize = 1000;
@@ -261,57 +267,6 @@ pub fn passphrase_to_encrypt(args: &PassphraseArgs) -> anyhow::Result<Zeroizing<
     })
 }
 
-/// A key file as read for the `keys` commands: a private key, or public keys.
-pub enum AnyKey {
-    Private(SigningKey),
-    Public(Vec<VerifyingKey>),
-}
-
-/// Whatever key `path` holds (`-`: stdin): a private key (an encrypted one opened with the
-/// passphrase), else every public key in it.
-///
-/// # Errors
-/// An unreadable file, or bytes that are no key.
-pub fn any_key(path: &Path, passphrase: &PassphraseArgs) -> anyhow::Result<Loaded<AnyKey>> {
-    let name = shown(path);
-    let bytes = read_key_file(path, "key")?;
-    let secret = self::passphrase(passphrase)?;
-    match SigningKey::from_bytes_with(
-        &bytes,
-        WeakKeys::Allow,
-        secret.as_ref().map(|s| s.as_slice()),
-    ) {
-        Ok(key) => Ok(private_any_key(key, path, name)),
-        Err(KeyError::PublicNotPrivate) => {
-            let read = VerifyingKey::read_all(&bytes)
-                .with_context(|| format!("reading the key in {name}"))?;
-            Ok(Loaded {
-                value: AnyKey::Public(read.keys),
-                warnings: key_warnings(read.warnings, &name).collect(),
-            })
-        }
-        Err(error) => Err(anyhow::Error::new(error).context(format!("reading the key in {name}"))),
-    }
-}
-
-/// A private key read by [`any_key`] from `path` (shown as `name`), with what to tell of
-/// its file and its form.
-fn private_any_key(key: SigningKey, path: &Path, name: String) -> Loaded<AnyKey> {
-    let mut warnings: Vec<Warning> = readable_by_others(path).into_iter().collect();
-    if key.is_legacy() {
-        warnings.push(Warning::Key {
-            source: name,
-            warning: KeyWarning::Legacy {
-                key: format!("this {}-bit key", key.public_key().bits()),
-            },
-        });
-    }
-    Loaded {
-        value: AnyKey::Private(key),
-        warnings,
-    }
-}
-
 /// What the library found in a key file, as warnings naming `source`.
 fn key_warnings(warnings: Vec<KeyWarning>, source: &str) -> impl Iterator<Item = Warning> {
     warnings.into_iter().map(|warning| Warning::Key {
@@ -344,244 +299,6 @@ fn read_within(path: &Path, wait: Duration) -> anyhow::Result<Zeroizing<Vec<u8>>
             "nothing arrived within {}s (a FIFO with no writer?)",
             wait.as_secs()
         ),
-    }
-}
-
-/// A private key's bytes as read, before parsing.
-struct PrivateBytes<'a> {
-    bytes: Zeroizing<Vec<u8>>,
-    /// How messages name where they came from.
-    source: String,
-    /// The file, when there is one.
-    path: Option<&'a Path>,
-}
-
-/// The private key's bytes and a name for their source, from `--key` /
-/// `LAYER_PRIVATE_KEY_PATH` or `LAYER_PRIVATE_KEY`; `None` when neither is set.
-fn private_key_bytes(args: &KeyArgs) -> anyhow::Result<Option<PrivateBytes<'_>>> {
-    if let Some(path) = args.path() {
-        return private_key_file(path).map(Some);
-    }
-    match std::env::var(PRIVATE_KEY_ENV) {
-        Ok(value) if !value.trim().is_empty() => Ok(Some(PrivateBytes {
-            bytes: Zeroizing::new(value.into_bytes()),
-            source: PRIVATE_KEY_ENV.to_owned(),
-            path: None,
-        })),
-        _ => Ok(None),
-    }
-}
-
-/// The private key file `--key` or `LAYER_PRIVATE_KEY_PATH` names, unless the name looks
-/// like key material itself (which is described, never echoed).
-fn private_key_file(path: &Path) -> anyhow::Result<PrivateBytes<'_>> {
-    let from = origin(path);
-    let text = path.to_string_lossy();
-    if let Some(kind) = key_material_kind(&text) {
-        bail!(
-            "{from} holds a value of {} characters that {kind}, not a file path: put the key \
-             in a file and give its path, or put the key itself in {PRIVATE_KEY_ENV}",
-            text.chars().count()
-        );
-    }
-    let bytes = read_key_file(path, "private key")
-        .with_context(|| format!("the private key named by {from}"))?;
-    Ok(PrivateBytes {
-        bytes,
-        source: shown(path),
-        path: Some(path),
-    })
-}
-
-/// The key that signs: parsed once, with its warnings.
-///
-/// # Errors
-/// No key configured, an unreadable file, or bytes that are not a usable private key.
-pub fn signing_key(args: &KeyArgs, weak: WeakKeys) -> anyhow::Result<Loaded<SigningKey>> {
-    let Some(PrivateBytes {
-        bytes,
-        source,
-        path,
-    }) = private_key_bytes(args)?
-    else {
-        bail!(
-            "no private key: pass --key PATH, or set {PRIVATE_KEY_PATH_ENV} (a file) or \
-             {PRIVATE_KEY_ENV} (the PEM itself); `layer-auth keygen --out key.pem` makes one"
-        );
-    };
-    let secret = passphrase(&args.passphrase)?;
-    let key = SigningKey::from_bytes_with(&bytes, weak, secret.as_ref().map(|s| s.as_slice()))
-        .with_context(|| format!("reading the private key in {source}"))?;
-    let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
-    if key.is_legacy() {
-        warnings.push(Warning::LegacySigningKey {
-            bits: key.public_key().bits(),
-        });
-    }
-    Ok(Loaded {
-        value: key,
-        warnings,
-    })
-}
-
-/// The public half of the configured private key; `None` when no private key is configured.
-///
-/// # Errors
-/// As [`signing_key`], for a key that is configured but unusable.
-pub fn public_half(args: &KeyArgs) -> anyhow::Result<Option<Loaded<Vec<VerifyingKey>>>> {
-    let Some(PrivateBytes {
-        bytes,
-        source,
-        path,
-    }) = private_key_bytes(args)?
-    else {
-        return Ok(None);
-    };
-    let secret = passphrase(&args.passphrase)?;
-    let read = VerifyingKey::read_all_with(&bytes, secret.as_ref().map(|s| s.as_slice()))
-        .with_context(|| format!("reading the public half of the key in {source}"))?;
-    let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
-    warnings.extend(key_warnings(read.warnings, &source));
-    Ok(Some(Loaded {
-        value: read.keys,
-        warnings,
-    }))
-}
-
-/// Every key in every `--public-key` file, in order.
-///
-/// # Errors
-/// The first file that cannot be read, or holds no usable key.
-pub fn public_keys(paths: &[PathBuf]) -> anyhow::Result<Loaded<Vec<VerifyingKey>>> {
-    let mut loaded = Loaded {
-        value: Vec::new(),
-        warnings: Vec::new(),
-    };
-    for path in paths {
-        if path.is_dir() {
-            directory_keys(path, &mut loaded)?;
-            continue;
-        }
-        let name = shown(path);
-        let bytes = read_key_file(path, "public key")?;
-        let read = VerifyingKey::read_all(&bytes)
-            .with_context(|| format!("reading the public key in {name}"))?;
-        add(&mut loaded, read, &name);
-    }
-    Ok(loaded)
-}
-
-fn add(loaded: &mut Loaded<Vec<VerifyingKey>>, read: layer_auth::keys::PublicKeys, name: &str) {
-    loaded.value.extend(read.keys);
-    loaded.warnings.extend(key_warnings(read.warnings, name));
-}
-
-/// Every key in the regular files of `dir`, by file name; hidden files are left out, and a
-/// file that holds no usable key is skipped with a warning (a README beside the keys).
-fn directory_keys(dir: &Path, loaded: &mut Loaded<Vec<VerifyingKey>>) -> anyhow::Result<()> {
-    let name = shown(dir);
-    let files = key_files(dir, &name)?;
-    let before = loaded.value.len();
-    for file in &files {
-        add_file(loaded, file);
-    }
-    if loaded.value.len() == before {
-        bail!(
-            "no usable key in the directory {name} ({})",
-            match files.len() {
-                0 => "it holds no file".to_owned(),
-                n => format!("{n} files, none a key"),
-            }
-        );
-    }
-    Ok(())
-}
-
-/// The keys of one file in a directory, or a warning that it was skipped.
-fn add_file(loaded: &mut Loaded<Vec<VerifyingKey>>, file: &Path) {
-    let file_name = shown(file);
-    let read = read_key_file(file, "public key")
-        .and_then(|bytes| VerifyingKey::read_all(&bytes).map_err(anyhow::Error::from));
-    match read {
-        Ok(read) => add(loaded, read, &file_name),
-        // As an error would be shown: a key line quoted by a parser is hidden.
-        Err(error) => loaded.warnings.push(Warning::SkippedFile {
-            path: file_name,
-            reason: crate::term::hide_key_material(&format!("{error:#}")).into_owned(),
-        }),
-    }
-}
-
-/// The regular, not hidden files of `dir` (shown as `name`), sorted: at most
-/// [`MAX_DIR_FILES`] of them and [`MAX_DIR_BYTES`] in all.
-fn key_files(dir: &Path, name: &str) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the key directory {name}"))?
-        .filter_map(Result::ok)
-        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file())
-        .take(MAX_DIR_FILES + 1)
-        .collect();
-    if files.len() > MAX_DIR_FILES {
-        bail!("the key directory {name} holds over {MAX_DIR_FILES} files; is it the right one?");
-    }
-    files.sort();
-    within_dir_bytes(&files, name)?;
-    Ok(files)
-}
-
-/// At most [`MAX_DIR_BYTES`] in all the `files` of the key directory shown as `name`.
-fn within_dir_bytes(files: &[PathBuf], name: &str) -> anyhow::Result<()> {
-    let total: u64 = files
-        .iter()
-        .filter_map(|file| std::fs::metadata(file).ok())
-        .map(|meta| meta.len())
-        .sum();
-    if total > MAX_DIR_BYTES {
-        bail!(
-            "the key directory {name} holds {} MiB of files, over the {} MiB a key directory may \
-             hold; is it the right one?",
-            total >> 20,
-            MAX_DIR_BYTES >> 20
-        );
-    }
-    Ok(())
-}
-
-/// The keys tokens must verify under: `--public-key` files, else the public half of the
-/// configured private key, else none.
-///
-/// # Errors
-/// As [`public_keys`] and [`public_half`].
-pub fn trusted_keys(
-    public_key: &[PathBuf],
-    private: &KeyArgs,
-) -> anyhow::Result<Loaded<Vec<VerifyingKey>>> {
-    if !public_key.is_empty() {
-        return public_keys(public_key);
-    }
-    Ok(public_half(private)?.unwrap_or(Loaded {
-        value: Vec::new(),
-        warnings: Vec::new(),
-    }))
-}
-
-fn readable_by_others(path: &Path) -> Option<Warning> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let meta = std::fs::metadata(path).ok()?;
-        let mode = meta.permissions().mode() & 0o777;
-        (meta.is_file() && mode & 0o077 != 0).then(|| Warning::ReadableByOthers {
-            path: shown(path),
-            mode,
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
     }
 }
 

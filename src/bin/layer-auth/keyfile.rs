@@ -121,7 +121,7 @@ fn temp_builder(mode: u32) -> tempfile::Builder<'static, 'static> {
 }
 
 /// The directory `path` is in: `.` for a bare file name.
-fn parent_dir(path: &Path) -> &Path {
+pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -157,13 +157,12 @@ pub fn run(args: &FlowArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let clock = VirtualClock::new(args.clock.source());
     let mut world = World::new(args, paint, &clock)?;
     let mut api = world.api(&clock)?;
-    let source = world.source(args, &clock)?;
+    let mut source = world.source(args, &clock)?;
     let policy = policy(args, &world);
     if !args.quiet {
         say_setting(args, &world, paint);
     }
     let mut shown = Shown::new(args, &world, paint);
-    let mut source = source;
     let ok = flow::run(&policy, source.as_mut(), api.as_mut(), &mut |step| {
         shown.step(step)
     });

@@ -178,13 +178,9 @@ pub(super) fn restore(service: &Service, path: &Path) -> anyhow::Result<()> {
 
 /// Writes the state atomically: a temporary file beside it, then renamed into place.
 pub(super) fn save(service: &Service, path: &Path) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
     let mut file = tempfile::Builder::new()
         .prefix(".layer-auth-state-")
-        .tempfile_in(dir)
+        .tempfile_in(crate::keyfile::parent_dir(path))
         .with_context(|| format!("cannot write the state file beside {}", path.display()))?;
     serde_json::to_writer(&mut file, &service.save())?;
     file.as_file().sync_all()?;

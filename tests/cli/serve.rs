@@ -58,6 +58,21 @@ impl Serve {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// stderr once it holds every one of `needles` (request lines reach it a few
+    /// milliseconds after their answers), or as it is after 10 s.
+    pub fn log_with(&self, needles: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.stderr();
+            if needles.iter().all(|n| log.contains(n))
+                || started.elapsed() > Duration::from_secs(10)
+            {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// SIGTERM, and the exit status (waiting at most `limit`).
     fn terminate(mut self, limit: Duration) -> Option<i32> {
         let pid = self.child.id().to_string();
@@ -224,7 +239,7 @@ fn serve_prints_its_url_and_a_python_client_runs_the_whole_sequence_with_the_cha
     let server = Serve::start(&[]);
     let app_id = server.health()["app_id"].as_str().unwrap().to_owned();
     assert_eq!(python(PYTHON_CLIENT, &[&server.url, &app_id]).trim(), "ok");
-    let log = server.stderr();
+    let log = server.log_with(&["POST /sessions 201 ", "GET /conversations 401 "]);
     assert!(
         log.contains("layer-auth serve: the Layer service at "),
         "{log}"
@@ -380,6 +395,71 @@ fn sigterm_with_a_half_sent_request_open_exits_0_promptly() {
     );
     // The idle keep-alive and the half-sent head are both still open.
     assert_eq!(server.terminate(Duration::from_secs(10)), Some(0));
+}
+
+/// 16,000 calls on one keep-alive connection with Python's http.client, each within 5 s.
+const MANY_CALLS: &str = r#"
+import http.client, sys
+c = http.client.HTTPConnection(sys.argv[1], timeout=5)
+for i in range(16000):
+    c.request("POST", "/nonces", None, {"Accept": "application/vnd.layer+json; version=1.0"})
+    r = c.getresponse(); r.read()
+    assert r.status == 201, (i, r.status)
+print("ok")
+"#;
+
+#[test]
+fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
+    // A harness that pipes serve's stderr and never reads it: the pipe holds about a
+    // thousand request lines, the log's queue 8,192 more, and 16,000 calls overflow both.
+    let mut child = layer_auth()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let address = url.trim().trim_start_matches("http://").to_owned();
+    assert_eq!(python(MANY_CALLS, &[&address]).trim(), "ok");
+
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut log = String::new();
+        let _ = pipe.read_to_string(&mut log);
+        log
+    });
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    let log = reader.join().unwrap();
+    let logged = log
+        .lines()
+        .filter(|l| l.starts_with("POST /nonces 201 "))
+        .count();
+    let unlogged: usize = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning: "))
+        .filter_map(|l| l.split_once(" request line(s) not logged: nothing read stderr"))
+        .map(|(n, _)| n.parse::<usize>().unwrap())
+        .sum();
+    assert!(unlogged > 0, "{}", &log[log.len().saturating_sub(2000)..]);
+    assert_eq!(logged + unlogged, 16_000, "every call logged or counted");
 }
 
 #[test]
@@ -685,11 +765,8 @@ fn serve_is_strict_like_the_service_about_kid_iss_and_time() {
             "no flags: {body}"
         );
     }
-    assert!(
-        server.stderr().contains("POST /sessions 422 "),
-        "{}",
-        server.stderr()
-    );
+    let log = server.log_with(&["POST /sessions 422 "]);
+    assert!(log.contains("POST /sessions 422 "), "{log}");
 }
 
 #[test]
@@ -746,7 +823,7 @@ fn faults_clock_and_the_attempt_log_are_there_for_tests() {
     assert_eq!(call(url, "DELETE", "/_emulator/state", &[], None).0, 204);
     let (_, _, empty) = call(url, "GET", "/_emulator/attempts", &[], None);
     assert_eq!(empty, json!([]));
-    let log = server.stderr();
+    let log = server.log_with(&["\"DELETE\""]);
     let line = log
         .lines()
         .find(|l| l.contains("\"/sessions\"") && l.contains("503"))
@@ -965,7 +1042,7 @@ fn the_log_escapes_what_clients_send_and_the_banner_hides_key_material() {
     let pem = std::fs::read_to_string(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
     let server = Serve::start(&["--log-format", "json", "--app-id", &pem]);
     let _ = call(&server.url, "GET", "/%E2%80%AE%C2%85x", &[], None);
-    let log = server.stderr();
+    let log = server.log_with(&["\"status\":404"]);
     let raw: Vec<char> = log
         .chars()
         .filter(|c| *c != '\n' && layer_auth::output::is_unsafe(*c))

@@ -283,8 +283,21 @@ impl Serve {
         Self { child, url, log }
     }
 
-    /// The API requests in serve's log so far, as `METHOD /path STATUS` (not `/_emulator/`).
-    fn requests(&self) -> Vec<String> {
+    /// The API requests in serve's log, as `METHOD /path STATUS` (not `/_emulator/`), once
+    /// `last` is among them (request lines reach stderr a few milliseconds after their
+    /// answers), or as they are after 10 s.
+    fn requests(&self, last: &str) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let requests = self.requests_so_far();
+            if requests.iter().any(|r| r == last) || started.elapsed() > Duration::from_secs(10) {
+                return requests;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn requests_so_far(&self) -> Vec<String> {
         let log = self.log.lock().unwrap().clone();
         log.lines()
             .filter_map(|line| serde_json::from_str::<Value>(line).ok())
@@ -567,7 +580,7 @@ fn the_layer_web_sdk_signs_in_to_serve_loads_its_identity_and_lists_conversation
     let server = Serve::start();
     let done = "conversations !== null || failures.length > 0";
     let (_app, page) = sign_in(&server, modules, true, done);
-    let log = server.requests();
+    let log = server.requests("GET /conversations 200");
     eprintln!("serve saw: {log:#?}");
 
     assert!(page.failures.is_empty(), "{page:#?}\n{log:#?}");

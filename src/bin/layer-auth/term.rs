@@ -69,8 +69,12 @@ pub fn stdout() -> Box<dyn Write> {
 }
 
 /// A line for people on stderr; a failed write to stderr is not worth dying over.
+/// One write per line, so that lines from a `-- CMD` child sharing stderr never cut into it.
 pub fn say(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    let _ = io::stderr().write_all(line.as_bytes());
 }
 
 /// `warning: …` on stderr; `text` is escaped (it may quote a key file or a token).

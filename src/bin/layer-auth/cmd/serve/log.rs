@@ -1,7 +1,13 @@
 //! What serve says on stderr: the banner, and one line per request (text or NDJSON).
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::time::Duration;
+
+use anyhow::Context as _;
 
 use layer_auth::http::server::{self, RequestEvent};
 use layer_auth::output::{Paint, escape};
@@ -65,17 +71,124 @@ pub(super) fn logged_path(path: &str) -> String {
     }
 }
 
-/// How request lines reach stderr.
-pub(super) fn on_event(format: LogFormat, paint: Paint) -> server::OnEvent {
-    Arc::new(move |mut event: RequestEvent| {
-        event.path = logged_path(&event.path);
-        let ms = event.elapsed.as_secs_f64() * 1000.0;
+/// Most request lines waiting for stderr; past that they are counted, not kept.
+const QUEUE: usize = 8192;
+
+/// Most bytes written to stderr in one go.
+const BATCH: usize = 64 * 1024;
+
+/// How long the writer lets lines gather after the first: a batch per few milliseconds
+/// under load, not a wake-up and a write per request.
+const GATHER: Duration = Duration::from_millis(5);
+
+/// How long stopping waits for the waiting lines to reach stderr.
+const FLUSH_WAIT: Duration = Duration::from_secs(1);
+
+/// The request lines' way to stderr: a thread of their own writes them, in batches, so that
+/// a stderr nobody reads (a test harness that piped it and never looks) stalls no request.
+/// Lines that find the queue full are counted, and the count is said once stderr takes
+/// lines again.
+pub(super) struct RequestLog {
+    format: LogFormat,
+    paint: Paint,
+    lines: SyncSender<String>,
+    dropped: Arc<AtomicU64>,
+    done: Receiver<()>,
+}
+
+impl RequestLog {
+    /// Starts the writer.
+    pub(super) fn start(format: LogFormat, paint: Paint) -> anyhow::Result<Self> {
+        let (lines, queued) = mpsc::sync_channel(QUEUE);
+        let (finished, done) = mpsc::channel();
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&dropped);
+        std::thread::Builder::new()
+            .name("serve-log".into())
+            .spawn(move || {
+                write_lines(&queued, &counted, format, paint);
+                let _ = finished.send(());
+            })
+            .context("cannot start the request log's thread")?;
+        Ok(Self {
+            format,
+            paint,
+            lines,
+            dropped,
+            done,
+        })
+    }
+
+    /// How request lines reach the writer.
+    pub(super) fn on_event(&self) -> server::OnEvent {
+        let (format, paint) = (self.format, self.paint);
+        let lines = self.lines.clone();
+        let dropped = Arc::clone(&self.dropped);
+        Arc::new(move |mut event: RequestEvent| {
+            event.path = logged_path(&event.path);
+            let ms = event.elapsed.as_secs_f64() * 1000.0;
+            let line = match format {
+                LogFormat::Json => json_line(&event, ms),
+                LogFormat::Text => text_line(event, ms, paint),
+            };
+            if lines.try_send(line).is_err() {
+                dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    }
+
+    /// Lets the lines still waiting reach stderr, for at most a second (stderr may never be
+    /// read): every sender must be gone by now, the server's included.
+    pub(super) fn finish(self) {
+        drop(self.lines);
+        let _ = self.done.recv_timeout(FLUSH_WAIT);
+    }
+}
+
+/// The writer: whatever lines gathered, in one write, then the count of lines lost, if
+/// any. Ends when every sender is gone, or when stderr is closed.
+fn write_lines(queued: &Receiver<String>, dropped: &AtomicU64, format: LogFormat, paint: Paint) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut stderr = std::io::stderr();
+    while let Ok(line) = queued.recv() {
+        std::thread::sleep(GATHER);
+        batch.clear();
+        push_line(&mut batch, &line);
+        while batch.len() < BATCH {
+            let Ok(line) = queued.try_recv() else { break };
+            push_line(&mut batch, &line);
+        }
+        lost_line(&mut batch, dropped, format, paint);
+        if stderr.write_all(&batch).is_err() {
+            return; // stderr is closed: the lines from now on are lost anyway
+        }
+    }
+    batch.clear();
+    lost_line(&mut batch, dropped, format, paint);
+    if !batch.is_empty() {
+        let _ = stderr.write_all(&batch);
+    }
+}
+
+fn push_line(batch: &mut Vec<u8>, line: &str) {
+    batch.extend_from_slice(line.as_bytes());
+    batch.push(b'\n');
+}
+
+/// Adds the line saying how many request lines were lost since it was last said.
+fn lost_line(batch: &mut Vec<u8>, dropped: &AtomicU64, format: LogFormat, paint: Paint) {
+    let lost = dropped.swap(0, Ordering::Relaxed);
+    if lost > 0 {
+        let text = format!(
+            "{lost} request line(s) not logged: nothing read stderr while {QUEUE} lines waited \
+             for it"
+        );
         let line = match format {
-            LogFormat::Json => json_line(&event, ms),
-            LogFormat::Text => text_line(event, ms, paint),
+            LogFormat::Json => serde_json::json!({"warning": text, "unlogged": lost}).to_string(),
+            LogFormat::Text => format!("{} {text}", paint.warn("warning:")),
         };
-        term::say(&line);
-    })
+        push_line(batch, &line);
+    }
 }
 
 /// A request as one JSON object. stderr is for people even in JSON: the path (the

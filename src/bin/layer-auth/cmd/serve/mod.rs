@@ -15,7 +15,7 @@ use layer_auth::output::{Paint, escape};
 use layer_auth::service::Service;
 
 use lifecycle::{ChildEnv, Workers, restore, save, serve_until_done};
-use log::{banner, on_event};
+use log::{RequestLog, banner};
 
 use super::Outcome;
 use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
@@ -134,7 +134,8 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let control_token = control_token(args, local, paint)?;
     print_url(&base)?;
     banner(args, &setup, &base, local, control_token.as_deref(), paint);
-    let app = app(args, &mut setup, &base, local, control_token, paint);
+    let log = RequestLog::start(args.log_format, paint)?;
+    let app = app(args, &mut setup, &base, local, control_token, &log);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -148,6 +149,7 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let env = ChildEnv::new(base, &setup);
     let status = runtime.block_on(serve_until_done(listener, app, config, &args.command, env));
     drop(workers);
+    log.finish();
     let status = status?;
     if let Some(path) = &args.state {
         save(&setup.service, path)?;
@@ -163,14 +165,14 @@ fn app(
     base: &str,
     local: SocketAddr,
     control_token: Option<String>,
-    paint: Paint,
+    log: &RequestLog,
 ) -> App {
     let app = App::new(
         Arc::clone(&setup.service),
         setup.backend.take(),
         vec![base.to_owned(), base.replace("127.0.0.1", "localhost")],
         control_token,
-        on_event(args.log_format, paint),
+        log.on_event(),
     );
     let app = if args.no_dashboard {
         app.without_dashboard()

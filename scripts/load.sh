@@ -79,10 +79,27 @@ wrk.headers["Accept"] = "application/vnd.layer+json; version=1.0"
 wrk.headers["Authorization"] = 'Layer session-token="$session"'
 EOF
 
-rate() { # rate SCRIPT PATH: requests/s and p99, from wrk's report
-  local script=$1 path=$2; shift 2
-  wrk -t "$cores" -c 64 -d "${secs}s" --latency -s "$script" "$url$path" "$@" 2>/dev/null |
-    awk '/Requests\/sec/ { r = $2 } / 99%/ { p = $2 } END { print r, p }'
+# rate SCRIPT PATH: requests/s and p99 from wrk's report, then the CPU each request cost in
+# µs: serve's user and system time (from /proc), and wrk's (its rusage).
+rate() {
+  python3 - "$1" "$url$2" "$server" "$cores" "$secs" <<'PY'
+import os, re, resource, subprocess, sys
+script, target, server, cores, secs = sys.argv[1:]
+def cpu():
+    fields = open(f"/proc/{server}/stat").read().rsplit(")", 1)[1].split()
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
+before = cpu()
+out = subprocess.run(["wrk", "-t", cores, "-c", "64", "-d", secs + "s", "--latency", "-s", script,
+                      target], capture_output=True, text=True).stdout
+after = cpu()
+wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+rate = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
+p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
+n = int(re.search(r"(\d+) requests in", out).group(1))
+us = [(after[0] - before[0]) / n * 1e6, (after[1] - before[1]) / n * 1e6,
+      wrk.ru_utime / n * 1e6, wrk.ru_stime / n * 1e6]
+print(rate, p99, " ".join(f"{u:.1f}" for u in us))
+PY
 }
 to_ms() { # wrk latencies: 1.23ms, 850.00us, 1.02s
   python3 -c "import sys; v=sys.argv[1]; u={'us':1e-3,'ms':1,'s':1e3}; n=v.rstrip('usm'); print(float(n)*u[v[len(n):]])" "$1"
@@ -93,11 +110,11 @@ verify=$(openssl speed -multi "$cores" -seconds "$secs" rsa2048 2>/dev/null |
   awk '/^rsa 2048 bits/ { v = $(NF) } END { print v }')
 
 echo "POST /sessions ..." >&2
-read -r sessions sessions_p99 < <(rate "$work/sessions.lua" /sessions)
+read -r sessions sessions_p99 sessions_cpu < <(rate "$work/sessions.lua" /sessions)
 echo "POST /nonces ..." >&2
-read -r nonces nonces_p99 < <(rate "$work/nonces.lua" /nonces)
+read -r nonces nonces_p99 nonces_cpu < <(rate "$work/nonces.lua" /nonces)
 echo "GET /conversations ..." >&2
-read -r calls calls_p99 < <(rate "$work/calls.lua" /conversations)
+read -r calls calls_p99 calls_cpu < <(rate "$work/calls.lua" /conversations)
 
 printf '%-44s %12s %16s %7s %10s %6s\n' what layer-auth openssl ratio target holds
 row() { # row WHAT OURS THEIRS RATIO TARGET HOLDS
@@ -124,3 +141,26 @@ read -r half half_p99 < <(wrk -t "$cores" -c 16 -d "${secs}s" --latency -s "$wor
 half_ms=$(to_ms "$half_p99")
 row "p99 POST /nonces at ${half%.*} req/s (ms)" "$half_ms" - - "≤ 5" \
   "$(python3 -c "print('yes' if $half_ms <= 5 else 'NO')")"
+
+# Where the CPU went, and what it allows: POST /sessions can go no faster than a request
+# that does nothing (POST /nonces, whose CPU is mostly HTTP, loopback TCP and wrk) plus one
+# RSA verification at openssl's rate, when server and wrk share these cores.
+echo
+python3 - "$cores" "$verify" "$sessions_cpu" "$nonces_cpu" "$calls_cpu" <<'PY'
+import sys
+cores, verify = int(sys.argv[1]), float(sys.argv[2])
+rows = {"POST /sessions": sys.argv[3], "POST /nonces": sys.argv[4], "GET /conversations": sys.argv[5]}
+print(f"{'CPU per request (µs)':<24} {'serve user':>10} {'serve sys':>10} {'wrk user':>9} {'wrk sys':>8} {'total':>7}")
+for what, cpu in rows.items():
+    us = [float(u) for u in cpu.split()]
+    print(f"{what:<24} {us[0]:>10.1f} {us[1]:>10.1f} {us[2]:>9.1f} {us[3]:>8.1f} {sum(us):>7.1f}")
+one = cores / verify * 1e6
+empty = sum(float(u) for u in sys.argv[4].split())
+session = [float(u) for u in sys.argv[3].split()]
+ceiling = cores / ((empty + one) / 1e6) / verify
+print(f"one RSA verification at openssl's rate: {one:.1f} µs of a core")
+print(f"serve's own CPU per POST /sessions: {session[0] + session[1]:.1f} µs, "
+      f"{(session[0] + session[1]) / one:.2f} verifications' worth")
+print(f"ceiling for POST /sessions here (POST /nonces' {empty:.1f} µs + one verification): "
+      f"{ceiling:.2f} x openssl")
+PY

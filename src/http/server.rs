@@ -10,10 +10,12 @@
 //! from stopping within the grace period. The server prints nothing: it reports each request
 //! as a [`RequestEvent`] to the caller, which renders it.
 
+mod frame;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -29,6 +31,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
+use tower::layer::layer_fn;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
@@ -233,7 +236,7 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
         .route("/sessions/{token}", delete(delete_session))
         .route("/identities/{user_id}", get(identity))
         .route("/conversations", get(conversations))
-        .route_layer(middleware::from_fn_with_state(app.clone(), api_gate))
+        .route_layer(layer_fn(frame::layer::<frame::Gate, _>(&app)))
         .route("/", get(root))
         .route("/ping", get(ping).head(ping));
     let control = Router::new()
@@ -276,12 +279,9 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
-        .layer(middleware::map_response(envelope_errors))
-        .layer(middleware::from_fn_with_state(app.clone(), host_guard))
+        .layer(layer_fn(frame::layer::<frame::Guard, _>(&app)))
         .layer(cors())
-        // Outermost, so that the log shows the CORS preflights too: a browser that refuses
-        // a call after its preflight never sends the call itself.
-        .layer(middleware::from_fn_with_state(app.clone(), log))
+        .layer(layer_fn(frame::layer::<frame::Log, _>(&app)))
         .with_state(app)
 }
 
@@ -294,29 +294,27 @@ fn is_api(path: &str) -> bool {
         || path.starts_with("/identities/")
 }
 
-/// On loopback, only requests addressed to this machine by name or address: a page on
-/// another origin whose name was rebound to 127.0.0.1 is refused before routing.
-async fn host_guard(State(app): State<App>, request: Request, next: Next) -> Answer {
-    if let Some(hosts) = &app.loopback_hosts {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        if !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-            return Err(ApiError::new(
-                421,
-                "misdirected_request",
-                112,
-                "This service answers only to the loopback names it listens on (127.0.0.1, \
-                 localhost); the Host header names another."
-                    .into(),
-                json!({}),
-            )
-            .into());
-        }
+/// On loopback, a request addressed to another name than this machine's (a page on
+/// another origin whose name was rebound to 127.0.0.1): the error to refuse it with.
+fn misdirected(app: &App, request: &Request) -> Option<ApiError> {
+    let hosts = app.loopback_hosts.as_ref()?;
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return None;
     }
-    Ok(next.run(request).await)
+    Some(ApiError::new(
+        421,
+        "misdirected_request",
+        112,
+        "This service answers only to the loopback names it listens on (127.0.0.1, \
+         localhost); the Host header names another."
+            .into(),
+        json!({}),
+    ))
 }
 
 /// Control routes take bodies only as JSON: a cross-origin page can then not send one
@@ -376,26 +374,9 @@ fn cors() -> CorsLayer {
         .expose_headers([header::LINK, header::HeaderName::from_static("layer-count")])
 }
 
-/// The request log: one [`RequestEvent`] per request, with a refused sign-in's reason.
-async fn log(State(app): State<App>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let mut response = next.run(request).await;
-    let reason = response.extensions_mut().remove::<Reason>().map(|r| r.0);
-    (app.on_event)(RequestEvent {
-        method,
-        path,
-        status: response.status().as_u16(),
-        elapsed: started.elapsed(),
-        reason,
-    });
-    response
-}
-
 /// Every error answer in the Layer envelope, including those the HTTP stack makes itself
 /// (a timeout's 408, say), which come without a JSON body.
-async fn envelope_errors(response: Response) -> Response {
+fn envelope_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -418,25 +399,6 @@ async fn envelope_errors(response: Response) -> Response {
     let mut enveloped = Envelope(error).into_response();
     *enveloped.extensions_mut() = response.into_parts().0.extensions;
     enveloped
-}
-
-/// API routes: the `Accept` header first, then any fault armed for the route.
-async fn api_gate(State(app): State<App>, request: Request, next: Next) -> Answer {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    Service::check_accept(accept)?;
-    let (method, path) = (request.method().as_str(), request.uri().path());
-    if let Some(fault) = app.service.take_fault(method, path) {
-        if let Some(delay) = fault.delay {
-            tokio::time::sleep(delay).await;
-        }
-        if fault.status.is_some() {
-            return Err(app.service.fault_error(&fault).into());
-        }
-    }
-    Ok(next.run(request).await)
 }
 
 /// Test-control routes: open on loopback, else `Authorization: Bearer <control token>`.

@@ -20,6 +20,9 @@ pub enum TimeError {
     /// The instant is outside the years 1970..=9999.
     #[error("`{0}` is out of range: times run from 1970 to 9999")]
     InstantOutOfRange(String),
+    /// A fraction of a second where whole seconds belong.
+    #[error("`{0}` has a fraction of a second: this takes whole seconds (1s, 90s, 2m)")]
+    Fraction(String),
     /// Epoch milliseconds where seconds belong.
     #[error("`{0}` has 13 digits: milliseconds? Give epoch seconds ({1})")]
     Milliseconds(String, String),
@@ -82,35 +85,59 @@ const MAX_DURATION_SECS: i64 = 100 * 365 * 86_400;
 /// 9999-12-31T23:59:59Z, the last instant RFC 3339 can write.
 const MAX_EPOCH_SECS: i64 = 253_402_300_799;
 
-/// Reads a duration: `90s`, `10m`, `2h`, `1d`, combinations such as `1h 30m`, or plain
-/// seconds (`600`).
+/// Reads a duration in whole seconds: `90s`, `10m`, `2h`, `1d`, combinations such as
+/// `1h 30m`, or plain seconds (`600`).
 ///
 /// # Errors
-/// [`TimeError`] for text that is not a duration, or one longer than 100 years.
+/// [`TimeError`] for text that is not a duration, one with a fraction of a second
+/// (`1500ms`: token times are whole seconds, and rounding would change what was asked),
+/// or one longer than 100 years.
 ///
 /// ```
 /// use layer_auth::time::parse_duration;
 /// assert_eq!(parse_duration("10m").unwrap().num_seconds(), 600);
 /// assert_eq!(parse_duration("90").unwrap().num_seconds(), 90);
+/// assert_eq!(parse_duration("2000ms").unwrap().num_seconds(), 2);
+/// assert!(parse_duration("300ms").is_err());
 /// ```
 pub fn parse_duration(text: &str) -> Result<TimeDelta, TimeError> {
+    let span = parse_span(text)?;
+    if span.subsec_nanos() != 0 {
+        return Err(TimeError::Fraction(text.to_owned()));
+    }
+    let secs = i64::try_from(span.as_secs())
+        .map_err(|_| TimeError::DurationOutOfRange(text.to_owned()))?;
+    Ok(TimeDelta::seconds(secs))
+}
+
+/// Reads a duration to the nanosecond: what [`parse_duration`] reads, and fractions of a
+/// second too (`300ms`, `1s 500ms`).
+///
+/// # Errors
+/// [`TimeError`] for text that is not a duration, or one longer than 100 years.
+///
+/// ```
+/// use layer_auth::time::parse_span;
+/// assert_eq!(parse_span("300ms").unwrap().as_millis(), 300);
+/// assert_eq!(parse_span("2").unwrap().as_secs(), 2);
+/// ```
+pub fn parse_span(text: &str) -> Result<std::time::Duration, TimeError> {
     let trimmed = text.trim();
     if trimmed.starts_with('-') {
         return Err(TimeError::DurationOutOfRange(text.to_owned()));
     }
-    let secs = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
-        trimmed.parse::<i64>().ok()
+    let span = if trimmed.bytes().all(|b| b.is_ascii_digit()) && !trimmed.is_empty() {
+        trimmed
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| TimeError::DurationOutOfRange(text.to_owned()))?
     } else {
-        humantime::parse_duration(trimmed)
-            .map_err(|_| TimeError::BadDuration(text.to_owned()))?
-            .as_secs()
-            .try_into()
-            .ok()
+        humantime::parse_duration(trimmed).map_err(|_| TimeError::BadDuration(text.to_owned()))?
     };
-    match secs {
-        Some(s) if s <= MAX_DURATION_SECS => Ok(TimeDelta::seconds(s)),
-        _ => Err(TimeError::DurationOutOfRange(text.to_owned())),
+    if span.as_secs() > MAX_DURATION_SECS.unsigned_abs() {
+        return Err(TimeError::DurationOutOfRange(text.to_owned()));
     }
+    Ok(span)
 }
 
 /// Reads an instant: RFC 3339 (`2026-11-23T10:00:00Z`) or seconds since the Unix epoch.
@@ -213,6 +240,28 @@ mod tests {
         ));
         assert!(matches!(
             parse_duration("200years"),
+            Err(TimeError::DurationOutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn whole_second_durations_refuse_a_fraction_and_spans_keep_it() {
+        // Rounding would change what was asked: 300ms used to become 0s, 1500ms 1s.
+        for text in ["300ms", "1500ms", "1s 1ns"] {
+            assert!(
+                matches!(parse_duration(text), Err(TimeError::Fraction(_))),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_duration("3000ms").unwrap().num_seconds(), 3);
+        assert_eq!(parse_span("300ms").unwrap().as_millis(), 300);
+        assert_eq!(parse_span("1s 500ms").unwrap().as_millis(), 1500);
+        assert!(matches!(
+            parse_span("-1ms"),
+            Err(TimeError::DurationOutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_span("200years"),
             Err(TimeError::DurationOutOfRange(_))
         ));
     }

@@ -246,15 +246,15 @@ pub fn fault(body: &[u8]) -> Result<Fault, ApiError> {
         None | Some(Value::Null) => None,
         Some(_) => {
             let text = text(&object, "delay")?;
-            let span = time::parse_duration(&text)
+            let span = time::parse_span(&text)
                 .map_err(|e| ApiError::invalid_property("delay", format!("{e}.")))?;
-            if span > chrono::TimeDelta::seconds(60) {
+            if span > std::time::Duration::from_secs(60) {
                 return Err(ApiError::invalid_property(
                     "delay",
                     "delay is at most 60s.".into(),
                 ));
             }
-            span.to_std().ok()
+            Some(span)
         }
     };
     if status.is_none() && delay.is_none() {
@@ -443,6 +443,9 @@ mod tests {
             (f.status, f.delay),
             (None, Some(std::time::Duration::from_secs(2)))
         );
+        let f = fault(br#"{"route":"POST /sessions","delay":"250ms"}"#).unwrap();
+        assert_eq!(f.delay, Some(std::time::Duration::from_millis(250)));
+        assert!(fault(br#"{"route":"*","delay":"60s 1ms"}"#).is_err());
         assert!(fault(br#"{"route":"*","status":200}"#).is_err());
         assert!(fault(br#"{"route":"*","delay":"1h"}"#).is_err());
         assert_eq!(fault(br#"{"route":"*"}"#).unwrap().status, Some(503));

@@ -704,6 +704,40 @@ fn the_web_sdks_base_url_prefix_is_taken_off_the_path() {
 }
 
 #[test]
+fn an_injected_delay_slows_the_next_call_and_then_answers_it_or_fails_it() {
+    let server = Serve::start(&[]);
+    let url = &server.url;
+    let arm = |body: &str| call(url, "POST", "/_emulator/faults", &[], Some(body)).0;
+    let timed = || {
+        let started = Instant::now();
+        let (status, _, body) = call(url, "POST", "/nonces", &[("Accept", ACCEPT)], None);
+        (status, body, started.elapsed())
+    };
+    // A delay alone: the call is slowed, then answered as usual.
+    assert_eq!(arm(r#"{"route":"POST /nonces","delay":"300ms"}"#), 201);
+    let (status, body, took) = timed();
+    assert_eq!(status, 201, "{body}");
+    assert!(body["nonce"].is_string(), "{body}");
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+    // With a status too: slowed, then failed in the envelope, nonce-less.
+    assert_eq!(
+        arm(r#"{"route":"POST /nonces","delay":"300ms","status":503}"#),
+        201
+    );
+    let (status, body, took) = timed();
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["id"], "service_unavailable", "{body}");
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+    // Each fault was used up: the next call is neither slowed nor failed.
+    let (status, body, _) = timed();
+    assert_eq!(status, 201, "{body}");
+    // A delayed call still needs its Accept header, checked first.
+    assert_eq!(arm(r#"{"route":"POST /nonces","delay":"300ms"}"#), 201);
+    assert_eq!(call(url, "POST", "/nonces", &[], None).0, 406);
+    assert_eq!(timed().0, 201);
+}
+
+#[test]
 fn serve_is_strict_like_the_service_about_kid_iss_and_time() {
     let dir = tempdir();
     let key = private_key(dir.path(), "rsa2048-pkcs8.pem");

@@ -455,11 +455,57 @@ fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
     let unlogged: usize = log
         .lines()
         .filter_map(|l| l.strip_prefix("warning: "))
-        .filter_map(|l| l.split_once(" request line(s) not logged: nothing read stderr"))
+        .filter_map(|l| l.split_once(" request line(s) not logged: stderr took them slower"))
         .map(|(n, _)| n.parse::<usize>().unwrap())
         .sum();
     assert!(unlogged > 0, "{}", &log[log.len().saturating_sub(2000)..]);
     assert_eq!(logged + unlogged, 16_000, "every call logged or counted");
+}
+
+/// serve with a non-blocking stderr pipe (another process sharing it may have made it
+/// one): 3,000 calls while nobody reads it, so that its writes fail with EAGAIN, then 300
+/// with 60 KB paths while it is read. A JSON summary of the log.
+const NONBLOCKING_STDERR: &str = r#"
+import http.client, json, os, signal, subprocess, sys, threading
+r, w = os.pipe(); os.set_blocking(w, False)
+env = {k: v for k, v in os.environ.items() if not k.startswith("LAYER_")}
+p = subprocess.Popen([sys.argv[1], "serve", "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+    stderr=w, env=env)
+os.close(w)
+address = p.stdout.readline().decode().strip().replace("http://", "")
+c = http.client.HTTPConnection(address, timeout=5)
+def go(n, method, path):
+    for i in range(n):
+        c.request(method, path, None, {"Accept": "application/vnd.layer+json; version=1.0"})
+        c.getresponse().read()
+go(3000, "POST", "/nonces")
+chunks = []
+def read():
+    while True:
+        b = os.read(r, 65536)
+        if not b: break
+        chunks.append(b)
+t = threading.Thread(target=read); t.start()
+go(300, "GET", "/x" + "a" * 60000)
+p.send_signal(signal.SIGTERM); rc = p.wait(10); t.join(10)
+lines = b"".join(chunks).decode().splitlines()
+long = [l for l in lines if l.startswith("GET /xaaa")]
+print(json.dumps({"rc": rc, "nonces": sum(l.startswith("POST /nonces 201 ") for l in lines),
+    "long": len(long), "longest": max(map(len, long), default=0),
+    "unlogged": sum(int(l.split()[1]) for l in lines if l.startswith("warning: ") and "not logged" in l)}))
+"#;
+
+#[test]
+fn a_full_non_blocking_stderr_pauses_the_log_and_long_paths_are_cut_in_it() {
+    let bin = env!("CARGO_BIN_EXE_layer-auth");
+    let summary: Value = serde_json::from_str(&python(NONBLOCKING_STDERR, &[bin])).unwrap();
+    assert_eq!(summary["rc"], 0, "{summary}");
+    // The log took up again once stderr was read: every long-path call is in it.
+    assert_eq!(summary["long"], 300, "{summary}");
+    let longest = summary["longest"].as_u64().unwrap();
+    assert!(longest < 1024, "a 60 KB path is cut in the log: {summary}");
+    let nonces = summary["nonces"].as_u64().unwrap() + summary["unlogged"].as_u64().unwrap();
+    assert_eq!(nonces, 3000, "every call logged or counted: {summary}");
 }
 
 #[test]

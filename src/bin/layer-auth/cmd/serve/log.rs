@@ -1,6 +1,6 @@
 //! What serve says on stderr: the banner, and one line per request (text or NDJSON).
 
-use std::io::Write as _;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use layer_auth::http::server::{self, RequestEvent};
-use layer_auth::output::{Paint, escape};
+use layer_auth::output::{Paint, escape, escape_capped};
 use layer_auth::time::human;
 
 use super::{LogFormat, ServeArgs, Setup};
@@ -71,8 +71,15 @@ pub(super) fn logged_path(path: &str) -> String {
     }
 }
 
-/// Most request lines waiting for stderr; past that they are counted, not kept.
+/// Most request lines waiting for stderr; past that they are counted, not kept. With
+/// paths cut at [`MAX_PATH`] characters, they hold a few MiB at most.
 const QUEUE: usize = 8192;
+
+/// Most characters of a path in the log (a client may send 64 KiB of one).
+const MAX_PATH: usize = 512;
+
+/// Most characters of a method in the log (any token is a method to HTTP).
+const MAX_METHOD: usize = 32;
 
 /// Most bytes written to stderr in one go.
 const BATCH: usize = 64 * 1024;
@@ -138,35 +145,76 @@ impl RequestLog {
     }
 
     /// Lets the lines still waiting reach stderr, for at most a second (stderr may never be
-    /// read): every sender must be gone by now, the server's included.
+    /// read). The server's senders are gone by now (its runtimes have stopped); were one
+    /// left, this would wait out the second, no longer.
     pub(super) fn finish(self) {
         drop(self.lines);
         let _ = self.done.recv_timeout(FLUSH_WAIT);
     }
 }
 
-/// The writer: whatever lines gathered, in one write, then the count of lines lost, if
-/// any. Ends when every sender is gone, or when stderr is closed.
+/// The writer: whatever lines gathered, then the count of lines lost since it was last
+/// said, if any. Ends once every sender is gone and all is written, or when stderr is
+/// closed.
 fn write_lines(queued: &Receiver<String>, dropped: &AtomicU64, format: LogFormat, paint: Paint) {
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(BATCH + 4096);
     let mut stderr = std::io::stderr();
-    while let Ok(line) = queued.recv() {
-        std::thread::sleep(GATHER);
+    loop {
         batch.clear();
-        push_line(&mut batch, &line);
-        while batch.len() < BATCH {
-            let Ok(line) = queued.try_recv() else { break };
+        // Err: every sender is gone, so no line can be lost any more: the count is final.
+        let first = queued.recv();
+        let last = first.is_err();
+        if let Ok(line) = first {
+            std::thread::sleep(GATHER);
             push_line(&mut batch, &line);
+            while batch.len() < BATCH {
+                let Ok(line) = queued.try_recv() else { break };
+                push_line(&mut batch, &line);
+            }
         }
         lost_line(&mut batch, dropped, format, paint);
-        if stderr.write_all(&batch).is_err() {
-            return; // stderr is closed: the lines from now on are lost anyway
+        if put(&mut stderr, &batch).is_err() || last {
+            return; // closed: the lines from now on are lost anyway (and counted in vain)
         }
     }
-    batch.clear();
-    lost_line(&mut batch, dropped, format, paint);
-    if !batch.is_empty() {
-        let _ = stderr.write_all(&batch);
+}
+
+/// Most bytes a pipe writes in one piece (POSIX's `PIPE_BUF` on Linux): a line of a
+/// `-- CMD` child sharing stderr then never lands inside one of ours.
+const PIPE_BUF: usize = 4096;
+
+/// `bytes` on `out`, in pieces of at most [`PIPE_BUF`] bytes that end at line ends,
+/// waiting while a non-blocking stderr (another process may have made it one) is full.
+/// Fails only when `out` is gone.
+fn put(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (mut piece, after) = rest.split_at(piece_len(rest));
+        while !piece.is_empty() {
+            match out.write(piece) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => piece = &piece[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(GATHER);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        rest = after;
+    }
+    Ok(())
+}
+
+/// How much of `rest` goes in the next write: whole lines up to [`PIPE_BUF`] bytes, or one
+/// longer line whole.
+pub(super) fn piece_len(rest: &[u8]) -> usize {
+    if rest.len() <= PIPE_BUF {
+        return rest.len();
+    }
+    match memchr::memrchr(b'\n', &rest[..PIPE_BUF]) {
+        Some(end) => end + 1,
+        None => memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1),
     }
 }
 
@@ -180,8 +228,8 @@ fn lost_line(batch: &mut Vec<u8>, dropped: &AtomicU64, format: LogFormat, paint:
     let lost = dropped.swap(0, Ordering::Relaxed);
     if lost > 0 {
         let text = format!(
-            "{lost} request line(s) not logged: nothing read stderr while {QUEUE} lines waited \
-             for it"
+            "{lost} request line(s) not logged: stderr took them slower than they came, and \
+             at most {QUEUE} wait"
         );
         let line = match format {
             LogFormat::Json => serde_json::json!({"warning": text, "unlogged": lost}).to_string(),
@@ -195,7 +243,8 @@ fn lost_line(batch: &mut Vec<u8>, dropped: &AtomicU64, format: LogFormat, paint:
 /// client's text) is escaped too.
 pub(super) fn json_line(event: &RequestEvent, ms: f64) -> String {
     serde_json::json!({
-        "method": escape(&event.method), "path": escape(&event.path),
+        "method": escape_capped(&event.method, MAX_METHOD),
+        "path": escape_capped(&event.path, MAX_PATH),
         "status": event.status, "ms": (ms * 1000.0).round() / 1000.0,
         "reason": event.reason,
     })
@@ -213,8 +262,8 @@ pub(super) fn text_line(event: RequestEvent, ms: f64, paint: Paint) -> String {
         .map_or(String::new(), |r| format!("  {}", escape(&r)));
     format!(
         "{} {} {status} {}{reason}",
-        event.method,
-        escape(&event.path),
+        escape_capped(&event.method, MAX_METHOD),
+        escape_capped(&event.path, MAX_PATH),
         paint.dim(&format!("{ms:.2} ms"))
     )
 }

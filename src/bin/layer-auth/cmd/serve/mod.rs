@@ -274,7 +274,7 @@ mod setup;
 
 #[cfg(test)]
 mod tests {
-    use super::log::logged_path;
+    use super::log::{logged_path, piece_len};
     use super::*;
 
     #[test]
@@ -294,5 +294,17 @@ mod tests {
             "/sessions/abcdefgh…"
         );
         assert_eq!(logged_path("/nonces"), "/nonces");
+    }
+
+    #[test]
+    fn log_writes_are_whole_lines_of_at_most_4_kib_unless_one_line_is_longer() {
+        let lines = "x".repeat(99) + "\n";
+        let many = lines.repeat(100);
+        let n = piece_len(many.as_bytes());
+        assert!(n <= 4096 && n.is_multiple_of(100), "{n}");
+        assert_eq!(piece_len(&many.as_bytes()[..300]), 300);
+        let long = "y".repeat(5000) + "\n" + &lines;
+        assert_eq!(piece_len(long.as_bytes()), 5001);
+        assert_eq!(piece_len("z".repeat(5000).as_bytes()), 5000);
     }
 }

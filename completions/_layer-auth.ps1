@@ -89,7 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--layer-url', '--layer-url', [CompletionResultType]::ParameterName, 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app id to present to --layer-url (default: what the service says it is)')
             [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key(s) the backend''s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the backend after this long: 10s, 1m, …')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the backend after this long: 10s, 1m, 500ms, …')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime of the tokens the embedded signer makes')
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew forgiven when checking tokens')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)')

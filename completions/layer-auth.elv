@@ -83,7 +83,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --layer-url 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)'
             cand --app-id 'The app id to present to --layer-url (default: what the service says it is)'
             cand --public-key 'Public key(s) the backend''s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key'
-            cand --timeout 'Give up on the backend after this long: 10s, 1m, …'
+            cand --timeout 'Give up on the backend after this long: 10s, 1m, 500ms, …'
             cand --ttl 'Lifetime of the tokens the embedded signer makes'
             cand --leeway 'Clock skew forgiven when checking tokens'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'

@@ -86,7 +86,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l nonce-fie
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l layer-url -d 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l app-id -d 'The app id to present to --layer-url (default: what the service says it is)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l public-key -d 'Public key(s) the backend\'s tokens must verify under (PEM, JWK or JWKS); default with --backend: the public half of --key' -r -F
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, …' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l timeout -d 'Give up on the backend after this long: 10s, 1m, 500ms, …' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l ttl -d 'Lifetime of the tokens the embedded signer makes' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l leeway -d 'Clock skew forgiven when checking tokens' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l key -d 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\\n`-escaped PEM, or base64 of the PEM or DER)' -r -F

@@ -86,7 +86,7 @@ module completions {
     --strict                  # Fail for any warning or check not made, not only for a failed step
     --json                    # Print one JSON report of the steps on stdout
     --quiet(-q)               # Print only the verdict line (and errors), not each step
-    --timeout: string         # Give up on the backend after this long: 10s, 1m, …
+    --timeout: string         # Give up on the backend after this long: 10s, 1m, 500ms, …
     --ttl: string             # Lifetime of the tokens the embedded signer makes
     --leeway: string          # Clock skew forgiven when checking tokens
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)

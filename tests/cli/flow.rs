@@ -847,6 +847,17 @@ fn flow_backend_that_never_answers_fails_after_timeout_1s_saying_no_answer_withi
 }
 
 #[test]
+fn flow_timeout_takes_a_fraction_of_a_second() {
+    let server = backend(|_| {
+        std::thread::sleep(Duration::from_secs(3));
+        (200, String::new())
+    });
+    let r = flow_backend(&server.url, &["--timeout", "500ms"]);
+    failed_at(&r, "token obtained", "no answer within 0.5s");
+    drop(server);
+}
+
+#[test]
 fn flow_backend_unreachable_fails_token_obtained_saying_cannot_connect() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

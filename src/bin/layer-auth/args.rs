@@ -251,6 +251,11 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
     time::parse_duration(text).map_err(|e| e.to_string())
 }
 
+/// clap value parser for spans that may be a fraction of a second (`500ms`, `2s`).
+pub fn parse_span(text: &str) -> Result<std::time::Duration, String> {
+    time::parse_span(text).map_err(|e| e.to_string())
+}
+
 /// clap value parser for `--now` (RFC 3339, epoch seconds, `now`, `+11m`, `-2h`).
 pub fn parse_time_spec(text: &str) -> Result<TimeSpec, String> {
     time::parse_time_spec(text).map_err(|e| e.to_string())

@@ -18,7 +18,7 @@ use layer_auth::output::{Paint, escape};
 use self::shown::Shown;
 use self::world::World;
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration, parse_span};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -121,9 +121,9 @@ pub struct FlowArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Give up on the backend after this long: 10s, 1m, …
-    #[arg(long, default_value = "10s", value_parser = parse_duration, allow_hyphen_values = true, value_name = "DURATION")]
-    pub timeout: TimeDelta,
+    /// Give up on the backend after this long: 10s, 1m, 500ms, …
+    #[arg(long, default_value = "10s", value_parser = parse_span, allow_hyphen_values = true, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
 
     /// Lifetime of the tokens the embedded signer makes.
     #[arg(long, default_value = "10m", value_parser = parse_duration, allow_hyphen_values = true, value_name = "DURATION")]
@@ -199,7 +199,7 @@ fn check(args: &FlowArgs) -> anyhow::Result<()> {
     if args.user.trim().is_empty() {
         bail!("--user is empty: give your app's id for the user to authenticate");
     }
-    if args.ttl <= TimeDelta::zero() || args.timeout <= TimeDelta::zero() {
+    if args.ttl <= TimeDelta::zero() || args.timeout.is_zero() {
         bail!("--ttl and --timeout must be more than 0s");
     }
     match &args.backend {

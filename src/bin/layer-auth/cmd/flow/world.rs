@@ -150,7 +150,7 @@ impl World {
 
 /// `--timeout` for each HTTP call (checked to be more than 0s).
 fn timeout(args: &FlowArgs) -> Duration {
-    args.timeout.to_std().unwrap_or(Duration::from_secs(10))
+    args.timeout
 }
 
 /// How to ask the backend at `url` for tokens: the timeout, body format, headers and field

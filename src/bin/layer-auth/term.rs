@@ -68,6 +68,55 @@ pub fn stdout() -> Box<dyn Write> {
     }
 }
 
+/// Output made elsewhere (on the worker threads of a stream), held until the end of a chunk
+/// and then written in vectored writes: each piece goes out from where it was made, never
+/// copied into a buffer first (that copy was a tenth of a stream's work outside RSA).
+#[derive(Default)]
+pub struct Gather {
+    pieces: Vec<Vec<u8>>,
+    bytes: usize,
+}
+
+impl Gather {
+    /// Most bytes held before [`Gather::wants_write`] says to write them.
+    const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+    /// Holds `piece` (nothing when it is empty).
+    pub fn push(&mut self, piece: Vec<u8>) {
+        if !piece.is_empty() {
+            self.bytes += piece.len();
+            self.pieces.push(piece);
+        }
+    }
+
+    /// Whether enough is held that it should be written now, whatever the chunk.
+    pub fn wants_write(&self) -> bool {
+        self.bytes >= Self::MAX_BYTES
+    }
+
+    /// Writes everything held to `out`, in order, and holds nothing after.
+    ///
+    /// # Errors
+    /// Whatever `out` returns (a closed pipe, a full disk).
+    pub fn write_to(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let mut slices: Vec<io::IoSlice<'_>> =
+            self.pieces.iter().map(|p| io::IoSlice::new(p)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match out.write_vectored(rest) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => io::IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        drop(slices);
+        self.pieces.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
 /// A line for people on stderr; a failed write to stderr is not worth dying over.
 /// One write per line, so that lines from a `-- CMD` child sharing stderr never cut into it.
 pub fn say(text: &str) {

@@ -66,7 +66,7 @@ pub fn run(args: &InspectArgs, paint: Paint) -> anyhow::Result<Outcome> {
         Some(token) => tally.take(inspector.token(token, None))?,
         None => inspector.stream(&mut tally)?,
     }
-    tally.out.flush()?;
+    tally.flush()?;
     Ok(if tally.failed == 0 {
         Outcome::Done
     } else {
@@ -234,6 +234,8 @@ impl Inspector {
 /// Where shown tokens go, and the counts for the exit status.
 struct Tally {
     out: Box<dyn std::io::Write>,
+    /// A chunk's output, written at its end: on stdout (JSON) or stderr (the text view).
+    pieces: term::Gather,
     seen: usize,
     failed: usize,
     json: bool,
@@ -243,6 +245,7 @@ impl Default for Tally {
     fn default() -> Self {
         Self {
             out: term::stdout(),
+            pieces: term::Gather::default(),
             seen: 0,
             failed: 0,
             json: false,
@@ -255,12 +258,19 @@ impl Tally {
         let shown = shown?;
         self.seen += 1;
         self.failed += usize::from(!shown.decoded);
-        // JSON (and a failure's JSON) is data on stdout; the text view is for people.
+        self.pieces.push(shown.text);
+        Ok(())
+    }
+
+    /// Writes what is held: JSON (and a failure's JSON) is data on stdout; the text view
+    /// is for people.
+    fn flush(&mut self) -> anyhow::Result<()> {
         if self.json {
-            self.out.write_all(&shown.text)?;
+            self.pieces.write_to(&mut self.out)?;
         } else {
-            std::io::stderr().lock().write_all(&shown.text)?;
+            self.pieces.write_to(&mut std::io::stderr().lock())?;
         }
+        self.out.flush()?;
         Ok(())
     }
 
@@ -268,8 +278,8 @@ impl Tally {
         if let Some(shown) = shown {
             self.take(shown)?;
         }
-        if end {
-            self.out.flush()?;
+        if end || self.pieces.wants_write() {
+            self.flush()?;
         }
         Ok(())
     }

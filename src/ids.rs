@@ -72,12 +72,23 @@ pub fn form_warning(name: &str, value: &str, prefix: &str) -> Option<String> {
 
 /// Whether `text` is a UUID in its 8-4-4-4-12 hex form.
 pub fn is_uuid(text: &str) -> bool {
-    // Byte by byte: every report checks two ids, so no allocation and no splitting.
-    text.len() == 36
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    // Every report checks two ids: the dashes at their places, then the hex digits between
+    // them by table, with no allocation and no splitting.
+    const HEX: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = (b as u8).is_ascii_hexdigit();
+            b += 1;
+        }
+        table
+    };
+    let b = text.as_bytes();
+    b.len() == 36
+        && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+        && [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
+            .iter()
+            .all(|group| group.iter().all(|&c| HEX[usize::from(c)]))
 }
 
 /// `id` without `prefix`: the bare UUID both forms share.
@@ -136,5 +147,32 @@ mod tests {
         let made = random_uuid(&mut rng);
         assert!(is_uuid(&made), "{made}");
         assert_eq!(&made[14..15], "4", "version 4");
+    }
+
+    #[test]
+    fn a_uuid_is_hex_in_8_4_4_4_12_and_every_one_byte_change_of_one_is_told() {
+        let reference = |text: &str| {
+            text.len() == 36
+                && text.bytes().enumerate().all(|(i, b)| match i {
+                    8 | 13 | 18 | 23 => b == b'-',
+                    _ => b.is_ascii_hexdigit(),
+                })
+        };
+        let uuid = b"0123abcd-ef45-ABCD-6789-EFefaAbB0099";
+        assert!(is_uuid(std::str::from_utf8(uuid).unwrap()));
+        for at in 0..uuid.len() {
+            for b in [
+                b'-', b'0', b'9', b'a', b'f', b'g', b'F', b'G', b'/', b':', b' ', b'x',
+            ] {
+                let mut changed = *uuid;
+                changed[at] = b;
+                let text = std::str::from_utf8(&changed).unwrap();
+                assert_eq!(is_uuid(text), reference(text), "{text}");
+            }
+            let text = std::str::from_utf8(&uuid[..at]).unwrap();
+            assert!(!is_uuid(text), "{text}");
+        }
+        assert!(!is_uuid("0123abcd-ef45-abcd-6789-efefaabb0099a"));
+        assert!(!is_uuid("é123abcd-ef45-abcd-6789-efefaabb009"));
     }
 }

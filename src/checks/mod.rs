@@ -578,6 +578,10 @@ pub(crate) struct Context<'t, 'p> {
     /// Bytes of whitespace trimmed from around the token.
     trimmed: usize,
     decoded: Option<Decoded<'t>>,
+    /// `iat` and `exp` when they are usable epoch seconds, read once for the three rules
+    /// that compare them.
+    iat: Option<i64>,
+    exp: Option<i64>,
     policy: &'p Policy<'p>,
 }
 
@@ -591,11 +595,18 @@ impl<'t, 'p> Context<'t, 'p> {
         } else {
             token::decode(raw).ok()
         };
+        let epoch = |name: &str| {
+            let claims = decoded.as_ref()?.claims.as_ref().ok()?;
+            claims::epoch_seconds(claims.get(name)?).ok()
+        };
+        let (iat, exp) = (epoch("iat"), epoch("exp"));
         Self {
             raw,
             len: raw.len(),
             trimmed: 0,
             decoded,
+            iat,
+            exp,
             policy,
         }
     }
@@ -613,9 +624,14 @@ impl<'t, 'p> Context<'t, 'p> {
         self.claims()?.get(name)?.as_str()
     }
 
-    /// A claim's value when it is usable epoch seconds (see [`claims::epoch_seconds`]).
-    fn epoch(&self, name: &str) -> Option<i64> {
-        claims::epoch_seconds(self.claims()?.get(name)?).ok()
+    /// `iat` when it is usable epoch seconds (see [`claims::epoch_seconds`]).
+    fn iat(&self) -> Option<i64> {
+        self.iat
+    }
+
+    /// `exp` when it is usable epoch seconds.
+    fn exp(&self) -> Option<i64> {
+        self.exp
     }
 }
 

@@ -1,8 +1,11 @@
 //! Taking a compact JWS apart: three parts, strict base64url (naming padding and plain
 //! base64 as such), and strict JSON objects. Judging what is inside is `checks`' job.
 
+use std::sync::LazyLock;
+
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::Simd;
+use base64::engine::general_purpose::NO_PAD;
 
 use super::Object;
 use crate::json::JsonError;
@@ -85,13 +88,17 @@ fn object(part: &str) -> Result<Object, PartError> {
     Ok(Object::parse(base64url(part)?)?)
 }
 
+/// Unpadded base64url as `URL_SAFE_NO_PAD` reads it, decoded with AVX2 or NEON where the CPU
+/// has them (looked for once): several times quicker on the 700 characters of a token.
+static BASE64URL: LazyLock<Simd> = LazyLock::new(|| Simd::url_safe(NO_PAD));
+
 /// Decodes unpadded base64url, naming the usual mistakes.
 ///
 /// # Errors
 /// [`Base64Error`] saying which mistake it is.
 pub fn base64url(part: &str) -> Result<Vec<u8>, Base64Error> {
     // Decode first (the hot path of bulk validation); name the mistake only on failure.
-    URL_SAFE_NO_PAD.decode(part).map_err(|_| classify(part))
+    BASE64URL.decode(part).map_err(|_| classify(part))
 }
 
 /// Why `part` is not unpadded base64url.
@@ -129,6 +136,39 @@ mod tests {
         assert_eq!(base64url("a"), Err(Base64Error::BadLength));
         assert_eq!(base64url("e31"), Err(Base64Error::BadLength));
         assert_eq!(base64url("e30").unwrap(), b"{}");
+    }
+
+    #[test]
+    fn the_simd_engine_reads_exactly_what_the_scalar_one_reads() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        // Every length across several SIMD blocks, then every position of a long part
+        // changed to each kind of wrong character, and the trailing bits of every length.
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(300).collect();
+        let same = |text: &str| {
+            assert_eq!(
+                BASE64URL.decode(text).ok(),
+                URL_SAFE_NO_PAD.decode(text).ok(),
+                "{text}"
+            );
+        };
+        for len in 0..bytes.len() {
+            let text = URL_SAFE_NO_PAD.encode(&bytes[..len]);
+            same(&text);
+            if let Some(last) = text.chars().last() {
+                for other in ['A', 'B', 'Q', 'g', 'w', '_', '-'] {
+                    same(&format!("{}{other}", &text[..text.len() - 1]));
+                }
+                same(&format!("{text}="));
+                same(&format!("{text}{last}"));
+            }
+        }
+        let text = URL_SAFE_NO_PAD.encode(&bytes[..256]);
+        for at in 0..text.len() {
+            for wrong in ["=", "+", "/", " ", "\n", ".", "é", "\u{0}", "~"] {
+                same(&format!("{}{wrong}{}", &text[..at], &text[at + 1..]));
+                same(&format!("{}{wrong}{}", &text[..at], &text[at..]));
+            }
+        }
     }
 
     #[test]

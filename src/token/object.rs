@@ -38,7 +38,7 @@ struct Slot {
 
 /// A name's length and its first eight bytes as one number (inlined, so that a literal
 /// name's print is worked out when compiling).
-#[inline]
+#[inline(always)]
 fn print(name: &str) -> (usize, u64) {
     let head = name
         .bytes()
@@ -135,8 +135,8 @@ impl Object {
         &self.text
     }
 
-    /// The member named `name`.
-    #[inline]
+    /// The member named `name` (always inlined: a literal name's print is then a constant).
+    #[inline(always)]
     pub fn get(&self, name: &str) -> Option<Member<'_>> {
         let wanted = print(name);
         let slot = self

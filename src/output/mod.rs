@@ -158,6 +158,11 @@ impl Paint {
         Self { on: false }
     }
 
+    /// Whether this paint colours.
+    pub fn is_on(self) -> bool {
+        self.on
+    }
+
     fn apply(self, text: &str, style: fn(&str) -> ColoredString) -> String {
         if self.on {
             style(text).to_string()

@@ -65,14 +65,49 @@ fn checks(out: &mut String, report: &Report, paint: Paint, hints: &dyn Hints) {
         .max()
         .unwrap_or(0);
     for check in &report.checks {
-        out.push_str("  ");
-        push_mark(out, check.status, paint);
-        out.push(' ');
-        pad(out, check.id.as_str(), width);
-        out.push_str("  ");
+        match plain_prefix(check.id, check.status, width).filter(|_| !paint.is_on()) {
+            Some(prefix) => out.push_str(prefix),
+            None => {
+                out.push_str("  ");
+                push_mark(out, check.status, paint);
+                out.push(' ');
+                pad(out, check.id.as_str(), width);
+                out.push_str("  ");
+            }
+        }
         push_message(out, check, paint, hints);
         out.push('\n');
     }
+}
+
+/// `  ✓ token_size   …  `, the uncoloured start of a check's line, for a report of every
+/// rule (the column as wide as the longest id): made once for each id and status, so that
+/// a stream of reports writes each line as one copy and its message. `None` for another
+/// width (a report built by hand with fewer checks).
+fn plain_prefix(id: CheckId, status: Status, width: usize) -> Option<&'static str> {
+    const STATUSES: [Status; 4] = [Status::Pass, Status::Warn, Status::Fail, Status::Skip];
+    static PREFIXES: std::sync::OnceLock<(usize, Vec<String>)> = std::sync::OnceLock::new();
+    let (full, prefixes) = PREFIXES.get_or_init(|| {
+        let full = crate::checks::check_ids()
+            .map(|id| id.as_str().len())
+            .max()
+            .unwrap_or(0);
+        let prefixes = crate::checks::check_ids()
+            .flat_map(|id| STATUSES.map(|status| (id, status)))
+            .map(|(id, status)| {
+                let mut prefix = String::from("  ");
+                push_mark(&mut prefix, status, Paint::plain());
+                prefix.push(' ');
+                pad(&mut prefix, id.as_str(), full);
+                prefix.push_str("  ");
+                prefix
+            })
+            .collect();
+        (full, prefixes)
+    });
+    // The ids and statuses are listed in declaration order (a test in `checks` holds them
+    // to it), so their discriminants index the table.
+    (width == *full).then(|| prefixes[id as usize * STATUSES.len() + status as usize].as_str())
 }
 
 /// Pushes `text` and spaces after it up to `width` characters.
@@ -192,13 +227,13 @@ fn section(out: &mut String, paint: Paint, title: &str, members: Option<&Object>
     // the token: one long name must not pad every other line to its length.
     let width = members
         .names()
-        .map(|k| escape_capped(k, MAX_NAME).chars().count())
+        .map(|k| shown_name(k).1)
         .max()
         .unwrap_or(0)
         .min(NAME_COLUMN);
     for (name, value) in members.iter() {
         out.push_str("  ");
-        pad(out, &escape_capped(name, MAX_NAME), width);
+        pad(out, &shown_name(name).0, width);
         out.push_str("  ");
         out.push_str(&escape(value.json()));
         if matches!(name, "iat" | "exp" | "nbf")
@@ -215,6 +250,17 @@ fn section(out: &mut String, paint: Paint, title: &str, members: Option<&Object>
         }
         out.push('\n');
     }
+}
+
+/// A member name as a section shows it, [`escape_capped`], and its width in characters:
+/// borrowed as it stands when it is short printable ASCII, as nearly every name is.
+fn shown_name(name: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    if name.len() <= MAX_NAME && name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return (std::borrow::Cow::Borrowed(name), name.len());
+    }
+    let shown = escape_capped(name, MAX_NAME);
+    let width = shown.chars().count();
+    (shown, width)
 }
 
 /// The one-line verdict: `✓ valid: …`, `✗ invalid: …` or `– not verified: …`, naming every
@@ -364,6 +410,25 @@ mod tests {
     fn render(report: &Report) -> String {
         let now = chrono::DateTime::from_timestamp(NOW, 0).unwrap();
         render_with(report, &Times::utc(now), Detail::Full)
+    }
+
+    #[test]
+    fn a_check_line_starts_the_same_from_the_table_as_built_piece_by_piece() {
+        let width = crate::checks::check_ids()
+            .map(|id| id.as_str().len())
+            .max()
+            .unwrap();
+        for id in crate::checks::check_ids() {
+            for status in [Status::Pass, Status::Warn, Status::Fail, Status::Skip] {
+                let mut built = String::from("  ");
+                push_mark(&mut built, status, Paint::plain());
+                built.push(' ');
+                pad(&mut built, id.as_str(), width);
+                built.push_str("  ");
+                assert_eq!(plain_prefix(id, status, width), Some(built.as_str()));
+                assert_eq!(plain_prefix(id, status, width + 1), None);
+            }
+        }
     }
 
     #[test]

@@ -104,6 +104,20 @@ pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
         .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
+/// Whether any of `bytes` is a control character (below 0x20), eight at a time.
+pub(crate) fn has_control(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let flagged = words.by_ref().fold(0, |any, chunk| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word);
+        any | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS)
+    });
+    flagged != 0 || words.remainder().iter().any(|&b| b < 0x20)
+}
+
 /// Builds a [`Value`] like serde_json does, but stops at a repeated member name and records
 /// it in `duplicate` (so the error is known without reading serde_json's message).
 #[derive(Clone, Copy)]
@@ -190,6 +204,18 @@ mod tests {
         }
         assert!(!needs_escape("é → ✓ valid, \u{202e}".as_bytes()));
         assert!(!needs_escape(b""));
+    }
+
+    #[test]
+    fn has_control_finds_every_byte_below_0x20_and_no_other() {
+        for b in 0..=255u8 {
+            for at in [0, 3, 7, 8, 13, 16] {
+                let mut text = vec![b'a'; 17];
+                text[at] = b;
+                assert_eq!(has_control(&text), b < 0x20, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(!has_control("\"\\é\u{7f}".as_bytes()));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{Check, CheckId, Context, NOT_DECODED, joined};
 use crate::ids::{KEY_ID_PREFIX, PROVIDER_ID_PREFIX, same};
-use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey, quoted_capped};
+use crate::keys::{Candidates, MIN_STRONG_BITS, VerifyingKey, push_quoted_capped, quoted_capped};
 use crate::token::ALG;
 
 /// What a binding check compares: the member, what the expected value is called, and the
@@ -44,7 +44,13 @@ fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check
     };
     match found {
         None => Check::skip(id, unusable),
-        Some(found) if matches(found) => Check::pass(id, joined(&[name, " is ", &shown(found)])),
+        Some(found) if matches(found) => {
+            let mut message = String::with_capacity(name.len() + found.len() + 6);
+            message.push_str(name);
+            message.push_str(" is ");
+            push_quoted_capped(&mut message, found, SHOWN);
+            Check::pass(id, message)
+        }
         Some(found) => Check::fail(
             id,
             format!(
@@ -59,8 +65,11 @@ fn expect(binding: &Binding, found: Option<&str>, wanted: Option<&str>) -> Check
 /// A value from the token or the command line, JSON-quoted and cut to 80 characters: a
 /// message never repeats more of it (whatever was pasted there).
 fn shown(value: &str) -> String {
-    quoted_capped(value, 80)
+    quoted_capped(value, SHOWN)
 }
+
+/// The most characters of a value a message shows.
+const SHOWN: usize = 80;
 
 /// `nce` is the nonce the service issued.
 pub(super) fn nonce(cx: &Context<'_, '_>) -> Check {

@@ -413,14 +413,27 @@ fn push_plain(out: &mut Vec<u8>, id: &str) {
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.
 fn push_json_str(out: &mut Vec<u8>, text: &str) {
-    if crate::json::needs_escape(text.as_bytes()) {
-        // Writing to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, text);
-    } else {
+    let bytes = text.as_bytes();
+    if !crate::json::needs_escape(bytes) {
         out.reserve(text.len() + 2);
         out.push(b'"');
-        out.extend_from_slice(text.as_bytes());
+        out.extend_from_slice(bytes);
         out.push(b'"');
+    } else if !crate::json::has_control(bytes) {
+        // Quotes and backslashes only (a message quoting the token's `iss`, say): each
+        // gets a backslash before it, as serde_json writes them.
+        out.push(b'"');
+        let mut start = 0;
+        for at in memchr::memchr2_iter(b'"', b'\\', bytes) {
+            out.extend_from_slice(&bytes[start..at]);
+            out.push(b'\\');
+            start = at;
+        }
+        out.extend_from_slice(&bytes[start..]);
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
     }
 }
 

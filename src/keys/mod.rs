@@ -21,6 +21,7 @@ mod verifying;
 pub use private::{MAX_PBKDF2_ITERATIONS, PBKDF2_ITERATIONS};
 pub use public::PublicKey;
 pub use signing::SigningKey;
+pub(crate) use verifying::push_quoted_capped;
 pub use verifying::{Candidates, KeySet, PublicKeys, VerifyingKey, quoted_capped};
 
 pub use crate::ids::KEY_ID_PREFIX;

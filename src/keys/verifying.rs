@@ -266,6 +266,21 @@ impl KeySet {
 /// assert_eq!(layer_auth::keys::quoted_capped("abcdef", 4), "\"abc…\"");
 /// ```
 pub fn quoted_capped(text: &str, max: usize) -> String {
+    let mut quoted = String::new();
+    push_quoted_capped(&mut quoted, text, max);
+    quoted
+}
+
+/// [`quoted_capped`], pushed onto `out`: every report quotes two ids this way.
+pub(crate) fn push_quoted_capped(out: &mut String, text: &str, max: usize) {
+    // Short, and nothing JSON escapes: the quotes around it are all its JSON adds.
+    if text.len() <= max && !crate::json::needs_escape(text.as_bytes()) {
+        out.reserve(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let cut: String = if text.chars().count() > max {
         text.chars()
             .take(max.saturating_sub(1))
@@ -274,5 +289,42 @@ pub fn quoted_capped(text: &str, max: usize) -> String {
     } else {
         text.to_owned()
     };
-    serde_json::Value::from(cut).to_string()
+    out.push_str(&serde_json::Value::from(cut).to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_capped_is_serde_json_quoting_of_the_text_cut_to_its_length() {
+        let reference = |text: &str, max: usize| {
+            let cut: String = if text.chars().count() > max {
+                text.chars().take(max - 1).chain(['…']).collect()
+            } else {
+                text.to_owned()
+            };
+            serde_json::Value::from(cut).to_string()
+        };
+        for text in [
+            "",
+            "layer:///keys/11111111-2222-3333-4444-555555555555",
+            "a\"b",
+            "a\\b",
+            "tab\there",
+            "\u{1b}[2J",
+            "\u{7f}\u{202e}é✓",
+            "ééééé",
+            "abcde",
+            "abcdef",
+        ] {
+            for max in [1, 4, 5, 80] {
+                assert_eq!(
+                    quoted_capped(text, max),
+                    reference(text, max),
+                    "{text} {max}"
+                );
+            }
+        }
+    }
 }

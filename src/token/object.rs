@@ -85,7 +85,7 @@ impl Object {
             Err(_) => return Err(JsonError::NotUtf8),
         };
         let escaped = text.contains('\\');
-        let Some(members) = index(&text, escaped) else {
+        let Some((members, scanned)) = index(&text, escaped) else {
             // Not the plain case: the strict parser names the problem (and must find one).
             return Err(match json::parse_object(text.as_bytes()) {
                 Err(error) => error,
@@ -97,12 +97,14 @@ impl Object {
             members,
             escaped,
         };
-        if object.is_canonical() {
+        // What the byte scan takes is canonical (its test holds it so): only the parser's
+        // reading needs the question.
+        if scanned || object.is_canonical() {
             return Ok(object);
         }
         let text = Value::Object(object.to_map()).to_string();
         let escaped = text.contains('\\');
-        let members = index(&text, escaped).unwrap_or_default();
+        let members = index(&text, escaped).map(|(m, _)| m).unwrap_or_default();
         Ok(Self {
             text,
             members,
@@ -244,12 +246,12 @@ impl<'a> Member<'a> {
 
 /// Each member of the JSON object `text`, when `text` is a plain case: an object whose
 /// names are all different, whose nested values pass [`json::parse_value`] and whose
-/// scalars all read as `serde_json` reads them. `None` for anything else, which the strict
-/// parser then names.
-fn index(text: &str, escaped: bool) -> Option<Vec<Slot>> {
+/// scalars all read as `serde_json` reads them; and whether the byte scan read it (so it
+/// is canonical). `None` for anything else, which the strict parser then names.
+fn index(text: &str, escaped: bool) -> Option<(Vec<Slot>, bool)> {
     if let Some(members) = (!escaped).then(|| scan_canonical(text)).flatten() {
         // The scan takes only scalars as serde_json reads them.
-        return distinct(text, &members).then_some(members);
+        return distinct(text, &members).then_some((members, true));
     }
     // Anything else is the strict parser's to judge, over the whole text: a value checked
     // alone would have its nesting counted from its own depth, not the object's.
@@ -258,7 +260,7 @@ fn index(text: &str, escaped: bool) -> Option<Vec<Slot>> {
         .iter()
         .all(|slot| plain_scalar(&text[slot.value.clone()], escaped))
         || json::parse_value(text.as_bytes()).is_ok();
-    (distinct(text, &members) && plain).then_some(members)
+    (distinct(text, &members) && plain).then_some((members, false))
 }
 
 /// Whether no two members share a name (their prints settle nearly every pair).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 15's three throughput ratios, measured fairly on a noisy machine: ROUNDS rounds
 # (default 6) of openssl speed and our three bulk runs, one after the other, keeping the
-# best rate of each, so that a slow minute hurts neither side alone.
+# best rate of each, so that a slow minute hurts neither side alone. The text report goes to a
+# file, as in scripts/bench.sh and issue 15's target.
 #
 #   scripts/ratio.sh [ROUNDS]        # about 20 s a round on 2 cores
 #   BIN=/path/to/layer-auth scripts/ratio.sh   # another build (an older commit, say)
@@ -39,7 +40,8 @@ for round in $(seq "$rounds"); do
   echo "round $round of $rounds ..." >&2
   o=$(openssl speed -seconds 2 -multi "$cores" rsa2048 2>/dev/null | awk '/^rsa 2048/ { print $NF }')
   j=$(rate "'$BIN' validate - --public-key '$spki' --now $((now + 60)) --json < '$work/many.txt' > /dev/null")
-  t=$(rate "'$BIN' validate - --public-key '$spki' --now $((now + 60)) < '$work/many.txt' 2> /dev/null")
+  rm -f "$work/report.txt" # outside the clock: truncating the last 200 MB report took 50 ms
+  t=$(rate "'$BIN' validate - --public-key '$spki' --now $((now + 60)) < '$work/many.txt' 2> '$work/report.txt'")
   i=$(rate "'$BIN' inspect - --json --now $((now + 60)) < '$work/many.txt' > /dev/null")
   best_o=$(max "$o" "$best_o") best_j=$(max "$j" "$best_j")
   best_t=$(max "$t" "$best_t") best_i=$(max "$i" "$best_i")
@@ -48,5 +50,5 @@ ratio() { printf '%.2f' "$(echo "$1 / $best_o" | bc -l)"; }
 printf 'openssl verify/s %.0f (best of %s rounds, %s cores)\n' "$best_o" "$rounds" "$cores"
 printf '%-28s %10s %7s %8s\n' what tokens/s ratio target
 printf '%-28s %10.0f %7s %8s\n' "validate - --json" "$best_j" "$(ratio "$best_j")" "≥ 0.85"
-printf '%-28s %10.0f %7s %8s\n' "validate - text report" "$best_t" "$(ratio "$best_t")" "≥ 0.80"
+printf '%-28s %10.0f %7s %8s\n' "validate - text to a file" "$best_t" "$(ratio "$best_t")" "≥ 0.80"
 printf '%-28s %10.0f %7s %8s\n' "inspect - --json" "$best_i" "$(ratio "$best_i")" "≥ 10"

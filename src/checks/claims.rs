@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Check, CheckId, Context, joined, spanned};
+use super::{Check, CheckId, Context, spanned};
 use crate::ids::form_warning as id_form_warning;
 use crate::time::human;
 use crate::token::{
@@ -235,7 +235,9 @@ pub(super) fn not_before(cx: &Context<'_, '_>) -> Check {
     };
     let ahead = iat - cx.policy.now.timestamp();
     if ahead <= 0 {
-        Check::pass(id, joined(&[&spanned("issued ", -ahead), " ago"]))
+        let mut message = spanned("issued ", -ahead);
+        message.push_str(" ago");
+        Check::pass(id, message)
     } else if ahead <= cx.policy.leeway.num_seconds() {
         Check::warn(
             id,

@@ -470,7 +470,7 @@ fn joined(parts: &[&str]) -> String {
 
 /// `prefix` and a span of seconds in words (`lifetime 10m`), as [`joined`].
 fn spanned(prefix: &str, secs: i64) -> String {
-    let mut text = String::with_capacity(prefix.len() + 8);
+    let mut text = String::with_capacity(prefix.len() + 16);
     text.push_str(prefix);
     crate::time::push_human(&mut text, secs);
     text

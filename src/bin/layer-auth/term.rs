@@ -70,7 +70,7 @@ pub fn stdout() -> Box<dyn Write> {
 
 /// Output made elsewhere (on the worker threads of a stream), held until the end of a chunk
 /// and then written in vectored writes: each piece goes out from where it was made, never
-/// copied into a buffer first (that copy was a tenth of a stream's work outside RSA).
+/// copied into a buffer first (that copy, on the thread that writes, was 1% of a stream's CPU).
 #[derive(Default)]
 pub struct Gather {
     pieces: Vec<Vec<u8>>,

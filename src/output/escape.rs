@@ -70,7 +70,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time in a `u64`. It may
 /// say no for some printable text (then the caller looks closer), never yes for other text.
-fn printable_ascii(bytes: &[u8]) -> bool {
+pub(crate) fn printable_ascii(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of a byte under 0x20, of 0x7f (which + 1 sets it), or of 0x80 up.

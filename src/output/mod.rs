@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use colored::{ColoredString, Colorize as _};
 
 pub use ci::{JunitCase, github_annotations, write_junit};
+use escape::printable_ascii;
 pub use escape::{escape, escape_capped, inert_json, is_unsafe};
 pub use flow::{FlowReport, TimedStep, Unestablished, flow_verdict, micros, render_step};
 pub use report::{Detail, push_report, render_decoded, render_report, verdict};

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{Hints, Paint, Times, escape, escape_capped};
+use super::{Hints, Paint, Times, escape, escape_capped, printable_ascii};
 use crate::checks::{Check, CheckId, Report, Status};
 use crate::token::{Member, Object};
 
@@ -231,12 +231,21 @@ fn section(out: &mut String, paint: Paint, title: &str, members: Option<&Object>
         .max()
         .unwrap_or(0)
         .min(NAME_COLUMN);
+    // One look at the part's whole text: when it is printable ASCII, so is every value's
+    // JSON in it (a name may still decode to anything, so names keep their own look).
+    let inert = printable_ascii(members.json().as_bytes());
     for (name, value) in members.iter() {
         out.push_str("  ");
         pad(out, &shown_name(name).0, width);
         out.push_str("  ");
-        out.push_str(&escape(value.json()));
-        if matches!(name, "iat" | "exp" | "nbf")
+        if inert {
+            out.push_str(value.json());
+        } else {
+            out.push_str(&escape(value.json()));
+        }
+        let number = |b: &u8| b.is_ascii_digit() || *b == b'-';
+        if value.json().as_bytes().first().is_some_and(number)
+            && matches!(name, "iat" | "exp" | "nbf")
             && let Some(secs) = value.as_i64()
         {
             // The two spaces inside the dimmed text, as the report has always written it.

@@ -170,7 +170,10 @@ impl VerifyingKey {
     /// Whether `signature` is a valid RS256 signature of `message` under this key.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         match &self.verifier {
-            Verifier::AwsLc(parsed) => parsed.verify_sig(message, signature).is_ok(),
+            Verifier::AwsLc(parsed) => {
+                let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, message);
+                parsed.verify_digest_sig(&digest, signature).is_ok()
+            }
             Verifier::Large(key) => {
                 use rsa::signature::Verifier as _;
                 rsa::pkcs1v15::Signature::try_from(signature)

@@ -155,7 +155,9 @@ pub struct Check {
     /// Its verdict.
     pub status: Status,
     /// What was found; on failure, what to do. Fixed texts are borrowed, not allocated:
-    /// bulk validation builds twenty of these per token.
+    /// bulk validation builds twenty of these per token. A report shows a borrowed text as
+    /// it stands (it is one of ours) and escapes an owned one: anything that quotes a token,
+    /// a key file or a server must be owned.
     pub message: Cow<'static, str>,
 }
 

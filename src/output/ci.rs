@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::escape;
+use super::{escape, escape_message};
 use crate::checks::{Report, Status};
 
 /// One `::error title=ID::MESSAGE` line per failed check and `::warning …` per warned one
@@ -34,7 +34,7 @@ pub fn github_annotations(report: &Report, label: Option<&str>) -> String {
             Status::Pass | Status::Skip => continue,
         };
         let prefix = label.map_or(String::new(), |l| format!("{l}: "));
-        let message = format!("{prefix}{}", escape(&check.message));
+        let message = format!("{prefix}{}", escape_message(check));
         out.push_str(&format!(
             "::{level} title={}::{}\n",
             check.id.as_str(),
@@ -72,7 +72,7 @@ impl JunitCase {
             .checks
             .iter()
             .filter(|c| counts(c.status))
-            .map(|c| (c.id.as_str().to_owned(), escape(&c.message).into_owned()))
+            .map(|c| (c.id.as_str().to_owned(), escape_message(c).into_owned()))
             .collect();
         if failures.is_empty() && !report.valid {
             failures.push((

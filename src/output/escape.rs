@@ -8,6 +8,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::checks::Check;
+
 /// Whether `c` must not reach a terminal as itself: C0 and C1 controls, DEL, bidi embeddings,
 /// overrides, marks and isolates, line and paragraph separators, and the other invisible
 /// format characters (Unicode category Cf, plus the Hangul fillers that render as nothing).
@@ -66,6 +68,20 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A check's message as people see it: a fixed text of ours (borrowed `'static`: nothing
+/// read from a token, key file or server lives that long, and nothing here leaks a string)
+/// as it stands, anything else [`escape`]d. A report shows twenty messages per token, nearly
+/// all fixed; debug builds (every test) still hold each fixed text to [`escape`].
+pub(crate) fn escape_message(check: &Check) -> Cow<'_, str> {
+    match &check.message {
+        Cow::Borrowed(fixed) => {
+            debug_assert!(!fixed.chars().any(is_unsafe), "{fixed:?}");
+            Cow::Borrowed(fixed)
+        }
+        Cow::Owned(found) => escape(found),
+    }
 }
 
 /// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time in a `u64`. It may
@@ -148,6 +164,17 @@ pub fn escape_capped(text: &str, max: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_escaped_unless_it_is_one_of_our_fixed_texts() {
+        use crate::checks::CheckId;
+        let fixed = Check::pass(CheckId::Base64url, "all three parts are unpadded base64url");
+        assert!(matches!(escape_message(&fixed), Cow::Borrowed(_)));
+        assert_eq!(escape_message(&fixed), fixed.message);
+        // What quotes a token is owned, and shown inert.
+        let quoting = Check::fail(CheckId::User, format!("prn is {}", "\u{1b}[2J\u{202e}x"));
+        assert_eq!(escape_message(&quoting), r"prn is \u{1b}[2J\u{202e}x");
+    }
 
     #[test]
     fn every_control_bidi_and_invisible_class_is_made_visible() {

@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use colored::{ColoredString, Colorize as _};
 
 pub use ci::{JunitCase, github_annotations, write_junit};
-use escape::printable_ascii;
 pub use escape::{escape, escape_capped, inert_json, is_unsafe};
+use escape::{escape_message, printable_ascii};
 pub use flow::{FlowReport, TimedStep, Unestablished, flow_verdict, micros, render_step};
 pub use report::{Detail, push_report, render_decoded, render_report, verdict};
 
@@ -63,21 +63,26 @@ impl Times {
     /// Pushes [`Times::show`]'s text onto `out`; `false` (and nothing pushed) for seconds
     /// no date has. Every report shows two dates, so nothing is formatted.
     pub fn push(&self, out: &mut String, secs: i64) -> bool {
-        let Some(when) = DateTime::from_timestamp(secs, 0) else {
-            return false;
-        };
-        // From 1970 to 9999 digit by digit, several times quicker than strftime; strftime
-        // for the rest.
-        if (0..253_402_300_800).contains(&secs) {
-            push_rfc3339(out, &when);
+        // From 1970 to 9999 digit by digit, several times quicker than chrono; chrono for
+        // the rest (and for the local time, which needs the zone).
+        let plain = (0..253_402_300_800).contains(&secs);
+        if plain && self.local.is_none() {
+            push_rfc3339(out, secs);
         } else {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{}", when.format("%Y-%m-%dT%H:%M:%SZ"));
-        }
-        if let Some(local) = self.local {
-            out.push_str(", ");
-            out.push_str(&local(when));
-            out.push_str(" local");
+            let Some(when) = DateTime::from_timestamp(secs, 0) else {
+                return false;
+            };
+            if plain {
+                push_rfc3339(out, secs);
+            } else {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}", when.format("%Y-%m-%dT%H:%M:%SZ"));
+            }
+            if let Some(local) = self.local {
+                out.push_str(", ");
+                out.push_str(&local(when));
+                out.push_str(" local");
+            }
         }
         let delta = secs.saturating_sub(self.now.timestamp());
         if delta >= 0 {
@@ -93,30 +98,41 @@ impl Times {
     }
 }
 
-/// `2023-11-14T22:23:20Z` for an instant in years 0 to 9999 (the caller's are 1970 on).
-fn push_rfc3339(out: &mut String, when: &DateTime<Utc>) {
-    use chrono::{Datelike as _, Timelike as _};
-    let digits = |out: &mut String, value: u32, width: usize| {
-        let mut buffer = itoa::Buffer::new();
-        let text = buffer.format(value);
-        for _ in text.len()..width {
-            out.push('0');
-        }
-        out.push_str(text);
+/// `2023-11-14T22:23:20Z` for `secs` from 1970 to the end of 9999 (the caller keeps it
+/// there): the civil date from the day count by Howard Hinnant's `civil_from_days`, each
+/// field written into place.
+fn push_rfc3339(out: &mut String, secs: i64) {
+    let (days, time) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days from 0000-03-01, in 400-year eras of 146,097 days (the caller's are all in era 4).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153; // 0 is March
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
     };
-    // The caller keeps the year within 0..=9999.
-    digits(out, u32::try_from(when.year()).unwrap_or(0), 4);
-    for (separator, value) in [
-        ('-', when.month()),
-        ('-', when.day()),
-        ('T', when.hour()),
-        (':', when.minute()),
-        (':', when.second()),
-    ] {
-        out.push(separator);
-        digits(out, value, 2);
-    }
-    out.push('Z');
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, width: usize, mut value: i64| {
+        for slot in text[at..at + width].iter_mut().rev() {
+            // Each digit is 0 to 9: the cast cannot truncate.
+            *slot = b'0' + u8::try_from(value % 10).unwrap_or(0);
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, month);
+    put(8, 2, day);
+    put(11, 2, time / 3_600);
+    put(14, 2, time / 60 % 60);
+    put(17, 2, time % 60);
+    out.push_str(std::str::from_utf8(&text).unwrap_or("0000-00-00T00:00:00Z"));
 }
 
 /// `value` as one line of JSON, [`inert_json`]: what every command prints on stdout.
@@ -237,6 +253,26 @@ mod tests {
             let date = when.format("%Y-%m-%dT%H:%M:%SZ").to_string();
             assert!(shown.starts_with(&format!("{date} (")), "{secs}: {shown}");
         }
+        // Every year's end of February and start of March (leap days, centuries, 2000),
+        // and a second in each month across the range.
+        let mut checked = 0;
+        let leap_days = (1970..=9999).flat_map(|year| {
+            let march = chrono::NaiveDate::from_ymd_opt(year, 3, 1).unwrap();
+            let secs = march.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+            [secs - 86_401, secs - 1, secs, secs + 86_399]
+        });
+        for secs in leap_days.chain((0..253_402_300_800).step_by(2_534_023)) {
+            let mut shown = String::new();
+            push_rfc3339(&mut shown, secs);
+            let when = DateTime::from_timestamp(secs, 0).unwrap();
+            assert_eq!(
+                shown,
+                when.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                "{secs}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 100_000, "{checked}");
         assert_eq!(
             times.show(1_700_000_600).unwrap(),
             "2023-11-14T22:23:20Z (in 10m)"

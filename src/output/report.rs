@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{Hints, Paint, Times, escape, escape_capped, printable_ascii};
+use super::{Hints, Paint, Times, escape, escape_capped, escape_message, printable_ascii};
 use crate::checks::{Check, CheckId, Report, Status};
 use crate::token::{Member, Object};
 
@@ -195,7 +195,7 @@ fn push_mark(out: &mut String, status: Status, paint: Paint) {
 /// status, never by what the text says.
 fn push_message(out: &mut String, check: &Check, paint: Paint, hints: &dyn Hints) {
     let start = out.len();
-    out.push_str(&escape(&check.message));
+    out.push_str(&escape_message(check));
     if let Some(hint) = hints.check(check) {
         out.push_str(" (");
         out.push_str(&escape(&hint));
@@ -319,7 +319,7 @@ fn push_verdict(out: &mut String, report: &Report, paint: Paint, hints: &dyn Hin
     out.push_str(&escape(user.map_or("null", Member::json)));
     if let Some(expiry) = report.check(CheckId::Expired) {
         out.push_str(", ");
-        out.push_str(&escape(&expiry.message));
+        out.push_str(&escape_message(expiry));
     }
     if !report.signature_verified() {
         out.push_str(" (signature NOT checked, as asked: the token is not authenticated)");

@@ -298,14 +298,17 @@ fn scan_canonical(text: &str) -> Option<Vec<Slot>> {
     if bytes.get(1) == Some(&b'}') {
         return (bytes.len() == 2).then_some(members);
     }
+    // With no `\\` and no control character anywhere (nearly every token part), a string is
+    // all the bytes up to its closing quote, and none of them needs looking at again.
+    let clean = !json::has_control(bytes) && memchr::memchr(b'\\', bytes).is_none();
     let mut at = 1;
     loop {
-        let name = string_at(bytes, at)?;
+        let name = string_at(bytes, at, clean)?;
         at = name.end + 1;
         if bytes.get(at) != Some(&b':') {
             return None;
         }
-        let value = scalar_at(bytes, at + 1)?;
+        let value = scalar_at(bytes, at + 1, clean)?;
         at = value.end;
         members.push(Slot {
             print: print(&text[name.clone()]),
@@ -321,23 +324,23 @@ fn scan_canonical(text: &str) -> Option<Vec<Slot>> {
 }
 
 /// The inside of the string starting at `at`, when it has no escape and no control
-/// character.
-fn string_at(bytes: &[u8], at: usize) -> Option<Range<usize>> {
+/// character (`clean`: the whole text has neither).
+fn string_at(bytes: &[u8], at: usize, clean: bool) -> Option<Range<usize>> {
     if bytes.get(at) != Some(&b'"') {
         return None;
     }
     let start = at + 1;
     let len = memchr::memchr(b'"', bytes.get(start..)?)?;
     let inside = start..start + len;
-    (!json::needs_escape(&bytes[inside.clone()])).then_some(inside)
+    (clean || !json::needs_escape(&bytes[inside.clone()])).then_some(inside)
 }
 
 /// The scalar starting at `at`, when it is one `serde_json` writes as it stands.
-fn scalar_at(bytes: &[u8], at: usize) -> Option<Range<usize>> {
+fn scalar_at(bytes: &[u8], at: usize, clean: bool) -> Option<Range<usize>> {
     let literal =
         |word: &[u8]| (bytes.get(at..at + word.len()) == Some(word)).then_some(at..at + word.len());
     match bytes.get(at)? {
-        b'"' => string_at(bytes, at).map(|inner| at..inner.end + 1),
+        b'"' => string_at(bytes, at, clean).map(|inner| at..inner.end + 1),
         b't' => literal(b"true"),
         b'f' => literal(b"false"),
         b'n' => literal(b"null"),

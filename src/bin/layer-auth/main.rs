@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 /// huge pages (`no_thp`): each thread's first 2 MiB page was resident whole, 8 MiB for a
 /// single token and 29–34 MiB peak over 1,000,000 piped tokens, against 8 and 15–17
 /// without, at the same speed (best of 8 alternating runs: 71.5k and 75.1k tokens/s).
-/// With `override`, aws-lc's own allocations (25 per RSA verification, each freed
+/// With `override`, aws-lc's own allocations (21 per RSA verification, each freed
 /// after it) use mimalloc too instead of glibc's malloc: 2.2k fewer instructions per token.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

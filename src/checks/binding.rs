@@ -247,14 +247,16 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     if cx.policy.require_kid && cx.header().is_none() {
         return Check::skip(id, "not verified: the header could not be decoded");
     }
-    let candidates = match candidates(cx) {
+    let chosen = candidates(cx);
+    let candidates: &[&VerifyingKey] = match &chosen {
         Candidates::NoKeys => {
             return Check::skip(id, "not verified: no public key to verify with");
         }
         // No key carries this kid: none is tried as the service would, but the others are,
         // to say which key did sign.
-        Candidates::NotFound { .. } => Vec::new(),
-        Candidates::Single(key) => vec![key],
+        Candidates::NotFound { .. } => &[],
+        // Borrowed where it stands: one key is every token's case, and needs no list.
+        Candidates::Single(key) => std::slice::from_ref(key),
         Candidates::ByKid(keys) | Candidates::Unnamed(keys) => keys,
     };
     let Some(decoded) = &cx.decoded else {
@@ -283,7 +285,7 @@ pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
         .enumerate()
         .find(|(_, key)| key.verify(message, signature));
     let Some((index, key)) = found else {
-        return wrong_key(cx, &candidates, message, signature);
+        return wrong_key(cx, candidates, message, signature);
     };
     let which = if tried == 1 {
         String::new()

@@ -74,23 +74,24 @@ pub(super) fn json(cx: &Context<'_, '_>) -> Check {
         return Check::skip(id, NOT_DECODED);
     };
     let mut problems = Vec::new();
-    let mut checked = Vec::new();
+    // How many parts were read as JSON, and the last of them.
+    let (mut checked, mut read) = (0, "");
     for (part, result) in [("header", &decoded.header), ("claims", &decoded.claims)] {
         match result {
             Err(PartError::Json(error)) => problems.push(format!("the {part} part {error}")),
             Err(PartError::Base64(_)) => {}
-            Ok(_) => checked.push(part),
+            Ok(_) => (checked, read) = (checked + 1, part),
         }
     }
     if !problems.is_empty() {
         return Check::fail(id, problems.join("; "));
     }
-    match checked.as_slice() {
-        [_, _] => Check::pass(id, "header and claims are JSON objects, each member once"),
-        [part] => Check::pass(
+    match checked {
+        2 => Check::pass(id, "header and claims are JSON objects, each member once"),
+        1 => Check::pass(
             id,
             format!(
-                "the {part} is a JSON object, each member once; the other part is not base64url"
+                "the {read} is a JSON object, each member once; the other part is not base64url"
             ),
         ),
         _ => Check::skip(id, "not checked: neither part is base64url"),
@@ -149,5 +150,31 @@ mod tests {
         assert!(message.contains("\"prn\" twice"), "{message}");
         let ok = raw_token(HEADER, "{}");
         assert_eq!(outcome(&report(&ok), CheckId::Json).0, Status::Pass);
+    }
+
+    #[test]
+    fn json_says_which_part_it_read_when_the_other_is_not_base64url() {
+        for (token, status, wanted) in [
+            (
+                "e30.e3+.AAAA",
+                Status::Pass,
+                "the header is a JSON object, each member once",
+            ),
+            (
+                "e3+.e30.AAAA",
+                Status::Pass,
+                "the claims is a JSON object, each member once",
+            ),
+            ("e3+.e3+.AAAA", Status::Skip, "neither part is base64url"),
+            (
+                "e30.e30.AAAA",
+                Status::Pass,
+                "header and claims are JSON objects",
+            ),
+        ] {
+            let (got, message) = outcome(&report(token), CheckId::Json);
+            assert_eq!(got, status, "{token}: {message}");
+            assert!(message.contains(wanted), "{token}: {message}");
+        }
     }
 }

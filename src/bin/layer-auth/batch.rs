@@ -47,29 +47,34 @@ pub enum Line<'a> {
     TooLong(usize),
 }
 
-enum Owned {
-    Text(usize, Vec<u8>),
-    TooLong(usize, usize),
+/// Lines read together: their bytes back to back in one buffer (one allocation a chunk, not
+/// one a line), and where each line is in it.
+struct Chunk {
+    /// The number of the first line (1-based).
+    first: usize,
+    /// The lines' bytes, without their endings.
+    text: Vec<u8>,
+    lines: Vec<Span>,
 }
 
-impl Owned {
-    fn number(&self) -> usize {
-        match self {
-            Self::Text(n, _) | Self::TooLong(n, _) => *n,
-        }
+/// Where a line of a [`Chunk`] is.
+#[derive(Debug, Clone, Copy)]
+enum Span {
+    /// Its bytes are `text[start..end]`.
+    Text { start: usize, end: usize },
+    /// A line of this many bytes, over the limit (not kept).
+    TooLong(usize),
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        self.lines.len()
     }
 
-    fn line(&self) -> Line<'_> {
-        match self {
-            Self::Text(_, bytes) => Line::Text(bytes),
-            Self::TooLong(_, len) => Line::TooLong(*len),
-        }
-    }
-
-    fn bytes(&self) -> usize {
-        match self {
-            Self::Text(_, bytes) => bytes.len(),
-            Self::TooLong(..) => 0,
+    fn line(&self, i: usize) -> Line<'_> {
+        match self.lines[i] {
+            Span::Text { start, end } => Line::Text(&self.text[start..end]),
+            Span::TooLong(len) => Line::TooLong(len),
         }
     }
 }
@@ -90,17 +95,18 @@ pub fn for_each_line<T: Send>(
     mut emit: impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut input = BufReader::with_capacity(256 * 1024, input);
-    let mut numbers = 1_usize..;
-    let first = read_chunk(&mut input, max_line, &mut numbers)?;
-    let (lines_tx, lines_rx) = sync_channel::<Vec<Owned>>(DEPTH);
+    let first = read_chunk(&mut input, max_line, 1, (0, 0))?;
+    let (lines_tx, lines_rx) = sync_channel::<Chunk>(DEPTH);
     // Not scoped: a read blocked on a quiet pipe must not hold up a consumer that stopped.
     let reader = std::thread::spawn(move || -> anyhow::Result<()> {
         let mut chunk = first;
-        while !chunk.is_empty() {
+        while chunk.len() > 0 {
+            let next = chunk.first + chunk.len();
+            let size = (chunk.text.len(), chunk.len());
             if lines_tx.send(chunk).is_err() {
                 return Ok(()); // the consumer stopped (closed stdout): stop reading
             }
-            chunk = read_chunk(&mut input, max_line, &mut numbers)?;
+            chunk = read_chunk(&mut input, max_line, next, size)?;
         }
         Ok(())
     });
@@ -111,8 +117,9 @@ pub fn for_each_line<T: Send>(
             chunk = Some(lone);
             break;
         }
-        for line in &lone {
-            emit(line.number(), work(line.number(), line.line()), true)?;
+        for i in 0..lone.len() {
+            let number = lone.first + i;
+            emit(number, work(number, lone.line(i)), true)?;
         }
     }
     if let Some(chunk) = chunk {
@@ -127,8 +134,8 @@ pub fn for_each_line<T: Send>(
 /// Hands `first` and every chunk after it from `lines` to the pool, keeping a window of
 /// chunks in flight, and emits their results in order.
 fn on_the_pool<T: Send>(
-    first: Vec<Owned>,
-    lines: &Receiver<Vec<Owned>>,
+    first: Chunk,
+    lines: &Receiver<Chunk>,
     work: &(impl Fn(usize, Line<'_>) -> T + Sync),
     emit: &mut impl FnMut(usize, T, bool) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
@@ -137,18 +144,22 @@ fn on_the_pool<T: Send>(
     rayon::in_place_scope(|scope| {
         let window = (WINDOW_PER_THREAD * rayon::current_num_threads() + 2).min(MAX_WINDOW);
         let mut in_flight = VecDeque::with_capacity(window);
-        let hand = |chunk: Vec<Owned>| {
-            let (done_tx, done_rx) = sync_channel::<Vec<(usize, T)>>(1);
+        let hand = |chunk: Chunk| {
+            let (done_tx, done_rx) = sync_channel::<(usize, Vec<T>)>(1);
             scope.spawn(move |_| {
-                let one = |l: &Owned| (l.number(), work(l.number(), l.line()));
                 let done = if stopped.load(Ordering::Relaxed) {
                     Vec::new()
                 } else {
-                    chunk.par_iter().with_max_len(PIECE).map(one).collect()
+                    (0..chunk.len())
+                        .into_par_iter()
+                        .with_max_len(PIECE)
+                        .map(|i| work(chunk.first + i, chunk.line(i)))
+                        .collect()
                 };
-                drop(chunk);
+                let first = chunk.first;
+                drop(chunk); // the lines go before their answers are sent on
                 // The receiver is gone only when the run stopped.
-                let _ = done_tx.send(done);
+                let _ = done_tx.send((first, done));
             });
             done_rx
         };
@@ -176,12 +187,12 @@ fn on_the_pool<T: Send>(
                 return Ok(());
             };
             // A job that panicked drops its sender; the scope passes the panic on.
-            let Ok(results) = oldest.recv() else {
+            let Ok((first, results)) = oldest.recv() else {
                 return Ok(());
             };
             let last = results.len();
-            for (i, (line_no, result)) in results.into_iter().enumerate() {
-                if let Err(error) = emit(line_no, result, i + 1 == last) {
+            for (i, result) in results.into_iter().enumerate() {
+                if let Err(error) = emit(first + i, result, i + 1 == last) {
                     // The jobs in flight skip their lines; the scope waits for them.
                     stopped.store(true, Ordering::Relaxed);
                     return Err(error);
@@ -191,91 +202,90 @@ fn on_the_pool<T: Send>(
     })
 }
 
-/// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, without their `\n` or `\r\n`, ending
-/// early when no whole line more is buffered (so a slow producer is not kept waiting); empty at the
-/// end of the input.
+/// Up to [`CHUNK`] lines or [`CHUNK_BYTES`] bytes, numbered from `first`, without their
+/// `\n` or `\r\n`, ending early when no whole line more is buffered (so a slow producer is not
+/// kept waiting); empty at the end of the input. `like` is the size of the chunk before, in
+/// bytes and lines: room for as much is made at once (the next is most often alike), not
+/// grown into, which would copy the chunk again and again.
 fn read_chunk<R: Read>(
     input: &mut BufReader<R>,
     max_line: usize,
-    numbers: &mut std::ops::RangeFrom<usize>,
-) -> anyhow::Result<Vec<Owned>> {
-    let mut lines = Vec::with_capacity(64);
-    let mut bytes = 0;
-    while lines.len() < CHUNK && bytes < CHUNK_BYTES {
-        let Some(line) = read_line(input, max_line, numbers)? else {
+    first: usize,
+    like: (usize, usize),
+) -> anyhow::Result<Chunk> {
+    let mut chunk = Chunk {
+        first,
+        text: Vec::with_capacity(like.0),
+        lines: Vec::with_capacity(like.1),
+    };
+    while chunk.len() < CHUNK && chunk.text.len() < CHUNK_BYTES {
+        if !read_line(input, max_line, &mut chunk).context("reading the input")? {
             break;
-        };
-        bytes += line.bytes();
-        lines.push(line);
+        }
         // No whole line is buffered: the next may be a while (a producer that stopped
         // mid-line), so this chunk's lines are answered first.
         if memchr::memchr(b'\n', input.buffer()).is_none() {
             break;
         }
     }
-    Ok(lines)
+    Ok(chunk)
 }
 
-/// One line without its ending, or the length of a line over `max_line` bytes (the rest of
-/// it read past, never kept); `None` at the end of input.
+/// Appends one line to `chunk`: its bytes without its ending, or only its length when it
+/// has more than `max_line` bytes (the rest read past, never kept). False at the end of input.
 fn read_line<R: Read>(
     input: &mut BufReader<R>,
     max_line: usize,
-    numbers: &mut std::ops::RangeFrom<usize>,
-) -> anyhow::Result<Option<Owned>> {
-    let mut line = Vec::new();
-    // Room for `\r\n` past the limit tells "too long" from "just fits".
-    let cap = max_line as u64 + 2;
-    let read = (&mut *input)
-        .take(cap)
-        .read_until(b'\n', &mut line)
-        .context("reading the input")?;
-    if read == 0 {
-        return Ok(None);
-    }
-    let number = numbers.next().unwrap_or(usize::MAX);
-    let ended = line.last() == Some(&b'\n');
-    if !ended && read as u64 == cap {
-        let (rest, last) = skip_line(input).context("reading the input")?;
-        let last = if rest == 0 {
-            line.last().copied()
-        } else {
-            last
-        };
-        let len = line.len() + rest - usize::from(last == Some(b'\r'));
-        return Ok(Some(Owned::TooLong(number, len)));
-    }
-    while matches!(line.last(), Some(b'\n' | b'\r')) {
-        line.pop();
-    }
-    if line.len() > max_line {
-        return Ok(Some(Owned::TooLong(number, line.len())));
-    }
-    Ok(Some(Owned::Text(number, line)))
-}
-
-/// Reads past the rest of a line: the bytes skipped before its `\n` (or the end of input),
-/// and the last of them.
-fn skip_line<R: Read>(input: &mut BufReader<R>) -> std::io::Result<(usize, Option<u8>)> {
-    let mut skipped = 0;
-    let mut last = None;
+    chunk: &mut Chunk,
+) -> std::io::Result<bool> {
+    let start = chunk.text.len();
+    // Bytes of the line so far, and its last one. Room for `\r\n` past the limit tells "too
+    // long" from "just fits"; past it, bytes are only counted.
+    let (mut len, mut last) = (0, None);
+    let keep = max_line.saturating_add(2);
     loop {
         let buffer = input.fill_buf()?;
         if buffer.is_empty() {
-            return Ok((skipped, last));
-        }
-        if let Some(at) = buffer.iter().position(|&b| b == b'\n') {
-            if at > 0 {
-                last = Some(buffer[at - 1]);
+            if len == 0 {
+                return Ok(false);
             }
-            input.consume(at + 1);
-            return Ok((skipped + at, last));
+            break;
         }
-        last = buffer.last().copied();
-        let n = buffer.len();
-        input.consume(n);
-        skipped += n;
+        let (piece, used, ended) = match memchr::memchr(b'\n', buffer) {
+            Some(at) => (&buffer[..at], at + 1, true),
+            None => (buffer, buffer.len(), false),
+        };
+        if len < keep {
+            let room = keep - len;
+            chunk
+                .text
+                .extend_from_slice(&piece[..piece.len().min(room)]);
+        }
+        len += piece.len();
+        last = piece.last().copied().or(last);
+        input.consume(used);
+        if ended {
+            break;
+        }
     }
+    let span = if len >= keep {
+        // Too long: its length without a `\r` before the `\n`.
+        chunk.text.truncate(start);
+        Span::TooLong(len - usize::from(last == Some(b'\r')))
+    } else {
+        while chunk.text.len() > start && chunk.text.last() == Some(&b'\r') {
+            chunk.text.pop();
+        }
+        let end = chunk.text.len();
+        if end - start > max_line {
+            chunk.text.truncate(start);
+            Span::TooLong(end - start)
+        } else {
+            Span::Text { start, end }
+        }
+    };
+    chunk.lines.push(span);
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -363,6 +373,52 @@ mod tests {
                     "yyyyyyyy".into()
                 ]
             );
+        }
+    }
+
+    #[test]
+    fn lines_split_across_reads_are_read_as_whole_lines() {
+        // Lines of every kind (empty, `\r\n`, several `\r`, just under, at and over the
+        // limit, a last line without an ending), fed in pieces cut at every few bytes, read
+        // as a plain split on `\n` reads them.
+        let limit = 6;
+        let input = "a\n\nbc\r\nd\r\r\nsixsix\nsixsix\r\nseven77\n8888888\r\n\
+                     nineninenine\nx\r\r\r\r\r\r\r\r\nlast";
+        let expected: Vec<String> = input
+            .split('\n')
+            .map(|raw| {
+                let stripped = raw.trim_end_matches('\r');
+                if raw.len() >= limit + 2 {
+                    format!("too long: {}", raw.len() - usize::from(raw.ends_with('\r')))
+                } else if stripped.len() > limit {
+                    format!("too long: {}", stripped.len())
+                } else {
+                    stripped.to_owned()
+                }
+            })
+            .collect();
+        for cut in 1..=9 {
+            let (tx, rx) = sync_channel::<Vec<u8>>(input.len());
+            for piece in input.as_bytes().chunks(cut) {
+                tx.send(piece.to_vec()).unwrap();
+            }
+            drop(tx);
+            let mut seen = Vec::new();
+            for_each_line(
+                Pipe {
+                    rx,
+                    held: Vec::new(),
+                },
+                limit,
+                text,
+                |n, value, _| {
+                    assert_eq!(n, seen.len() + 1);
+                    seen.push(value);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, expected, "pieces of {cut} bytes");
         }
     }
 

@@ -17,13 +17,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use axum::{Extension, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -247,7 +247,10 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
         .route("/jwks", get(jwks))
         .route("/expire", post(expire))
         .route("/clock", post(clock))
-        .route("/faults", post(faults))
+        .route(
+            "/faults",
+            post(faults).layer(Extension(RequestTimeout(config.request_timeout))),
+        )
         .route("/state", delete(reset))
         .route("/validate", post(validate))
         .route_layer(middleware::from_fn_with_state(app.clone(), control_gate));
@@ -748,9 +751,31 @@ async fn clock(State(app): State<App>, request: Request) -> Answer {
     Ok(json(200, &json!({ "now": app.service.advance(by) })))
 }
 
-async fn faults(State(app): State<App>, request: Request) -> Answer {
+/// How long a request may take in all ([`ServerConfig::request_timeout`]), for the routes
+/// that must stay within it.
+#[derive(Debug, Clone, Copy)]
+struct RequestTimeout(Duration);
+
+async fn faults(
+    State(app): State<App>,
+    Extension(RequestTimeout(limit)): Extension<RequestTimeout>,
+    request: Request,
+) -> Answer {
     let body = body(request).await?;
     let fault = wire::fault(&body)?;
+    // The delay runs inside the request's time limit: one as long would end the call in a
+    // 408 that blames the client, never in the fault that was asked for.
+    if fault.delay.is_some_and(|delay| delay >= limit) {
+        return Err(ApiError::invalid_property(
+            "delay",
+            format!(
+                "delay must be shorter than {}, the time serve gives a request in all: a \
+                 longer one would end the call in 408 request_timeout, not in the fault.",
+                humantime::format_duration(limit)
+            ),
+        )
+        .into());
+    }
     let shown = json!({"route": fault.route, "status": fault.status, "times": fault.times,
         "delay_ms": fault.delay.map(|d| d.as_millis() as u64)});
     app.service.add_fault(fault);
@@ -894,6 +919,10 @@ mod tests {
     use rand::SeedableRng as _;
 
     fn app(control_token: Option<String>) -> Router {
+        app_with(control_token, &ServerConfig::default())
+    }
+
+    fn app_with(control_token: Option<String>, config: &ServerConfig) -> Router {
         let service = Service::new(
             ServiceConfig {
                 app_id: "layer:///apps/staging/x".into(),
@@ -911,7 +940,7 @@ mod tests {
             control_token,
             Arc::new(|_| {}),
         );
-        router(app, &ServerConfig::default())
+        router(app, config)
     }
 
     async fn status(router: Router, path: &str, bearer: Option<&str>) -> u16 {
@@ -924,6 +953,57 @@ mod tests {
             .await
             .unwrap_or_else(|e| match e {});
         response.status().as_u16()
+    }
+
+    async fn call(router: &Router, method: &str, path: &str, body: &str) -> (u16, Value) {
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT, "application/vnd.layer+json; version=3.0")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap_or_default();
+        let response = router
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn an_injected_delay_stays_within_the_request_time_limit() {
+        let config = ServerConfig {
+            request_timeout: Duration::from_millis(500),
+            ..ServerConfig::default()
+        };
+        let router = app_with(None, &config);
+        let arm = |delay: &str| {
+            let fault = format!(r#"{{"route":"POST /nonces","delay":"{delay}"}}"#);
+            let router = router.clone();
+            async move { call(&router, "POST", "/_emulator/faults", &fault).await }
+        };
+        // As long as the limit: refused, naming it, rather than a 408 blaming the client.
+        let (status, body) = arm("500ms").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["data"]["property"], "delay", "{body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("shorter than 500ms"), "{message}");
+        // Just under it: armed, and the call is slowed, then answered.
+        let (status, body) = arm("300ms").await;
+        assert_eq!(status, 201, "{body}");
+        let started = std::time::Instant::now();
+        let (status, body) = call(&router, "POST", "/nonces", "").await;
+        assert_eq!(status, 201, "{body}");
+        assert!(body["nonce"].is_string(), "{body}");
+        assert!(started.elapsed() >= Duration::from_millis(300));
     }
 
     #[tokio::test]

@@ -11,6 +11,9 @@ pub enum TimeError {
     /// The text is not a duration.
     #[error("`{0}` is not a duration: write 90s, 10m, 2h, 1d or plain seconds")]
     BadDuration(String),
+    /// The text is not a duration, where fractions of a second are taken too.
+    #[error("`{0}` is not a duration: write 250ms, 1s 500ms, 90s, 10m, 2h or plain seconds")]
+    BadSpan(String),
     /// The duration is negative, zero where that makes no sense, or absurdly long.
     #[error("`{0}` is out of range: durations run from 0s to 100 years")]
     DurationOutOfRange(String),
@@ -101,7 +104,10 @@ const MAX_EPOCH_SECS: i64 = 253_402_300_799;
 /// assert!(parse_duration("300ms").is_err());
 /// ```
 pub fn parse_duration(text: &str) -> Result<TimeDelta, TimeError> {
-    let span = parse_span(text)?;
+    let span = parse_span(text).map_err(|e| match e {
+        TimeError::BadSpan(text) => TimeError::BadDuration(text),
+        other => other,
+    })?;
     if span.subsec_nanos() != 0 {
         return Err(TimeError::Fraction(text.to_owned()));
     }
@@ -132,7 +138,7 @@ pub fn parse_span(text: &str) -> Result<std::time::Duration, TimeError> {
             .map(std::time::Duration::from_secs)
             .map_err(|_| TimeError::DurationOutOfRange(text.to_owned()))?
     } else {
-        humantime::parse_duration(trimmed).map_err(|_| TimeError::BadDuration(text.to_owned()))?
+        humantime::parse_duration(trimmed).map_err(|_| TimeError::BadSpan(text.to_owned()))?
     };
     if span.as_secs() > MAX_DURATION_SECS.unsigned_abs() {
         return Err(TimeError::DurationOutOfRange(text.to_owned()));
@@ -230,6 +236,11 @@ mod tests {
             Err(TimeError::BadDuration(_))
         ));
         assert!(matches!(parse_duration(""), Err(TimeError::BadDuration(_))));
+        // Each names the forms it takes: fractions only where they are taken.
+        let whole = parse_duration("soon").unwrap_err().to_string();
+        let span = parse_span("soon").unwrap_err().to_string();
+        assert!(!whole.contains("ms") && whole.contains("90s"), "{whole}");
+        assert!(span.contains("250ms") && span.contains("90s"), "{span}");
         assert!(matches!(
             parse_duration("-5s"),
             Err(TimeError::DurationOutOfRange(_))

@@ -44,7 +44,6 @@ trap cleanup EXIT
 server=$!
 for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.05; done
 url=$(cat "$work/url")
-accept='Accept: application/vnd.layer+json; version=1.0'
 
 # A token over a nonce from the service, from its sample backend, and a session to call with.
 python3 - "$url" "$work" <<'EOF'
@@ -102,7 +101,7 @@ print(rate, p99, " ".join(f"{u:.1f}" for u in us))
 PY
 }
 to_ms() { # wrk latencies: 1.23ms, 850.00us, 1.02s
-  python3 -c "import sys; v=sys.argv[1]; u={'us':1e-3,'ms':1,'s':1e3}; n=v.rstrip('usm'); print(float(n)*u[v[len(n):]])" "$1"
+  python3 -c "import sys; v=sys.argv[1]; u={'us':1e-3,'ms':1,'s':1e3}; n=v.rstrip('usm'); print(round(float(n)*u[v[len(n):]], 3))" "$1"
 }
 
 echo "openssl speed -multi $cores rsa2048 ($secs s) ..." >&2
@@ -110,11 +109,11 @@ verify=$(openssl speed -multi "$cores" -seconds "$secs" rsa2048 2>/dev/null |
   awk '/^rsa 2048 bits/ { v = $(NF) } END { print v }')
 
 echo "POST /sessions ..." >&2
-read -r sessions sessions_p99 sessions_cpu < <(rate "$work/sessions.lua" /sessions)
+read -r sessions _ sessions_cpu < <(rate "$work/sessions.lua" /sessions)
 echo "POST /nonces ..." >&2
-read -r nonces nonces_p99 nonces_cpu < <(rate "$work/nonces.lua" /nonces)
+read -r nonces _ nonces_cpu < <(rate "$work/nonces.lua" /nonces)
 echo "GET /conversations ..." >&2
-read -r calls calls_p99 calls_cpu < <(rate "$work/calls.lua" /conversations)
+read -r calls _ calls_cpu < <(rate "$work/calls.lua" /conversations)
 
 printf '%-44s %12s %16s %7s %10s %6s\n' what layer-auth openssl ratio target holds
 row() { # row WHAT OURS THEIRS RATIO TARGET HOLDS

@@ -2,9 +2,10 @@
 //! its wire type (`wire.rs`), calls the [`Service`], and turns its answer or [`ApiError`] into
 //! a response; no check, message or state lives here.
 //!
-//! In front of the routes: CORS for browser clients (the request's `Origin` echoed, with
-//! credentials), the Web SDK's base-URL path prefix taken off, a request timeout, and the
-//! Layer envelope put on every error, including the HTTP stack's own (404, 405, 408, 413).
+//! In front of the routes: CORS for browser clients on the API routes only (the request's
+//! `Origin` echoed, with credentials), the Web SDK's base-URL path prefix taken off, a request
+//! timeout, and the Layer envelope put on every error, including the HTTP stack's own (404,
+//! 405, 408, 413).
 //! The accept loop bounds connections, each connection's header read, and shutdown: a client
 //! that sends half a request head, or holds an idle keep-alive open, cannot keep the server
 //! from stopping within the grace period. The server prints nothing: it reports each request
@@ -283,7 +284,7 @@ pub fn router(app: App, config: &ServerConfig) -> Router {
             config.request_timeout,
         ))
         .layer(layer_fn(frame::layer::<frame::Guard, _>(&app)))
-        .layer(cors())
+        .layer(layer_fn(frame::ApiCors::layer))
         .layer(layer_fn(frame::layer::<frame::Log, _>(&app)))
         .with_state(app)
 }
@@ -350,15 +351,12 @@ async fn json_only(request: Request, next: Next) -> Answer {
 /// allow credentials and the headers the Web SDK sends (3.4.18 adds `client-id` and
 /// `layer-xdk-version` to every call, so the browser preflights even `POST /nonces`),
 /// expose `Link` and `Layer-Count`.
-/// The control routes, the sample backend and the dashboard get no CORS at all, so a page
-/// of another origin can neither read them nor (their bodies being JSON) preflight them.
+/// Only the API routes have it ([`frame::ApiCors`]): the control routes, the sample backend
+/// and the dashboard get no CORS header at all, so a page of another origin can neither read
+/// them nor (their bodies being JSON) preflight them.
 fn cors() -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(|_, request| {
-            // Inside a nested router the URI has lost its prefix; the original has it.
-            let original = request.extensions.get::<axum::extract::OriginalUri>();
-            is_api(original.map_or(request.uri.path(), |o| o.0.path()))
-        }))
+        .allow_origin(AllowOrigin::mirror_request())
         .allow_credentials(true)
         .allow_methods([
             Method::GET,

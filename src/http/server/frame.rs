@@ -14,9 +14,10 @@ use std::time::Instant;
 use axum::extract::Request;
 use axum::http::header;
 use axum::response::{IntoResponse as _, Response};
-use tower::ServiceExt as _;
+use tower::{Layer as _, ServiceExt as _};
+use tower_http::cors::Cors;
 
-use super::{App, Envelope, Reason, RequestEvent, envelope_errors, misdirected};
+use super::{App, Envelope, Reason, RequestEvent, cors, envelope_errors, is_api, misdirected};
 use crate::service::Service as LayerService;
 
 type Answering = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
@@ -112,6 +113,46 @@ impl Stage for Log {
             });
             Ok(response)
         })
+    }
+}
+
+/// CORS on the API routes alone. Any other route (the control routes, the sample backend,
+/// the dashboard, an unknown path) answers without a CORS header, and a preflight to it goes
+/// on to the route like any request, which answers `405` (or `404`) in the envelope: a page
+/// of another origin learns nothing there, not even which methods a route takes.
+#[derive(Clone)]
+pub(super) struct ApiCors<S> {
+    cors: Cors<S>,
+    plain: S,
+}
+
+impl<S: Inner> ApiCors<S> {
+    /// The layer, put over every route.
+    pub(super) fn layer(inner: S) -> Self {
+        Self {
+            cors: cors().layer(inner.clone()),
+            plain: inner,
+        }
+    }
+}
+
+impl<S: Inner> tower::Service<Request> for ApiCors<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answering;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.plain.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // Inside a nested router the URI has lost its prefix; the original has it.
+        let original = request.extensions().get::<axum::extract::OriginalUri>();
+        if is_api(original.map_or(request.uri().path(), |o| o.0.path())) {
+            Box::pin(self.cors.call(request))
+        } else {
+            Box::pin(self.plain.call(request))
+        }
     }
 }
 

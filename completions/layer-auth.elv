@@ -121,7 +121,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --json 'Print one JSON report per token on stdout (docs/report.md) instead of text'
             cand -q 'Print only the verdict line of each token (and errors), not its header, claims and checks'
             cand --quiet 'Print only the verdict line of each token (and errors), not its header, claims and checks'
-            cand --jsonl 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)'
+            cand --jsonl 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user; one a line leaves out is --nonce''s or --user''s, and the Provider and Key IDs are those given for the run'
             cand --strict 'Fail a token for any warning or check not made, not only for a failed check'
             cand --skip-signature 'Count a token valid without verifying its signature (contents only)'
             cand -h 'Print help (see more with ''--help'')'

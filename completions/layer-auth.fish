@@ -122,7 +122,7 @@ never\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l utc -d 'Show dates in UTC only; by default, when TZ is set, they are also shown in that zone'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l json -d 'Print one JSON report per token on stdout (docs/report.md) instead of text'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s q -l quiet -d 'Print only the verdict line of each token (and errors), not its header, claims and checks'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l jsonl -d 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)'
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l jsonl -d 'Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user; one a line leaves out is --nonce\'s or --user\'s, and the Provider and Key IDs are those given for the run'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l strict -d 'Fail a token for any warning or check not made, not only for a failed check'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l skip-signature -d 'Count a token valid without verifying its signature (contents only)'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'

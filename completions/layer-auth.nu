@@ -122,7 +122,7 @@ module completions {
     --utc                     # Show dates in UTC only; by default, when TZ is set, they are also shown in that zone
     --json                    # Print one JSON report per token on stdout (docs/report.md) instead of text
     --quiet(-q)               # Print only the verdict line of each token (and errors), not its header, claims and checks
-    --jsonl                   # Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user (either may be left out)
+    --jsonl                   # Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user; one a line leaves out is --nonce's or --user's, and the Provider and Key IDs are those given for the run
     --strict                  # Fail a token for any warning or check not made, not only for a failed check
     --skip-signature          # Count a token valid without verifying its signature (contents only)
     --format: string@"nu-complete layer-auth validate format" # Also print CI annotations on stderr: github (one ::error/::warning line per check)

@@ -1328,6 +1328,57 @@ fn validate_jsonl_judges_each_token_against_its_own_nonce_and_user() {
 }
 
 #[test]
+fn validate_jsonl_holds_every_token_to_the_provider_and_key_ids_and_the_flags_fill_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = private_key(dir.path(), "rsa2048-pkcs8.pem");
+    let other = signed_token(
+        &key,
+        &[
+            "--provider-id",
+            "layer:///providers/eeeeeeee-0000-0000-0000-000000000000",
+            "--key-id",
+            "layer:///keys/66666666-2222-3333-4444-555555555555",
+        ],
+    );
+    let ours = signed_token(&key, &[]);
+    let input = [
+        serde_json::json!({"token": other, "nonce": "nonce-123", "user": "alice"}).to_string(),
+        serde_json::json!({"token": ours, "nonce": "nonce-123"}).to_string(),
+        serde_json::json!({"token": ours, "nonce": "nonce-123", "user": "bob"}).to_string(),
+    ]
+    .join("\n");
+    // `-` names stdin, as without --jsonl; --user fills the line that leaves it out.
+    let args = [&["-", "--jsonl", "--json", "--user", "alice"], &IDS[..]].concat();
+    let r = validate_stdin(&args, input.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{r:?}");
+    assert_eq!(
+        lines[0]["failed"],
+        serde_json::json!(["eit_provider_not_found", "key_id_matches"]),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["valid"], true, "{}", lines[1]);
+    assert_eq!(
+        lines[1]["not_checked"],
+        serde_json::json!([]),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2]["failed"],
+        serde_json::json!(["user_matches"]),
+        "a line's own user wins: {}",
+        lines[2]
+    );
+}
+
+#[test]
 fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_stderr() {
     let input = format!("{}\n{}\n", token("expired"), token("valid-bare-uuid"));
     let r = validate_stdin(&["--json", "--format", "github"], input.as_bytes());

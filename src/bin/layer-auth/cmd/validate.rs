@@ -83,7 +83,8 @@ pub struct ValidateArgs {
     pub quiet: bool,
 
     /// Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged
-    /// against its own nonce and user (either may be left out).
+    /// against its own nonce and user; one a line leaves out is --nonce's or --user's, and
+    /// the Provider and Key IDs are those given for the run.
     #[arg(long)]
     pub jsonl: bool,
 
@@ -169,7 +170,9 @@ fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
         }
     }
     match args.token.as_deref() {
-        Some(_) if args.jsonl => bail!("--jsonl reads stdin: give - or no TOKEN"),
+        Some(token) if args.jsonl && token != "-" => {
+            bail!("--jsonl reads stdin: give - or no TOKEN")
+        }
         Some(token) if token != "-" => Ok(Input::One(token.to_owned())),
         None if std::io::stdin().is_terminal() => {
             bail!("no token: pass one as an argument, or pipe tokens (one per line) into stdin")
@@ -282,13 +285,25 @@ impl<'a> Judge<'a> {
             Some(expect) => checks::validate(
                 token,
                 &Policy {
-                    expect,
+                    expect: self.with_flags(expect),
                     ..self.policy.clone()
                 },
             ),
             None => checks::validate(token, &self.policy),
         };
         self.render(report, line)
+    }
+
+    /// A `--jsonl` line's nonce and user, with what the flags give for the rest: the
+    /// Provider and Key IDs always, and the nonce or user a line leaves out.
+    fn with_flags(&self, line: Expect) -> Expect {
+        let run = &self.policy.expect;
+        Expect {
+            nonce: line.nonce.or_else(|| run.nonce.clone()),
+            user: line.user.or_else(|| run.user.clone()),
+            provider_id: run.provider_id.clone(),
+            key_id: run.key_id.clone(),
+        }
     }
 
     fn render(&self, mut report: Report, line: Option<usize>) -> anyhow::Result<Judged> {

@@ -118,6 +118,44 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// `body` with every value of the configured headers, and each word in one (the
+    /// credential after `Bearer `, say), replaced by `[redacted]`, when it has at least
+    /// [`SECRET_WORD`] bytes (a shorter one, `X-Version: 2`, would blank every `2`).
+    fn redacted(&self, body: &[u8]) -> Vec<u8> {
+        let mut secrets: Vec<&[u8]> = Vec::new();
+        for (_, value) in &self.config.headers {
+            let value = value.trim();
+            secrets.push(value.as_bytes());
+            secrets.extend(value.split_ascii_whitespace().map(str::as_bytes));
+        }
+        secrets.retain(|s| s.len() >= SECRET_WORD);
+        // The longest first, so that a whole value goes before the words in it.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let mut body = body.to_vec();
+        for secret in secrets {
+            body = replace_all(&body, secret, b"[redacted]");
+        }
+        body
+    }
+}
+
+/// The shortest header value, or word of one, that is blanked where an answer echoes it.
+const SECRET_WORD: usize = 8;
+
+/// `haystack` with every `needle` replaced by `with`.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 impl TokenSource for Backend {
     fn identity_token(&mut self, user: &str, nonce: &str) -> Result<Obtained, FlowError> {
         let mut response = self.post(user, nonce).map_err(|e| self.classify(e))?;
@@ -128,7 +166,10 @@ impl TokenSource for Backend {
             .limit(MAX_ANSWER_BYTES)
             .read_to_vec()
             .map_err(|e| self.classify(e))?;
-        let text = String::from_utf8_lossy(&body);
+        // A backend that echoes a `--header` value (an error quoting the request) must not
+        // put it in front of anyone: what is shown of the answer has it blanked.
+        let shown = self.redacted(&body);
+        let text = String::from_utf8_lossy(&shown);
         self.exchanges.push(Exchange {
             method: "POST",
             target: self.shown.clone(),
@@ -142,7 +183,11 @@ impl TokenSource for Backend {
             }
             .into());
         }
-        token_from_answer(&body).map_err(|problem| BackendError::Answer { status, problem }.into())
+        // The token is read from the answer as sent; what a refusal quotes, from what is shown.
+        token_from_answer(&body).map_err(|problem| {
+            let problem = token_from_answer(&shown).err().unwrap_or(problem);
+            BackendError::Answer { status, problem }.into()
+        })
     }
 
     fn describe(&self) -> String {

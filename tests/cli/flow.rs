@@ -1230,6 +1230,33 @@ fn flow_backend_gets_extra_headers_field_names_and_our_user_agent_and_never_show
 }
 
 #[test]
+fn flow_backend_that_echoes_a_header_value_in_its_answer_never_gets_it_shown() {
+    for status in [401, 200] {
+        let server = backend(move |request| {
+            let auth = request.header("authorization").unwrap_or_default();
+            (
+                status,
+                json!({"error": format!("auth was {auth}")}).to_string(),
+            )
+        });
+        let r = flow_backend(
+            &server.url,
+            &[
+                "--header",
+                "Authorization: Bearer s3cr3t-app-session",
+                "--json",
+            ],
+        );
+        drop(server.finish());
+        assert_eq!(r.code, 1, "{r:?}");
+        for text in [&r.stdout, &r.stderr] {
+            assert!(!text.contains("s3cr3t-app-session"), "{status}: {r:?}");
+        }
+        assert!(r.stdout.contains("auth was [redacted]"), "{status}: {r:?}");
+    }
+}
+
+#[test]
 fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that_reproduces_it() {
     let server = signing_backend(Signer {
         user: Some("mallory"),

@@ -57,7 +57,8 @@ pub struct FlowArgs {
     pub form: bool,
 
     /// An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's
-    /// own login. Values are never shown.
+    /// own login. Values are never shown: an answer that echoes one (or a word of one of 8
+    /// bytes or more) is shown with it blanked.
     #[arg(
         long = "header",
         value_name = "NAME: VALUE",

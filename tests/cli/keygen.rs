@@ -151,3 +151,22 @@ fn keygen_names_the_file_the_public_key_went_to_when_stdout_is_redirected() {
     );
     assert!(!stderr.contains("printed above"), "{stderr}");
 }
+
+#[test]
+fn keygen_next_step_quotes_a_path_the_shell_would_read_otherwise() {
+    let dir = tempdir();
+    for (name, shown) in [
+        ("k.pem", "--key k.pem "),
+        ("k$(touch PWNED).pem", "--key 'k$(touch PWNED).pem' "),
+        ("it's.pem", r"--key 'it'\''s.pem' "),
+    ] {
+        let out = layer_auth()
+            .current_dir(dir.path())
+            .args(["keygen", "--out", name])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(shown), "{name}: {stderr}");
+    }
+}

@@ -201,6 +201,17 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// `text` as one word of a command line to paste: as it is when the shell reads every
+/// character of it literally (`keys/layer.pem`), else [`shell_quote`]d.
+pub fn shell_word(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./@%+=:,-".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.into()
+    } else {
+        shell_quote(text).into()
+    }
+}
+
 /// Ends a run that clap refused (exit 2) or answered itself (`--help`, `--version`: exit 0,
 /// on stdout). clap's messages quote the arguments, which may hold a key pasted by mistake:
 /// they go through [`hide_key_material`] and [`escape`] like every other error.

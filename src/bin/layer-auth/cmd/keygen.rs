@@ -133,7 +133,10 @@ fn say_written(
     public_went: &str,
     paint: Paint,
 ) {
-    let out_path = escape(&args.out.to_string_lossy()).into_owned();
+    let out = args.out.to_string_lossy();
+    let out_path = escape(&out).into_owned();
+    // The command is for pasting: the path as one shell word (`k$(…).pem` runs nothing).
+    let out_word = escape(&term::shell_word(&out)).into_owned();
     let form = if encrypted {
         "encrypted PKCS#8 PEM"
     } else {
@@ -142,7 +145,7 @@ fn say_written(
     term::say(&format!(
         "{} wrote a {}-bit RSA private key to {out_path} ({form}, mode 0600)\n  \
          thumbprint (RFC 7638, SHA-256): {}\n  next: register the public key ({public_went}) \
-         in the Layer dashboard, then\n        layer-auth sign --key {out_path} --provider-id … \
+         in the Layer dashboard, then\n        layer-auth sign --key {out_word} --provider-id … \
          --key-id … --nonce … --user …",
         paint.good("✓"),
         args.bits,

@@ -172,6 +172,8 @@ pub fn expiry(body: &[u8]) -> Result<Expiry, ApiError> {
     } else {
         object(body)?
     };
+    // `{"usr": …}` must not read as `{}`, which expires every session.
+    only_members(&object, &["user", "session_token"])?;
     match (
         object.contains_key("user"),
         object.contains_key("session_token"),
@@ -186,12 +188,29 @@ pub fn expiry(body: &[u8]) -> Result<Expiry, ApiError> {
     }
 }
 
+/// A control body's members are these and no others: a misspelt one is refused by name
+/// rather than left out.
+fn only_members(object: &Map<String, Value>, known: &[&str]) -> Result<(), ApiError> {
+    match object.keys().find(|name| !known.contains(&name.as_str())) {
+        None => Ok(()),
+        Some(name) => Err(ApiError::invalid_property(
+            &name.chars().take(40).collect::<String>(),
+            format!(
+                "{} is not a member this route takes; it takes {}.",
+                crate::keys::quoted_capped(name, 40),
+                known.join(", ")
+            ),
+        )),
+    }
+}
+
 /// `POST /_emulator/clock`: `{"advance": "11m"}` (a duration as the command line takes it).
 ///
 /// # Errors
 /// As [`session_request`].
 pub fn clock_advance(body: &[u8]) -> Result<chrono::TimeDelta, ApiError> {
     let object = object(body)?;
+    only_members(&object, &["advance"])?;
     let advance = text(&object, "advance")?;
     time::parse_duration(&advance)
         .map_err(|e| ApiError::invalid_property("advance", format!("{e}.")))
@@ -204,6 +223,8 @@ pub fn clock_advance(body: &[u8]) -> Result<chrono::TimeDelta, ApiError> {
 /// As [`session_request`].
 pub fn fault(body: &[u8]) -> Result<Fault, ApiError> {
     let object = object(body)?;
+    // A misspelt `status` would arm the default 503 and pass unnoticed.
+    only_members(&object, &["route", "status", "times", "delay"])?;
     let route = text(&object, "route")?;
     if route.len() > 200 {
         return Err(ApiError::invalid_property(
@@ -357,6 +378,32 @@ pub fn strip_own_prefix<'a>(path: &'a str, bases: &[String]) -> Option<&'a str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bodies_refuse_a_member_they_do_not_take_by_name() {
+        for (refused, name) in [
+            (expiry(br#"{"usr":"alice"}"#).err(), "usr"),
+            (clock_advance(br#"{"advance":"1m","by":"2m"}"#).err(), "by"),
+            (
+                fault(br#"{"route":"POST /sessions","stauts":500}"#).err(),
+                "stauts",
+            ),
+        ] {
+            let e = refused.expect(name);
+            assert_eq!((e.status, e.id.as_str()), (422, "invalid_property"));
+            assert_eq!(e.data["property"], name);
+            assert!(
+                e.message.contains(&format!("\"{name}\" is not a member")),
+                "{}",
+                e.message
+            );
+        }
+        assert!(matches!(expiry(b"{}"), Ok(Expiry::All)));
+        assert!(matches!(expiry(br#"{"user":"alice"}"#), Ok(Expiry::User(u)) if u == "alice"));
+        assert!(
+            fault(br#"{"route":"POST /sessions","status":500,"times":2,"delay":"1s"}"#).is_ok()
+        );
+    }
 
     #[test]
     fn session_bodies_name_what_is_wrong() {

@@ -188,6 +188,43 @@ pub fn expiry(body: &[u8]) -> Result<Expiry, ApiError> {
     }
 }
 
+/// The API calls a fault can hit: the routes behind the API gate (`server::router`), a
+/// `{…}` segment standing for any one segment.
+const FAULT_ROUTES: [(&str, &str); 5] = [
+    ("POST", "/nonces"),
+    ("POST", "/sessions"),
+    ("DELETE", "/sessions/{token}"),
+    ("GET", "/identities/{user_id}"),
+    ("GET", "/conversations"),
+];
+
+/// Whether a fault for `route` (`*`, `METHOD /path` or `METHOD /prefix*`) can match one
+/// of [`FAULT_ROUTES`] (`HEAD` going where `GET` does).
+fn fires_somewhere(route: &str) -> bool {
+    if route == "*" {
+        return true;
+    }
+    let Some((method, pattern)) = route.split_once(' ') else {
+        return false;
+    };
+    FAULT_ROUTES.iter().any(|(m, template)| {
+        let method_ok =
+            m.eq_ignore_ascii_case(method) || (*m == "GET" && method.eq_ignore_ascii_case("HEAD"));
+        // The template up to its first `{…}`, and whether it has one.
+        let (fixed, open) = template
+            .split_once('{')
+            .map_or((*template, false), |(f, _)| (f, true));
+        let path_ok = match pattern.strip_suffix('*') {
+            Some(prefix) => fixed.starts_with(prefix) || (open && prefix.starts_with(fixed)),
+            None if open => pattern
+                .strip_prefix(fixed)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/')),
+            None => pattern == fixed,
+        };
+        method_ok && path_ok
+    })
+}
+
 /// A control body's members are these and no others: a misspelt one is refused by name
 /// rather than left out.
 fn only_members(object: &Map<String, Value>, known: &[&str]) -> Result<(), ApiError> {
@@ -230,6 +267,18 @@ pub fn fault(body: &[u8]) -> Result<Fault, ApiError> {
         return Err(ApiError::invalid_property(
             "route",
             "route is longer than 200 characters; give METHOD /path (or *).".into(),
+        ));
+    }
+    if !fires_somewhere(&route) {
+        return Err(ApiError::invalid_property(
+            "route",
+            format!(
+                "route {} matches no API call, so the fault would never fire; faults \
+                 are for {}, a path may end in * (POST /sessions, GET /identities/*), or * \
+                 for every one.",
+                crate::keys::quoted_capped(&route, 60),
+                FAULT_ROUTES.map(|(m, p)| format!("{m} {p}")).join(", ")
+            ),
         ));
     }
     let status = match object.get("status") {
@@ -496,5 +545,38 @@ mod tests {
         assert!(fault(br#"{"route":"*","status":200}"#).is_err());
         assert!(fault(br#"{"route":"*","delay":"1h"}"#).is_err());
         assert_eq!(fault(br#"{"route":"*"}"#).unwrap().status, Some(503));
+    }
+    #[test]
+    fn a_fault_for_a_route_no_api_call_takes_is_refused() {
+        for fires in [
+            "*",
+            "POST /sessions",
+            "post /nonces",
+            "POST /sess*",
+            "DELETE /sessions/*",
+            "DELETE /sessions/abc",
+            "GET /identities/alice",
+            "HEAD /identities/*",
+            "GET /identities/al*",
+            "GET /conversations",
+        ] {
+            assert!(fires_somewhere(fires), "{fires}");
+        }
+        for never in [
+            "POST /session",
+            "GET /sessions",
+            "GET /_emulator/health",
+            "GET /identities/",
+            "GET /identities/a/b",
+            "POST /nonces/x*",
+            "/sessions",
+            "GET",
+            "",
+        ] {
+            assert!(!fires_somewhere(never), "{never}");
+        }
+        let e = fault(br#"{"route":"POST /session"}"#).unwrap_err();
+        assert_eq!(e.data["property"], "route");
+        assert!(e.message.contains("never fire"), "{}", e.message);
     }
 }

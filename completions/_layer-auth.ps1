@@ -237,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'Key ID the public key is registered under (layer:///keys/<uuid>)')
             [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app id clients must present (default: made up, printed)')
             [CompletionResult]::new('--session-ttl', '--session-ttl', [CompletionResultType]::ParameterName, 'How long a session lasts before the 401 challenge')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Load nonces, sessions and attempts from FILE at start; write them back at exit')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Load nonces, sessions and attempts from FILE at start; write them back at exit (its directory must be writable: checked before serving)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Make nonces, session tokens and made-up ids reproducible (tests only)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How request lines are written on stderr')
             [CompletionResult]::new('--control-token', '--control-token', [CompletionResultType]::ParameterName, 'The bearer token /_emulator/ needs when not on loopback (default: random, printed)')

@@ -217,7 +217,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --key-id 'Key ID the public key is registered under (layer:///keys/<uuid>)'
             cand --app-id 'The app id clients must present (default: made up, printed)'
             cand --session-ttl 'How long a session lasts before the 401 challenge'
-            cand --state 'Load nonces, sessions and attempts from FILE at start; write them back at exit'
+            cand --state 'Load nonces, sessions and attempts from FILE at start; write them back at exit (its directory must be writable: checked before serving)'
             cand --seed 'Make nonces, session tokens and made-up ids reproducible (tests only)'
             cand --log-format 'How request lines are written on stderr'
             cand --control-token 'The bearer token /_emulator/ needs when not on loopback (default: random, printed)'

@@ -196,7 +196,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l provider
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l key-id -d 'Key ID the public key is registered under (layer:///keys/<uuid>)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l app-id -d 'The app id clients must present (default: made up, printed)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l session-ttl -d 'How long a session lasts before the 401 challenge' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l state -d 'Load nonces, sessions and attempts from FILE at start; write them back at exit' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l state -d 'Load nonces, sessions and attempts from FILE at start; write them back at exit (its directory must be writable: checked before serving)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l seed -d 'Make nonces, session tokens and made-up ids reproducible (tests only)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand serve" -l log-format -d 'How request lines are written on stderr' -r -f -a "text\t'One line per request for people'
 json\t'One JSON object per request'"

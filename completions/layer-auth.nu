@@ -271,7 +271,7 @@ module completions {
     --key-id: string          # Key ID the public key is registered under (layer:///keys/<uuid>)
     --app-id: string          # The app id clients must present (default: made up, printed)
     --session-ttl: string     # How long a session lasts before the 401 challenge
-    --state: path             # Load nonces, sessions and attempts from FILE at start; write them back at exit
+    --state: path             # Load nonces, sessions and attempts from FILE at start; write them back at exit (its directory must be writable: checked before serving)
     --seed: string            # Make nonces, session tokens and made-up ids reproducible (tests only)
     --log-format: string@"nu-complete layer-auth serve log_format" # How request lines are written on stderr
     --control-token: string   # The bearer token /_emulator/ needs when not on loopback (default: random, printed)

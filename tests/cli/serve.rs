@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::util::{
-    KEY_ID, PROVIDER_ID, fixture, layer_auth, outcome_of, private_key, stdout_of, tempdir,
+    KEY_ID, PROVIDER_ID, fixture, layer, layer_auth, outcome_of, private_key, stdout_of, tempdir,
 };
 
 const ACCEPT: &str = "application/vnd.layer+json; version=2.0";
@@ -552,6 +552,30 @@ fn a_restarted_server_with_state_honours_its_sessions_and_refuses_used_nonces() 
     );
     let (_, _, attempts) = call(&second.url, "GET", "/_emulator/attempts", &[], None);
     assert_eq!(attempts.as_array().unwrap().len(), 2, "{attempts}");
+}
+
+#[test]
+fn a_state_file_in_a_missing_directory_is_refused_before_serving() {
+    let dir = tempdir();
+    let state = dir.path().join("no-such-dir").join("state.json");
+    let state = state.display().to_string();
+    // `-- true` would end a server that started at once; it must not start at all.
+    let r = layer(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        &state,
+        "--",
+        "true",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "no URL printed: {r:?}");
+    assert!(
+        r.stderr.contains("cannot write the state file beside")
+            && r.stderr.contains("saves its state there when it stops"),
+        "{r:?}"
+    );
 }
 
 #[test]

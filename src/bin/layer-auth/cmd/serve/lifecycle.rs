@@ -176,12 +176,26 @@ pub(super) fn restore(service: &Service, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes the state atomically: a temporary file beside it, then renamed into place.
-pub(super) fn save(service: &Service, path: &Path) -> anyhow::Result<()> {
-    let mut file = tempfile::Builder::new()
+/// Whether the state can be saved where `path` says, found out before serving rather than
+/// when a whole session's state is to be written: a temporary file is made beside it, and
+/// removed.
+pub(super) fn check_state_dir(path: &Path) -> anyhow::Result<()> {
+    let probe = state_temp(path).context("serve saves its state there when it stops")?;
+    drop(probe);
+    Ok(())
+}
+
+/// A temporary file beside the state file, for it to be renamed into place.
+fn state_temp(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
         .prefix(".layer-auth-state-")
         .tempfile_in(crate::keyfile::parent_dir(path))
-        .with_context(|| format!("cannot write the state file beside {}", path.display()))?;
+        .with_context(|| format!("cannot write the state file beside {}", path.display()))
+}
+
+/// Writes the state atomically: a temporary file beside it, then renamed into place.
+pub(super) fn save(service: &Service, path: &Path) -> anyhow::Result<()> {
+    let mut file = state_temp(path)?;
     serde_json::to_writer(&mut file, &service.save())?;
     file.as_file().sync_all()?;
     file.persist(path)

@@ -14,7 +14,7 @@ use layer_auth::ids::random_uuid;
 use layer_auth::output::{Paint, escape};
 use layer_auth::service::Service;
 
-use lifecycle::{ChildEnv, Workers, restore, save, serve_until_done};
+use lifecycle::{ChildEnv, Workers, check_state_dir, restore, save, serve_until_done};
 use log::{RequestLog, banner};
 
 use super::Outcome;
@@ -68,7 +68,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "1h", value_parser = parse_duration, value_name = "DURATION")]
     pub session_ttl: TimeDelta,
 
-    /// Load nonces, sessions and attempts from FILE at start; write them back at exit.
+    /// Load nonces, sessions and attempts from FILE at start; write them back at exit (its
+    /// directory must be writable: checked before serving).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
@@ -129,6 +130,7 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     let mut setup = setup::setup(args, paint)?;
     if let Some(path) = &args.state {
         restore(&setup.service, path)?;
+        check_state_dir(path)?;
     }
     let base = base_url(local);
     let control_token = control_token(args, local, paint)?;

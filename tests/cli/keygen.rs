@@ -170,3 +170,16 @@ fn keygen_next_step_quotes_a_path_the_shell_would_read_otherwise() {
         assert!(stderr.contains(shown), "{name}: {stderr}");
     }
 }
+
+#[test]
+fn keygen_takes_output_paths_that_start_with_a_dash() {
+    let dir = tempdir();
+    let out = layer_auth()
+        .current_dir(dir.path())
+        .args(["keygen", "--out", "-new.pem", "--public-out", "-pub.pem"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(dir.path().join("-new.pem").is_file());
+    assert!(dir.path().join("-pub.pem").is_file());
+}

@@ -39,7 +39,12 @@ pub struct KeygenArgs {
     pub bits: usize,
 
     /// Where to write the private key.
-    #[arg(long, default_value = "layer-private-key.pem", value_name = "PATH")]
+    #[arg(
+        long,
+        default_value = "layer-private-key.pem",
+        value_name = "PATH",
+        allow_hyphen_values = true
+    )]
     pub out: PathBuf,
 
     /// Replace --out (and --public-out) if it exists (the old key is gone for good).
@@ -56,7 +61,7 @@ pub struct KeygenArgs {
     pub key_id: Option<String>,
 
     /// Write the public key to this file instead of stdout.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
     pub public_out: Option<PathBuf>,
 
     /// Print shell lines that export LAYER_PRIVATE_KEY_PATH (and LAYER_KEY_ID with --key-id)

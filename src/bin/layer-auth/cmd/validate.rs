@@ -101,7 +101,7 @@ pub struct ValidateArgs {
     pub format: Option<CiFormat>,
 
     /// Also write a JUnit XML report to FILE (one testcase per token).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     pub junit: Option<PathBuf>,
 }
 

@@ -40,7 +40,7 @@ pub struct ConvertArgs {
     pub to: Form,
 
     /// Where to write (a private key must name a file, or - for a pipe).
-    #[arg(long, value_name = "PATH|-")]
+    #[arg(long, value_name = "PATH|-", allow_hyphen_values = true)]
     pub out: Option<PathBuf>,
 
     /// Replace --out if it exists.

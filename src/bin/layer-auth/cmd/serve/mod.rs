@@ -70,11 +70,11 @@ pub struct ServeArgs {
 
     /// Load nonces, sessions and attempts from FILE at start; write them back at exit (its
     /// directory must be writable: checked before serving).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     pub state: Option<PathBuf>,
 
     /// Make nonces, session tokens and made-up ids reproducible (tests only).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<u64>,
 
     /// How request lines are written on stderr.

@@ -30,15 +30,31 @@ pub(super) fn epoch_seconds(member: Member<'_>) -> Result<i64, String> {
         n if n < 0 => Err(format!(
             "is {n}, before 1970; Layer needs seconds since the epoch"
         )),
-        n if n >= MAX_PLAUSIBLE_SECONDS * 10 => Err(format!(
-            "is {n}, which is milliseconds; Layer needs seconds: {} (divide by 1000)",
-            n / 1000
-        )),
+        n if n >= MAX_PLAUSIBLE_SECONDS * 10 => Err(match finer_unit(n as f64) {
+            Some((unit, per_second)) => format!(
+                "is {n}, which is {unit}; Layer needs seconds: {} (divide by {per_second})",
+                n / per_second
+            ),
+            None => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
+        }),
         n if n >= MAX_PLAUSIBLE_SECONDS => Err(format!(
             "is {n}, past the year 5138: Layer needs seconds since the epoch"
         )),
         n => Ok(n),
     }
+}
+
+/// The unit a time this large was most likely written in — the first of milliseconds,
+/// microseconds and nanoseconds that brings it under [`MAX_PLAUSIBLE_SECONDS`] — and how
+/// many of it make a second; none when even nanoseconds do not.
+fn finer_unit(value: f64) -> Option<(&'static str, i64)> {
+    [
+        ("milliseconds", 1_000),
+        ("microseconds", 1_000_000),
+        ("nanoseconds", 1_000_000_000),
+    ]
+    .into_iter()
+    .find(|&(_, per_second)| (value.abs() / per_second as f64) < MAX_PLAUSIBLE_SECONDS as f64)
 }
 
 /// Why `value`, which is not an integer that fits, is not epoch seconds.
@@ -51,16 +67,19 @@ fn not_integer_seconds(value: &Value) -> String {
         ),
         Value::Number(n) if n.is_f64() => {
             let f = n.as_f64().unwrap_or(0.0);
-            let millis = f.abs() >= (MAX_PLAUSIBLE_SECONDS * 10) as f64;
-            let (unit, whole) = if millis {
-                ("milliseconds as a float", f / 1000.0)
-            } else {
-                ("the float", f)
-            };
-            format!(
-                "is {unit} {n}; Layer needs whole seconds as an integer ({})",
-                whole.trunc() as i64
-            )
+            if f.abs() < (MAX_PLAUSIBLE_SECONDS * 10) as f64 {
+                return format!(
+                    "is the float {n}; Layer needs whole seconds as an integer ({})",
+                    f.trunc() as i64
+                );
+            }
+            match finer_unit(f) {
+                Some((unit, per_second)) => format!(
+                    "is {unit} as a float {n}; Layer needs whole seconds as an integer ({})",
+                    (f / per_second as f64).trunc() as i64
+                ),
+                None => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
+            }
         }
         Value::Number(n) => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
         other => format!(
@@ -356,6 +375,30 @@ mod tests {
             message.contains("exp is 1700000600000, which is milliseconds"),
             "{message}"
         );
+        for (claims, said) in [
+            (
+                r#"{"exp":1700000600000000}"#,
+                "exp is 1700000600000000, which is microseconds; Layer needs seconds: \
+                 1700000600 (divide by 1000000)",
+            ),
+            (
+                r#"{"exp":1700000600000000000}"#,
+                "exp is 1700000600000000000, which is nanoseconds; Layer needs seconds: \
+                 1700000600 (divide by 1000000000)",
+            ),
+            (
+                r#"{"exp":1700000600000.0}"#,
+                "exp is milliseconds as a float 1700000600000.0; Layer needs whole seconds \
+                 as an integer (1700000600)",
+            ),
+            (
+                r#"{"exp":170000060000000000000000}"#,
+                "exp is 1.7000006e+23, beyond any time",
+            ),
+        ] {
+            let message = check(claims, CheckId::ClaimWrongType).1;
+            assert!(message.contains(said), "{claims}: {message}");
+        }
     }
 
     #[test]

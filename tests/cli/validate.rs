@@ -796,23 +796,27 @@ fn validate_without_a_token_and_with_empty_stdin_exits_2() {
 }
 
 #[test]
-fn validate_json_ends_quietly_when_stdout_is_closed() {
-    let input = (token("valid") + "\n").repeat(400);
-    let mut child = validate_piped(&["--json"], Stdio::piped());
-    let mut stdin = child.stdin.take().unwrap();
-    std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    // Like `| head -1`: read one report, then close the pipe (400 reports overflow it).
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    assert!(serde_json::from_str::<Report>(&first).unwrap().valid);
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "{stderr}");
+fn validate_json_ends_quietly_when_stdout_is_closed_with_1_if_a_token_seen_was_invalid() {
+    // Exit 0 says every token judged was valid: an invalid one seen before the pipe
+    // closed must not read as success under `set -o pipefail`.
+    for (name, valid, code) in [("valid", true, 0), ("expired", false, 1)] {
+        let input = (token(name) + "\n").repeat(400);
+        let mut child = validate_piped(&["--json"], Stdio::piped());
+        let mut stdin = child.stdin.take().unwrap();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        // Like `| head -1`: read one report, then close the pipe (400 reports overflow it).
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        assert_eq!(serde_json::from_str::<Report>(&first).unwrap().valid, valid);
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{name}: {stderr}");
+        assert!(stderr.is_empty(), "{name}: {stderr}");
+    }
 }
 
 #[test]

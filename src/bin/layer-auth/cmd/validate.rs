@@ -143,7 +143,7 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
             let jsonl = matches!(stream, Input::Jsonl);
             sink.lines = true;
             let progress = term::Progress::new("validated");
-            batch::for_each_line(
+            let streamed = batch::for_each_line(
                 std::io::stdin(),
                 checks::MAX_TOKEN_BYTES * 2,
                 |n, line| judge.line(n, line, jsonl),
@@ -151,8 +151,14 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
                     progress.tick();
                     progress.suspend(|| sink.take_line(judged, end))
                 },
-            )?;
+            );
             progress.finish();
+            match streamed {
+                // stdout closed (`| head -1`): a quiet end, whose status still says whether
+                // a token judged so far was invalid.
+                Err(error) if term::is_broken_pipe(&error) => return Ok(sink.outcome()),
+                other => other?,
+            }
         }
     }
     sink.finish()
@@ -482,6 +488,16 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
+    /// 0 when every token judged so far was valid, else 1: the end of a run, or of one
+    /// whose stdout closed under it.
+    fn outcome(&self) -> Outcome {
+        if self.invalid == 0 {
+            Outcome::Done
+        } else {
+            Outcome::Invalid
+        }
+    }
+
     fn finish(mut self) -> anyhow::Result<Outcome> {
         self.flush()?;
         if self.lines && self.seen == 0 {
@@ -498,11 +514,7 @@ impl<'a> Sink<'a> {
         if let Some(path) = &self.args.junit {
             write_junit_file(path, &self.cases)?;
         }
-        Ok(if self.invalid == 0 {
-            Outcome::Done
-        } else {
-            Outcome::Invalid
-        })
+        Ok(self.outcome())
     }
 }
 

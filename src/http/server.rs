@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -674,19 +674,14 @@ async fn validate(State(app): State<App>, request: Request) -> Answer {
     ))
 }
 
-#[derive(serde::Deserialize)]
-struct Since {
-    #[serde(default)]
-    since: u64,
-}
-
 /// Most attempts one `GET /_emulator/attempts` returns; ask again with `?since=` for more.
 const ATTEMPTS_PAGE: usize = 100;
 
-async fn attempts(State(app): State<App>, Query(since): Query<Since>) -> Response {
-    let mut page = app.service.attempts(since.since);
+async fn attempts(State(app): State<App>, RawQuery(query): RawQuery) -> Answer {
+    let since = wire::attempts_since(query.as_deref())?;
+    let mut page = app.service.attempts(since);
     page.truncate(ATTEMPTS_PAGE);
-    json_of(200, &page)
+    Ok(json_of(200, &page))
 }
 
 async fn ledger_nonces(State(app): State<App>) -> Response {
@@ -825,6 +820,9 @@ fn strip_sdk_prefix(mut request: Request, bases: &[String]) -> Request {
     request
 }
 
+/// The longest request head taken, request line and fields, in bytes (longer is `431`).
+pub const MAX_HEAD: usize = 64 * 1024;
+
 /// Serves `router` on `listener` until `shutdown` completes; then stops accepting, lets
 /// requests in flight finish for at most the grace period, and returns.
 ///
@@ -849,7 +847,10 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(config.header_timeout)
-        .max_buf_size(64 * 1024)
+        // The read buffer alone bounds a head only roughly (one read may take more than
+        // it): the head's own limit is exact. Fields are hyper's 100 at most (on the stack).
+        .max_buf_size(MAX_HEAD)
+        .max_header_size(MAX_HEAD)
         .keep_alive(true);
     tokio::pin!(shutdown);
     let mut next_worker = 0_usize;

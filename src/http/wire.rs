@@ -241,6 +241,43 @@ fn only_members(object: &Map<String, Value>, known: &[&str]) -> Result<(), ApiEr
     }
 }
 
+/// `GET /_emulator/attempts?since=N`: the `seq` of the last attempt seen (none: 0).
+///
+/// # Errors
+/// `400 invalid_request` naming `since` when it is not a whole number, is given twice,
+/// or another parameter is given.
+pub fn attempts_since(query: Option<&str>) -> Result<u64, ApiError> {
+    let mut since = None;
+    for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        if name != "since" {
+            return Err(ApiError::invalid_request(
+                format!(
+                    "{} is not a parameter of this route; it takes since.",
+                    crate::keys::quoted_capped(&name, 40)
+                ),
+                Some(&name.chars().take(40).collect::<String>()),
+            ));
+        }
+        let Ok(n) = value.parse::<u64>() else {
+            return Err(ApiError::invalid_request(
+                format!(
+                    "since is {}; give the seq of the last attempt seen, a whole number \
+                     (0 for all).",
+                    crate::keys::quoted_capped(&value, 40)
+                ),
+                Some("since"),
+            ));
+        };
+        if since.replace(n).is_some() {
+            return Err(ApiError::invalid_request(
+                "since is given twice; give it once.".into(),
+                Some("since"),
+            ));
+        }
+    }
+    Ok(since.unwrap_or(0))
+}
+
 /// `POST /_emulator/clock`: `{"advance": "11m"}` (a duration as the command line takes it).
 ///
 /// # Errors

@@ -10,6 +10,7 @@
 //! redeems the nonce and opens the session, so one of many concurrent redemptions of a nonce
 //! wins by construction. No I/O here; HTTP is `crate::http`'s.
 
+mod accept;
 mod attempts;
 mod clock;
 mod error;
@@ -359,25 +360,14 @@ impl Service {
     }
 
     /// The `Accept` header check every API request passes first: Layer's media type, at
-    /// one of [`API_VERSIONS`] (spaces and case aside).
+    /// one of [`API_VERSIONS`], read by RFC 9110's grammar (a list; the version a token or
+    /// a quoted string; `q=0` refuses). A request's several `Accept` lines are one list:
+    /// pass them joined by commas.
     ///
     /// # Errors
     /// `406 invalid_header` (code 107) when it is missing or names anything else.
     pub fn check_accept(accept: Option<&str>) -> Result<(), ApiError> {
-        // Compared in place, char by char: every API request is asked this.
-        let accepted = accept.unwrap_or("").split(',').any(|media| {
-            API_VERSIONS.iter().any(|version| {
-                let wanted = "application/vnd.layer+json;version="
-                    .chars()
-                    .chain(version.chars());
-                media
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .map(|c| c.to_ascii_lowercase())
-                    .eq(wanted)
-            })
-        });
-        if accepted {
+        if accept.is_some_and(accept::accepts_layer) {
             Ok(())
         } else {
             Err(ApiError::invalid_accept())

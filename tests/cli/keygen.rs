@@ -183,3 +183,27 @@ fn keygen_takes_output_paths_that_start_with_a_dash() {
     assert!(dir.path().join("-new.pem").is_file());
     assert!(dir.path().join("-pub.pem").is_file());
 }
+
+#[test]
+fn keygen_whose_stdout_fails_says_the_private_key_is_written_and_how_to_print_its_public_half() {
+    let dir = tempdir();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("Linux has /dev/full");
+    let out = layer_auth()
+        .current_dir(dir.path())
+        .args(["keygen", "--out", "k.pem"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: the private key is in k.pem, but its public key was not printed (layer-auth \
+         keys public k.pem prints it): cannot write to stdout: No space left on device (os \
+         error 28)"
+    );
+    assert!(dir.path().join("k.pem").exists(), "the key is kept");
+}

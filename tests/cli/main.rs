@@ -11,6 +11,7 @@ mod keygen;
 mod report_doc;
 mod secrets;
 mod serve;
+mod serve_edges;
 mod sign;
 mod toolbox;
 mod util;

@@ -251,6 +251,23 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
     time::parse_duration(text).map_err(|e| e.to_string())
 }
 
+/// clap value parser for a duration that must be more than none (a lifetime).
+pub fn parse_lifetime(text: &str) -> Result<TimeDelta, String> {
+    match parse_duration(text)? {
+        d if d > TimeDelta::zero() => Ok(d),
+        _ => Err("must be more than 0s: give e.g. 90s, 10m, 2h or 1d".into()),
+    }
+}
+
+/// clap value parser for a count of at least one, at most `MAX_COUNT`.
+pub fn parse_count(text: &str) -> Result<usize, String> {
+    const MAX_COUNT: usize = 1_000_000;
+    match text.parse::<usize>() {
+        Ok(n @ 1..=MAX_COUNT) => Ok(n),
+        _ => Err(format!("give a whole number from 1 to {MAX_COUNT}")),
+    }
+}
+
 /// clap value parser for spans that may be a fraction of a second (`500ms`, `2s`).
 pub fn parse_span(text: &str) -> Result<std::time::Duration, String> {
     time::parse_span(text).map_err(|e| e.to_string())
@@ -269,6 +286,13 @@ mod tests {
     fn value_parsers_explain_what_they_expect() {
         assert_eq!(parse_duration("2h").unwrap().num_seconds(), 7200);
         assert!(parse_duration("-1s").unwrap_err().contains("out of range"));
+        assert!(parse_lifetime("0").unwrap_err().contains("more than 0s"));
+        assert_eq!(parse_lifetime("1s").unwrap().num_seconds(), 1);
+        assert_eq!(parse_count("1"), Ok(1));
+        assert_eq!(parse_count("1000000"), Ok(1_000_000));
+        for bad in ["0", "-1", "1000001", "x", "18446744073709551615"] {
+            assert!(parse_count(bad).unwrap_err().contains("from 1 to"), "{bad}");
+        }
         assert!(parse_time_spec("noon").unwrap_err().contains("RFC 3339"));
         assert!(
             parse_time_spec("1700000000000")

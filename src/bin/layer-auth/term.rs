@@ -58,14 +58,43 @@ pub fn init(choice: ColorChoice) -> Paint {
     Paint::new(on)
 }
 
-/// The data stream: stdout, locked, buffered unless it is a terminal.
+/// The data stream: stdout, locked, buffered unless it is a terminal; its errors say that
+/// stdout failed.
 pub fn stdout() -> Box<dyn Write> {
     let out = io::stdout();
     if out.is_terminal() {
-        Box::new(out.lock())
+        Box::new(Stdout(out.lock()))
     } else {
-        Box::new(io::BufWriter::with_capacity(64 * 1024, out.lock()))
+        Box::new(Stdout(io::BufWriter::with_capacity(64 * 1024, out.lock())))
     }
+}
+
+/// Writes to stdout whose errors name it: `> file` on a full disk otherwise ends in a bare
+/// "No space left on device", naming nothing. The error's kind is kept (a closed pipe is
+/// still a quiet end).
+pub struct Stdout<W>(pub W);
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(stdout_error)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.0.write_vectored(bufs).map_err(stdout_error)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(stdout_error)
+    }
+}
+
+/// `error`, saying it happened writing stdout (once, however many layers it passes).
+fn stdout_error(error: io::Error) -> io::Error {
+    const SAYS: &str = "cannot write to stdout";
+    if error.kind() == io::ErrorKind::Interrupted || error.to_string().starts_with(SAYS) {
+        return error;
+    }
+    io::Error::new(error.kind(), format!("{SAYS}: {error}"))
 }
 
 /// Output made elsewhere (on the worker threads of a stream), held until the end of a chunk

@@ -3,6 +3,7 @@
 //! request that does nothing costs), and these need no await before calling in (but for
 //! an injected delay, which clones).
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -12,7 +13,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse as _, Response};
 use tower::{Layer as _, ServiceExt as _};
 use tower_http::cors::Cors;
@@ -171,17 +172,31 @@ impl Stage for Guard {
     }
 }
 
+/// The request's `Accept` lines as one list (RFC 9110 §5.3), borrowed when there is one;
+/// `None` when there is none or one is not text.
+fn accept(headers: &HeaderMap) -> Option<Cow<'_, str>> {
+    let mut lines = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .map(|v| v.to_str().ok());
+    let first = lines.next()??;
+    let mut joined = Cow::Borrowed(first);
+    for line in lines {
+        let line = line?;
+        let all = joined.to_mut();
+        all.push(',');
+        all.push_str(line);
+    }
+    Some(joined)
+}
+
 /// The API routes: the `Accept` header they need, then the fault a test injected for the
 /// route, if any (a delay, an error, or both), before anything is processed.
 pub(super) struct Gate;
 
 impl Stage for Gate {
     fn call<S: Inner>(app: &App, inner: &mut S, request: Request) -> Answering {
-        let accept = request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok());
-        if let Err(error) = LayerService::check_accept(accept) {
+        if let Err(error) = LayerService::check_accept(accept(request.headers()).as_deref()) {
             return answered(Envelope(error).into_response());
         }
         let (method, path) = (request.method().as_str(), request.uri().path());

@@ -180,8 +180,17 @@ fn give_public(
         );
     }
     let mut out = term::stdout();
-    out.write_all(printed.as_bytes())?;
-    out.flush()?;
+    out.write_all(printed.as_bytes())
+        .and_then(|()| out.flush())
+        .with_context(|| {
+            let key = args.out.to_string_lossy();
+            format!(
+                "the private key is in {}, but its public key was not printed \
+                 (layer-auth keys public {} prints it)",
+                escape(&key),
+                escape(&term::shell_word(&key))
+            )
+        })?;
     Ok(where_stdout_went())
 }
 

@@ -96,7 +96,7 @@ fn write_private(args: &ConvertArgs, key: &SigningKey) -> anyhow::Result<()> {
     let out = private_out(args)?;
     let bytes = private_bytes(args, key)?;
     if out.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
+        let mut out = term::Stdout(std::io::stdout().lock());
         out.write_all(&bytes)?;
         out.flush()?;
     } else {

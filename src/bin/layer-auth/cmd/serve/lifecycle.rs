@@ -5,10 +5,11 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use layer_auth::http::server::{self, App, ServerConfig};
-use layer_auth::output::escape;
+use layer_auth::output::{Paint, escape};
 use layer_auth::service::{SavedState, Service};
 
 use super::{Outcome, Setup};
+use crate::term;
 
 /// One current-thread runtime per core, each on a thread of its own, for the connections
 /// to live on: a connection's requests then never hop between threads. Dropped, they stop
@@ -85,6 +86,7 @@ pub(super) async fn serve_until_done(
     config: ServerConfig,
     command: &[String],
     env: ChildEnv,
+    paint: Paint,
 ) -> anyhow::Result<Outcome> {
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(server::serve(listener, app, config, async move {
@@ -95,7 +97,7 @@ pub(super) async fn serve_until_done(
             signal().await;
             Outcome::Done
         }
-        Some((program, rest)) => run_child(program, rest, &env).await?,
+        Some((program, rest)) => run_child(program, rest, &env, paint).await?,
     };
     let _ = stop_tx.send(());
     server
@@ -128,11 +130,13 @@ pub(super) async fn signal() {
 }
 
 /// Runs the command with the service's URL and ids; its exit status becomes ours (a signal
-/// to serve stops it first).
+/// to serve stops it first). A command killed by a signal gives 128 + its number, as a shell
+/// does, and says so on stderr: a bare 1 would read as the command's own failure.
 pub(super) async fn run_child(
     program: &str,
     rest: &[String],
     env: &ChildEnv,
+    paint: Paint,
 ) -> anyhow::Result<Outcome> {
     let mut child = tokio::process::Command::new(program)
         .args(rest)
@@ -147,14 +151,64 @@ pub(super) async fn run_child(
         status = child.wait() => status.context("waiting for the command")?,
         () = signal() => {
             let _ = child.kill().await;
+            let text = format!("stopped by a signal before {program} finished; it was stopped too");
+            term::warn(paint, &text);
             return Ok(Outcome::Invalid);
         }
     };
-    Ok(match status.code() {
-        Some(0) => Outcome::Done,
-        Some(code) => Outcome::Exit(u8::try_from(code).unwrap_or(1)),
-        None => Outcome::Invalid,
-    })
+    if let Some(code) = status.code() {
+        return Ok(match u8::try_from(code) {
+            Ok(0) => Outcome::Done,
+            Ok(code) => Outcome::Exit(code),
+            Err(_) => Outcome::Invalid,
+        });
+    }
+    let number = killed_by(&status);
+    term::warn(
+        paint,
+        &format!("{program} was killed by {}", signal_name(number)),
+    );
+    Ok(Outcome::Exit(
+        number.map_or(1, |n| u8::try_from(128 + n).unwrap_or(1)),
+    ))
+}
+
+/// The signal that ended a process with no exit code.
+fn killed_by(status: &std::process::ExitStatus) -> Option<i32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        status.signal()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        None
+    }
+}
+
+/// "signal 9 (SIGKILL)", for the signals a test run usually dies of.
+fn signal_name(signal: Option<i32>) -> String {
+    const NAMES: [(i32, &str); 11] = [
+        (1, "SIGHUP"),
+        (2, "SIGINT"),
+        (3, "SIGQUIT"),
+        (4, "SIGILL"),
+        (6, "SIGABRT"),
+        (7, "SIGBUS"),
+        (8, "SIGFPE"),
+        (9, "SIGKILL"),
+        (11, "SIGSEGV"),
+        (13, "SIGPIPE"),
+        (15, "SIGTERM"),
+    ];
+    match signal {
+        None => "a signal".into(),
+        Some(n) => match NAMES.iter().find(|(k, _)| *k == n) {
+            Some((_, name)) => format!("signal {n} ({name})"),
+            None => format!("signal {n}"),
+        },
+    }
 }
 
 pub(super) fn restore(service: &Service, path: &Path) -> anyhow::Result<()> {

@@ -18,7 +18,7 @@ use lifecycle::{ChildEnv, Workers, check_state_dir, restore, save, serve_until_d
 use log::{RequestLog, banner};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
+use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_count, parse_lifetime};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -38,7 +38,8 @@ const EXAMPLES: &str = "Examples:
 /// sessions, move the clock, inject faults and reset, and /dashboard shows it all in a
 /// browser, with a token validation tool; they are open on a loopback address and need a
 /// bearer token elsewhere. `-- CMD ARGS…` runs CMD with LAYER_URL, LAYER_APP_ID,
-/// LAYER_PROVIDER_ID and LAYER_KEY_ID set, then stops and exits with CMD's status.
+/// LAYER_PROVIDER_ID and LAYER_KEY_ID set, then stops and exits with CMD's status (128 + N
+/// when signal N killed it, as a shell gives).
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct ServeArgs {
@@ -65,7 +66,7 @@ pub struct ServeArgs {
     pub app_id: Option<String>,
 
     /// How long a session lasts before the 401 challenge.
-    #[arg(long, default_value = "1h", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "1h", value_parser = parse_lifetime, value_name = "DURATION")]
     pub session_ttl: TimeDelta,
 
     /// Load nonces, sessions and attempts from FILE at start; write them back at exit (its
@@ -91,7 +92,7 @@ pub struct ServeArgs {
     pub control_token: Option<String>,
 
     /// Most connections open at once.
-    #[arg(long, default_value_t = 1024, value_name = "N")]
+    #[arg(long, default_value_t = 1024, value_parser = parse_count, value_name = "N")]
     pub max_connections: usize,
 
     /// Serve no /dashboard page (the API answers exactly the same).
@@ -101,7 +102,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub clock: ClockArgs,
 
-    /// A command to run against the service; serve exits with its status.
+    /// A command to run against the service; serve exits with its status (128 + N when
+    /// signal N killed it).
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
 }
@@ -149,7 +151,14 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
         ..ServerConfig::default()
     };
     let env = ChildEnv::new(base, &setup);
-    let status = runtime.block_on(serve_until_done(listener, app, config, &args.command, env));
+    let status = runtime.block_on(serve_until_done(
+        listener,
+        app,
+        config,
+        &args.command,
+        env,
+        paint,
+    ));
     drop(workers);
     log.finish();
     let status = status?;
@@ -264,7 +273,7 @@ fn control_token(
 }
 
 fn print_url(base: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = term::Stdout(std::io::stdout().lock());
     writeln!(out, "{base}")?;
     out.flush()?;
     Ok(())

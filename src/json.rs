@@ -24,6 +24,118 @@ pub enum JsonError {
     /// Valid JSON of another kind.
     #[error("is {0}, not a JSON object")]
     NotObject(&'static str),
+    /// A number that would not come back as written (see [`exact_numbers`]).
+    #[error(
+        "has the number {written}, which would become {held}: JSON numbers are held as 64-bit \
+         integers or doubles, so give it as a string"
+    )]
+    Inexact {
+        /// The number as written (cut to 40 characters).
+        written: String,
+        /// What it becomes.
+        held: String,
+    },
+}
+
+/// Whether every number in `text`, JSON that [`parse_value`] took, comes back with the value
+/// it was written with once parsed into a [`Value`] and written out again (`1E2` becomes
+/// `100.0`, the same value). A number beyond 64-bit integers or more precise than a double
+/// does not: signing it would sign another number than the one asked for.
+///
+/// # Errors
+/// [`JsonError::Inexact`] for the first number that would change.
+///
+/// ```
+/// use layer_auth::json::exact_numbers;
+/// assert!(exact_numbers(r#"{"id": 18446744073709551615, "r": 0.1, "s": "1e999"}"#).is_ok());
+/// assert!(exact_numbers(r#"{"id": 18446744073709551616}"#).is_err());
+/// ```
+pub fn exact_numbers(text: &str) -> Result<(), JsonError> {
+    for written in numbers(text) {
+        let held = serde_json::from_str::<Value>(written)
+            .map_or_else(|_| "an error".to_owned(), |v| v.to_string());
+        if decimal(written) != decimal(&held) {
+            let mut shown: String = written.chars().take(40).collect();
+            if shown.len() < written.len() {
+                shown.push('…');
+            }
+            return Err(JsonError::Inexact {
+                written: shown,
+                held,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The number lexemes of JSON `text` (outside its strings), in order.
+fn numbers(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            match bytes[at] {
+                b'"' => {
+                    at += 1;
+                    while at < bytes.len() && bytes[at] != b'"' {
+                        at += if bytes[at] == b'\\' { 2 } else { 1 };
+                    }
+                    at += 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    let start = at;
+                    while at < bytes.len()
+                        && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    {
+                        at += 1;
+                    }
+                    return Some(&text[start..at]);
+                }
+                _ => at += 1,
+            }
+        }
+        None
+    })
+}
+
+/// A JSON number's value as its significant digits (no leading or trailing zeros) and the
+/// power of ten of the last one, negative or not: equal for equal values however written
+/// (`1E2`, `100`, `100.0`). Zero is `("", 0)` whatever its sign. `None` when not a number.
+fn decimal(number: &str) -> Option<(bool, String, i64)> {
+    let (negative, unsigned) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], &unsigned[at + 1..]),
+        None => (unsigned, "0"),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    // An exponent too long for an i64 is beyond any double: clamped, it still differs.
+    let exponent = exponent.parse::<i64>().ok().or_else(|| {
+        let digits = exponent.trim_start_matches('-');
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| {
+            if exponent.starts_with('-') {
+                i64::MIN / 2
+            } else {
+                i64::MAX / 2
+            }
+        })
+    })?;
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    let trailing = i64::try_from(digits.len() - significant.len()).unwrap_or(i64::MAX / 4);
+    let places = i64::try_from(fraction.len()).unwrap_or(i64::MAX / 4);
+    let power = exponent.saturating_sub(places).saturating_add(trailing);
+    Some((negative, significant.to_owned(), power))
 }
 
 /// Parses `bytes` as any JSON value, refusing duplicate members at any depth.
@@ -228,6 +340,43 @@ mod tests {
         );
         assert!(map["iat"].is_i64());
         assert!(map["exp"].is_f64());
+    }
+
+    #[test]
+    fn numbers_that_come_back_with_their_value_pass_and_others_are_named() {
+        for exact in [
+            r#"{"a":1,"b":-9223372036854775808,"c":18446744073709551615}"#,
+            r#"[0.1, 1E2, 1.50, -0, -0.0, 0e999, 5e-324, 1.7976931348623157e308]"#,
+            r#"{"s":"12345678901234567890123 \" 1e999","t":[true,null]}"#,
+            "{}",
+        ] {
+            assert_eq!(exact_numbers(exact), Ok(()), "{exact}");
+        }
+        for (text, written) in [
+            ("[18446744073709551616]", "18446744073709551616"),
+            ("[-9223372036854775809]", "-9223372036854775809"),
+            (
+                r#"{"s":"\"","n":{"m":0.10000000000000000001}}"#,
+                "0.10000000000000000001",
+            ),
+            ("[1e999]", "1e999"),
+            ("[1e-999]", "1e-999"),
+        ] {
+            match exact_numbers(text) {
+                Err(JsonError::Inexact { written: w, .. }) => assert_eq!(w, written, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let long = format!("[{}]", "9".repeat(100));
+        let Err(error) = exact_numbers(&long) else {
+            panic!("100 nines");
+        };
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("{}…, which would become 1e+100", "9".repeat(40))),
+            "{error}"
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ fn claims_or_skip<'a>(cx: &'a Context<'_, '_>, id: CheckId) -> Result<&'a Object
 /// The problem, phrased to follow "`iat` ".
 pub(super) fn epoch_seconds(member: Member<'_>) -> Result<i64, String> {
     let Some(n) = member.as_i64() else {
-        return Err(not_integer_seconds(&member.value()));
+        return Err(not_integer_seconds(member));
     };
     match n {
         n if n < 0 => Err(format!(
@@ -57,16 +57,18 @@ fn finer_unit(value: f64) -> Option<(&'static str, i64)> {
     .find(|&(_, per_second)| (value.abs() / per_second as f64) < MAX_PLAUSIBLE_SECONDS as f64)
 }
 
-/// Why `value`, which is not an integer that fits, is not epoch seconds.
-fn not_integer_seconds(value: &Value) -> String {
-    match value {
+/// Why `member`, which is not an integer that fits, is not epoch seconds (a number quoted
+/// as the token writes it, not as a double would).
+fn not_integer_seconds(member: Member<'_>) -> String {
+    let n = member.json();
+    match member.value() {
         Value::String(s) if s.trim().parse::<i64>().is_ok() => format!(
             "is the string {}; Layer needs an integer: {} without quotes",
             Value::from(s.as_str()),
             s.trim()
         ),
-        Value::Number(n) if n.is_f64() => {
-            let f = n.as_f64().unwrap_or(0.0);
+        Value::Number(number) if number.is_f64() && is_fraction_or_exponent(n) => {
+            let f = number.as_f64().unwrap_or(0.0);
             if f.abs() < (MAX_PLAUSIBLE_SECONDS * 10) as f64 {
                 return format!(
                     "is the float {n}; Layer needs whole seconds as an integer ({})",
@@ -81,12 +83,18 @@ fn not_integer_seconds(value: &Value) -> String {
                 None => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
             }
         }
-        Value::Number(n) => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
+        Value::Number(_) => format!("is {n}, beyond any time; Layer needs seconds since the epoch"),
         other => format!(
             "is {}; Layer needs integer seconds since the epoch",
-            kind(other)
+            kind(&other)
         ),
     }
+}
+
+/// Whether a number is written with a fraction or an exponent (a float, not an integer
+/// too large for any integer type).
+fn is_fraction_or_exponent(number: &str) -> bool {
+    number.contains(['.', 'e', 'E'])
 }
 
 /// `iss`, `prn`, `iat`, `exp` and `nce` are all there.
@@ -125,8 +133,9 @@ pub(super) fn wrong_type(cx: &Context<'_, '_>) -> Check {
             continue;
         };
         match value.value() {
-            Value::Number(n) if name == "prn" => problems.push(format!(
-                "prn is the number {n}; Layer needs the user id as a string: \"{n}\""
+            Value::Number(_) if name == "prn" => problems.push(format!(
+                "prn is the number {n}; Layer needs the user id as a string: \"{n}\"",
+                n = value.json()
             )),
             other => problems.push(format!("{name} is {}; it must be a string", kind(&other))),
         }
@@ -331,18 +340,37 @@ mod tests {
     use super::*;
     use crate::test_support::{HEADER, outcome, raw_token, report};
 
+    /// The base claims with `changes` applied (a `null` removes a claim), every value kept
+    /// as written: a `Value` would round a number no double holds.
     fn claims(changes: &str) -> String {
-        let base = r#"{"iss":"layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee","prn":"alice","iat":1700000000,"exp":1700000600,"nce":"nonce-123"}"#;
-        let mut map: serde_json::Map<String, Value> = serde_json::from_str(base).unwrap();
-        let changes: serde_json::Map<String, Value> = serde_json::from_str(changes).unwrap();
-        for (k, v) in changes {
-            if v.is_null() {
-                map.remove(&k);
-            } else {
-                map.insert(k, v);
+        let mut members: Vec<(String, String)> = [
+            (
+                "iss",
+                r#""layer:///providers/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee""#,
+            ),
+            ("prn", r#""alice""#),
+            ("iat", "1700000000"),
+            ("exp", "1700000600"),
+            ("nce", r#""nonce-123""#),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+        let changes: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
+            serde_json::from_str(changes).unwrap();
+        for (name, value) in changes {
+            let at = members.iter().position(|(k, _)| *k == name);
+            match (at, value.get()) {
+                (Some(at), "null") => drop(members.remove(at)),
+                (None, "null") => {}
+                (Some(at), json) => members[at].1 = json.to_owned(),
+                (None, json) => members.push((name, json.to_owned())),
             }
         }
-        Value::Object(map).to_string()
+        let written: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", Value::from(k.as_str())))
+            .collect();
+        format!("{{{}}}", written.join(","))
     }
 
     fn check(changes: &str, id: CheckId) -> (Status, String) {
@@ -393,7 +421,11 @@ mod tests {
             ),
             (
                 r#"{"exp":170000060000000000000000}"#,
-                "exp is 1.7000006e+23, beyond any time",
+                "exp is 170000060000000000000000, beyond any time",
+            ),
+            (
+                r#"{"exp":1.7E9}"#,
+                "exp is the float 1.7E9; Layer needs whole seconds as an integer (1700000000)",
             ),
         ] {
             let message = check(claims, CheckId::ClaimWrongType).1;
@@ -408,6 +440,19 @@ mod tests {
         assert!(message.starts_with("missing nce"), "{message}");
         let message = check(r#"{"prn":42}"#, CheckId::ClaimWrongType).1;
         assert!(message.contains("prn is the number 42"), "{message}");
+        // Quoted as the token has it, not as a double would round it.
+        let message = check(
+            r#"{"prn":12345678901234567890123}"#,
+            CheckId::ClaimWrongType,
+        )
+        .1;
+        assert!(
+            message.contains(
+                "prn is the number 12345678901234567890123; Layer needs the user id as a \
+                 string: \"12345678901234567890123\""
+            ),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! A token part's JSON object, read without building a map: the part's text (strict-checked
-//! like [`json::parse_object`], and as `serde_json` would write it) and where each top-level
+//! like [`json::parse_object`], compact, its numbers exactly as written) and where each top-level
 //! member's name and value sit in it. The checks read members through it without hashing a name or
 //! allocating a value; a report writes the text as it is; [`Object::to_map`] builds a
 //! `serde_json` map for callers that want one.
@@ -18,7 +18,8 @@ use crate::json::{self, JsonError};
 /// A JSON object from a token part. Two objects are equal when their text is.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Object {
-    /// The object as `serde_json` writes it: compact, members in order. A token written
+    /// The object compact (members in order, strings escaped as `serde_json` escapes them,
+    /// numbers as written: see [`compact`]). A token written
     /// that way (as every signer we know writes them) is kept as it came.
     text: String,
     members: Vec<Slot>,
@@ -102,7 +103,7 @@ impl Object {
         if scanned || object.is_canonical() {
             return Ok(object);
         }
-        let text = Value::Object(object.to_map()).to_string();
+        let text = compact(&object.text);
         let escaped = text.contains('\\');
         let members = index(&text, escaped).map(|(m, _)| m).unwrap_or_default();
         Ok(Self {
@@ -132,7 +133,8 @@ impl Object {
         len == self.text.len()
     }
 
-    /// The object's JSON text, exactly as `serde_json` writes it (compact, members in order).
+    /// The object's JSON text, compact: members in order, strings escaped as `serde_json`
+    /// escapes them, numbers exactly as written.
     pub fn json(&self) -> &str {
         &self.text
     }
@@ -377,15 +379,52 @@ fn plain_scalar(json: &str, escaped: bool) -> bool {
     }
 }
 
-/// Whether `json`, in a text without escapes, is a scalar as `serde_json` writes it: a
-/// string, an integer that fits an `i64` (not `-0`), `true`, `false` or `null`.
+/// Whether `json`, in a text without escapes, is a scalar as [`compact`] writes it: a
+/// string, a number, `true`, `false` or `null`.
 fn canonical_scalar(json: &str) -> bool {
-    match json.as_bytes().first() {
-        Some(b'"') => true,
-        Some(b't' | b'f' | b'n') => true,
-        Some(b'-' | b'0'..=b'9') => json != "-0" && json.parse::<i64>().is_ok(),
-        _ => false,
+    matches!(
+        json.as_bytes().first(),
+        Some(b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9')
+    )
+}
+
+/// `text`, JSON the strict parser took, written compact: no whitespace outside strings,
+/// each string with escapes as `serde_json` writes it, and numbers exactly as they were
+/// written, so that `--json` shows the number the token holds (a `Value` would write
+/// `12345678901234567890123` as `1.2345678901234568e22`, and `1E2` as `100.0`).
+fn compact(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            b'"' => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end] != b'"' {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let string = &text[at..(end + 1).min(text.len())];
+                match string.contains('\\') {
+                    false => out.push_str(string),
+                    true => match serde_json::from_str::<String>(string) {
+                        Ok(decoded) => out.push_str(&Value::String(decoded).to_string()),
+                        Err(_) => out.push_str(string),
+                    },
+                }
+                at = end + 1;
+            }
+            _ => {
+                let start = at;
+                while at < bytes.len() && !matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | b'"')
+                {
+                    at += 1;
+                }
+                out.push_str(&text[start..at]);
+            }
+        }
     }
+    out
 }
 
 /// Reads the top-level object's members as names and raw values, borrowed from `base`.
@@ -505,23 +544,42 @@ mod tests {
     }
 
     #[test]
-    fn the_text_is_what_serde_json_writes() {
-        for text in [
-            r#"{"a":1,"b":"x\ny","c":[true,{"d":-0.5}],"e":18446744073709551615}"#,
-            r#"{"a":-0,"b":1E2,"c":1.50,"d":"\/\u0041","e":{ "f" : [ ] }}"#,
-            r#"{"kid":"k","n":-12,"t":true,"z":null,"s":"a b"}"#,
-            r#"{"exp":12345678901235678901234567890,"x":1.7976931348623157308,"y":5e-324}"#,
-            "{}",
-            "{ }",
+    fn the_text_is_compact_with_strings_as_serde_json_writes_them_and_numbers_as_written() {
+        for (text, written) in [
+            (
+                r#"{"a":1,"b":"x\ny","c":[true,{"d":-0.5}],"e":18446744073709551615}"#,
+                r#"{"a":1,"b":"x\ny","c":[true,{"d":-0.5}],"e":18446744073709551615}"#,
+            ),
+            (
+                r#"{"a":-0,"b":1E2,"c":1.50,"d":"\/\u0041\u00e9","e":{ "f" : [ ] }}"#,
+                r#"{"a":-0,"b":1E2,"c":1.50,"d":"/Aé","e":{"f":[]}}"#,
+            ),
+            (
+                r#"{"kid":"k","n":-12,"t":true,"z":null,"s":"a b"}"#,
+                r#"{"kid":"k","n":-12,"t":true,"z":null,"s":"a b"}"#,
+            ),
+            (
+                "{\"exp\": 12345678901235678901234567890,\n\"x\":1.7976931348623157308,\"y\":5e-324}",
+                r#"{"exp":12345678901235678901234567890,"x":1.7976931348623157308,"y":5e-324}"#,
+            ),
+            (
+                r#"{ "s" : " a \" \\ \u0001 " , "m":{"k":"\t"} }"#,
+                r#"{"s":" a \" \\ \u0001 ","m":{"k":"\t"}}"#,
+            ),
+            ("{}", "{}"),
+            ("{ }", "{}"),
         ] {
             let expected: Map<String, Value> = serde_json::from_str(text).unwrap();
             let object = parse(text).unwrap();
             assert_eq!(object.to_map(), expected, "{text}");
-            let written = Value::Object(expected).to_string();
             assert_eq!(object.json(), written, "{text}");
             assert_eq!(serde_json::to_string(&object).unwrap(), written);
+            // The same members, read again from the text as written.
+            let again = parse(written).unwrap();
+            assert_eq!(again.json(), written);
+            assert_eq!(again.to_map(), expected);
             for (name, member) in object.iter() {
-                assert_eq!(member.json(), object.to_map()[name].to_string());
+                assert_eq!(member.value(), expected[name], "{name}");
             }
         }
     }

@@ -241,6 +241,42 @@ fn sign_claim_with_a_json_value_gives_that_json_and_plain_text_gives_a_string() 
 }
 
 #[test]
+fn sign_claim_with_a_number_no_double_holds_is_refused_not_rounded() {
+    for (value, written, held) in [
+        (
+            "12345678901234567890123",
+            "12345678901234567890123",
+            "1.2345678901234568e+22",
+        ),
+        ("[0.10000000000000000001]", "0.10000000000000000001", "0.1"),
+    ] {
+        let claim = format!("big={value}");
+        let r = sign(&["--nonce", "n", "--user", "u", "--claim", &claim]);
+        let stderr = usage_error(&r);
+        assert!(
+            stderr.contains(&format!(
+                "the value of big has the number {written}, which would become {held}"
+            )) && stderr.contains("give it as a string"),
+            "{r:?}"
+        );
+    }
+    // What a double or a 64-bit integer holds is signed with its value.
+    let r = sign(&[
+        "--nonce",
+        "n",
+        "--user",
+        "u",
+        "--claim",
+        "id=18446744073709551615",
+        "--claim",
+        "r=1E2",
+    ]);
+    let claims = claims(&one_token(&r));
+    assert_eq!(claims["id"], json!(18_446_744_073_709_551_615_u64));
+    assert_eq!(claims["r"], json!(100.0));
+}
+
+#[test]
 fn sign_claim_without_a_name_and_equals_sign_is_a_usage_error_showing_the_form() {
     for claim in ["team", "=blue"] {
         let r = sign(&["--nonce", "n", "--user", "u", "--claim", claim]);
@@ -672,6 +708,31 @@ fn batch_stdin(dir: &Path, input: &str) -> Outcome {
         sign_in(dir).args(["--now", "1700000000", "--batch", "-"]),
         Some(input.as_bytes()),
     )
+}
+
+#[test]
+fn sign_batch_refuses_a_line_with_a_number_no_double_holds_and_signs_the_others() {
+    let dir = tempdir();
+    let input = format!(
+        "{}\n{{\"nonce\":\"n2\",\"user\":\"u\",\"id\":123456789012345678901}}\n{}\n",
+        batch_line("n1", "u"),
+        batch_line("n3", "u")
+    );
+    let r = batch_stdin(dir.path(), &input);
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{r:?}");
+    assert!(
+        lines[1].is_empty() && !lines[0].is_empty() && !lines[2].is_empty(),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains(
+            "line 2: the line has the number 123456789012345678901, which would become \
+             1.2345678901234568e+20"
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]

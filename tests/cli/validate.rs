@@ -1012,6 +1012,60 @@ fn unsigned(header: &str, claims: &str) -> String {
 }
 
 #[test]
+fn json_reports_numbers_as_the_token_writes_them_every_digit_kept() {
+    let compact = CLAIMS.replace('}', ",\"id\":12345678901234567890123,\"r\":1E2}");
+    let spaced = compact.replace(',', ", ").replace(':', " : ");
+    for claims in [compact, spaced] {
+        let r = validate_json(&unsigned(HEADER, &claims), &["--skip-signature"]);
+        assert_eq!(r.code, 0, "{claims}: {r:?}");
+        assert!(
+            r.stdout.contains(r#""prn":"alice","iat":1700000000"#)
+                && r.stdout
+                    .contains(r#""id":12345678901234567890123,"r":1E2}"#),
+            "{claims}: {r:?}"
+        );
+        // Python reads integers of any size: the report holds the token's own number.
+        let dir = tempdir();
+        let report = dir.path().join("report.json");
+        std::fs::write(&report, &r.stdout).unwrap();
+        let read = stdout_of(std::process::Command::new("python3").args([
+            "-c",
+            "import json,sys; c = json.load(open(sys.argv[1]))['claims']; print(c['id'], c['r'])",
+            report.to_str().unwrap(),
+        ]));
+        assert_eq!(read.trim(), "12345678901234567890123 100.0", "{claims}");
+    }
+}
+
+#[test]
+fn a_full_disk_under_stdout_is_an_error_that_names_stdout() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("Linux has /dev/full");
+    let out = layer_auth()
+        .args([
+            "validate",
+            &token("valid"),
+            "--json",
+            "--now",
+            NOW,
+            "--public-key",
+        ])
+        .arg(key("rsa2048-spki.pem"))
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write to stdout: No space left on device"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn claim_names_with_terminal_escapes_reach_stderr_quoted_not_raw() {
     let claims = CLAIMS.replace('}', ",\"\\u001b[2Jx\":1}");
     let t = unsigned(HEADER, &claims);

@@ -100,3 +100,21 @@ fn validate_public_key_dash_with_no_token_argument_exits_2() {
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(r.stderr.contains("argument"), "{r:?}");
 }
+
+#[test]
+fn validate_dash_with_public_key_dash_exits_2_before_reading_either() {
+    let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
+    for args in [
+        &["validate", "-", "--public-key", "-"][..],
+        &["validate", "--jsonl", "--public-key", "-"][..],
+    ] {
+        let r = outcome_of(layer_auth().args(args), Some(&spki));
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stdout.is_empty(), "{r:?}");
+        assert!(
+            crate::util::one_error_line(&r)
+                .contains("cannot carry both the tokens and --public-key"),
+            "not blamed on the key: {r:?}"
+        );
+    }
+}

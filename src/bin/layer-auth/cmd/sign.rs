@@ -82,7 +82,8 @@ pub struct SignArgs {
     pub last_name: Option<String>,
 
     /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and
-    /// JSON with a member twice is refused. Naming a standard claim (iat, exp, …) replaces
+    /// JSON with a member twice, or a number no 64-bit integer or double holds exactly, is
+    /// refused. Naming a standard claim (iat, exp, …) replaces
     /// it: handy for crafting test tokens.
     #[arg(
         long = "claim",
@@ -124,7 +125,12 @@ fn parse_claim(text: &str) -> Result<(String, Value), String> {
         return Err(format!("`{text}` has no claim name before `=`"));
     }
     let value = match layer_auth::json::parse_value(value.as_bytes()) {
-        Ok(value) => value,
+        Ok(parsed) => {
+            // A number no double holds would be signed as another number.
+            layer_auth::json::exact_numbers(value)
+                .map_err(|error| format!("the value of {name} {error}"))?;
+            parsed
+        }
         Err(error @ JsonError::Duplicate(_)) => return Err(format!("the value of {name} {error}")),
         Err(_) => Value::String(value.to_owned()),
     };
@@ -206,6 +212,9 @@ impl Signer {
     fn sign_object(&self, line: &[u8]) -> Signed {
         let mut object =
             layer_auth::json::parse_object(line).map_err(|error| format!("the line {error}"))?;
+        // Parsed, so UTF-8.
+        let text = String::from_utf8_lossy(line);
+        layer_auth::json::exact_numbers(&text).map_err(|error| format!("the line {error}"))?;
         let nonce = take(&mut object, "nonce", &["nce", "nonceId"])?;
         let user = take(&mut object, "user", &["user_id", "userId", "userID", "prn"])?;
         if let Some(name) = token::REQUIRED_CLAIMS

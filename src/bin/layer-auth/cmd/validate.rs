@@ -129,6 +129,13 @@ struct Judged {
 }
 
 pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    // Asked before the keys are read: reading the key from stdin would take the tokens.
+    if tokens_from_stdin(args) && args.public_key.iter().any(|p| p.as_os_str() == "-") {
+        bail!(
+            "stdin (-) is read once per command: it cannot carry both the tokens and \
+             --public-key; give the key as a file (or the token as an argument)"
+        );
+    }
     let loaded = keysource::trusted_keys(&args.public_key, &args.key)?;
     term::warnings(paint, &loaded.warnings);
     if let Some(warning) = args.zone.warning().filter(|_| !args.json) {
@@ -162,6 +169,12 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         }
     }
     sink.finish()
+}
+
+/// Whether the tokens are asked for from stdin in so many words (`-` or `--jsonl`); with no
+/// TOKEN, a key piped in is taken as the key and the token asked for as an argument.
+fn tokens_from_stdin(args: &ValidateArgs) -> bool {
+    args.jsonl || args.token.as_deref() == Some("-")
 }
 
 fn input(args: &ValidateArgs) -> anyhow::Result<Input> {

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
+use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -66,6 +67,19 @@ pub fn exact_numbers(text: &str) -> Result<(), JsonError> {
         }
     }
     Ok(())
+}
+
+/// Whether `text` is JSON by the grammar alone, whatever its numbers' size: `[1e400]` is,
+/// though no parser that holds numbers as doubles reads it (and [`parse_value`] refuses it).
+///
+/// ```
+/// use layer_auth::json::is_json_grammar;
+/// assert!(is_json_grammar("[1, 1e400]") && is_json_grammar(r#"{"a": -1e400}"#));
+/// assert!(!is_json_grammar("blue") && !is_json_grammar("02134") && !is_json_grammar("[1,]"));
+/// ```
+pub fn is_json_grammar(text: &str) -> bool {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde::de::IgnoredAny::deserialize(&mut deserializer).is_ok() && deserializer.end().is_ok()
 }
 
 /// The number lexemes of JSON `text` (outside its strings), in order.

@@ -67,7 +67,7 @@ fn not_integer_seconds(member: Member<'_>) -> String {
             Value::from(s.as_str()),
             s.trim()
         ),
-        Value::Number(number) if number.is_f64() && is_fraction_or_exponent(n) => {
+        Value::Number(number) if number.is_f64() && is_float_lexeme(n) => {
             let f = number.as_f64().unwrap_or(0.0);
             if f.abs() < (MAX_PLAUSIBLE_SECONDS * 10) as f64 {
                 return format!(
@@ -91,10 +91,11 @@ fn not_integer_seconds(member: Member<'_>) -> String {
     }
 }
 
-/// Whether a number is written with a fraction or an exponent (a float, not an integer
-/// too large for any integer type).
-fn is_fraction_or_exponent(number: &str) -> bool {
-    number.contains(['.', 'e', 'E'])
+/// Whether a number is written as a float: with a fraction or an exponent, or `-0` (which
+/// `serde_json`, like JavaScript, holds as the float -0.0), not as an integer too large for
+/// any integer type.
+fn is_float_lexeme(number: &str) -> bool {
+    number == "-0" || number.contains(['.', 'e', 'E'])
 }
 
 /// `iss`, `prn`, `iat`, `exp` and `nce` are all there.
@@ -422,6 +423,10 @@ mod tests {
             (
                 r#"{"exp":170000060000000000000000}"#,
                 "exp is 170000060000000000000000, beyond any time",
+            ),
+            (
+                r#"{"iat":-0}"#,
+                "iat is the float -0; Layer needs whole seconds as an integer (0)",
             ),
             (
                 r#"{"exp":1.7E9}"#,

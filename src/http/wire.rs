@@ -258,7 +258,8 @@ pub fn attempts_since(query: Option<&str>) -> Result<u64, ApiError> {
                 Some(&name.chars().take(40).collect::<String>()),
             ));
         }
-        let Ok(n) = value.parse::<u64>() else {
+        let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        let Some(n) = value.parse::<u64>().ok().filter(|_| digits) else {
             return Err(ApiError::invalid_request(
                 format!(
                     "since is {}; give the seq of the last attempt seen, a whole number \

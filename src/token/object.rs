@@ -235,8 +235,12 @@ impl<'a> Member<'a> {
             .map(Cow::Owned)
     }
 
-    /// The integer, when the value is one that fits an `i64` (as [`Value::as_i64`]).
+    /// The integer, when the value is one that fits an `i64` (as [`Value::as_i64`]: `-0`,
+    /// which `serde_json` reads as a float, is none, and neither is `+1`, which is not JSON).
     pub fn as_i64(self) -> Option<i64> {
+        if self.json == "-0" || self.json.starts_with('+') {
+            return None;
+        }
         self.json.parse().ok()
     }
 

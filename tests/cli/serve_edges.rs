@@ -46,6 +46,7 @@ fn the_attempt_logs_since_must_be_one_whole_number_and_nothing_else_is_taken() {
             "since is \"abc\"; give the seq of the last attempt seen",
         ),
         ("since=-1", "since is \"-1\""),
+        ("since=%2B1", "since is \"+1\""),
         ("since=", "since is \"\""),
         ("since=1&since=2", "since is given twice"),
         (

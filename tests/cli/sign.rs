@@ -260,6 +260,18 @@ fn sign_claim_with_a_number_no_double_holds_is_refused_not_rounded() {
             "{r:?}"
         );
     }
+    // JSON past a double's range is refused too, not signed as the string of its text.
+    for value in ["1e400", "[1,2,-1e400]", r#"{"a":1e400}"#] {
+        let claim = format!("big={value}");
+        let r = sign(&["--nonce", "n", "--user", "u", "--claim", &claim]);
+        let stderr = usage_error(&r);
+        assert!(
+            stderr.contains(
+                "the value of big is JSON that cannot be signed as written (number out of range"
+            ),
+            "{value}: {r:?}"
+        );
+    }
     // What a double or a 64-bit integer holds is signed with its value.
     let r = sign(&[
         "--nonce",

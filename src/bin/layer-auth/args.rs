@@ -262,8 +262,9 @@ pub fn parse_lifetime(text: &str) -> Result<TimeDelta, String> {
 /// clap value parser for a count of at least one, at most `MAX_COUNT`.
 pub fn parse_count(text: &str) -> Result<usize, String> {
     const MAX_COUNT: usize = 1_000_000;
+    let digits = text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<usize>() {
-        Ok(n @ 1..=MAX_COUNT) => Ok(n),
+        Ok(n @ 1..=MAX_COUNT) if digits => Ok(n),
         _ => Err(format!("give a whole number from 1 to {MAX_COUNT}")),
     }
 }
@@ -290,7 +291,7 @@ mod tests {
         assert_eq!(parse_lifetime("1s").unwrap().num_seconds(), 1);
         assert_eq!(parse_count("1"), Ok(1));
         assert_eq!(parse_count("1000000"), Ok(1_000_000));
-        for bad in ["0", "-1", "1000001", "x", "18446744073709551615"] {
+        for bad in ["0", "-1", "+5", "1000001", "x", "18446744073709551615"] {
             assert!(parse_count(bad).unwrap_err().contains("from 1 to"), "{bad}");
         }
         assert!(parse_time_spec("noon").unwrap_err().contains("RFC 3339"));

@@ -102,19 +102,56 @@ fn validate_public_key_dash_with_no_token_argument_exits_2() {
 }
 
 #[test]
-fn validate_dash_with_public_key_dash_exits_2_before_reading_either() {
+fn validate_dash_with_a_key_from_stdin_too_exits_2_before_reading_either() {
     let spki = std::fs::read(fixture("keys/rsa2048-spki.pem")).unwrap();
+    let dir = tempdir();
+    let key = private_key(dir.path(), "rsa2048-pkcs8-encrypted.pem");
+    let mut runs: Vec<(std::process::Command, &str)> = Vec::new();
     for args in [
         &["validate", "-", "--public-key", "-"][..],
         &["validate", "--jsonl", "--public-key", "-"][..],
     ] {
-        let r = outcome_of(layer_auth().args(args), Some(&spki));
-        assert_eq!(r.code, 2, "{r:?}");
+        let mut cmd = layer_auth();
+        cmd.args(args);
+        runs.push((cmd, "give the public key as a file"));
+    }
+    let mut cmd = layer_auth();
+    cmd.args(["validate", "-", "--key", "-"]);
+    runs.push((cmd, "as a file"));
+    let mut cmd = layer_auth();
+    cmd.args(["validate", "-"])
+        .env("LAYER_PRIVATE_KEY_PATH", "-");
+    runs.push((cmd, "as a file"));
+    let mut cmd = layer_auth();
+    cmd.args(["validate", "-", "--passphrase-file", "-", "--key"])
+        .arg(&key);
+    runs.push((cmd, "give the passphrase as a file"));
+    for (mut cmd, said) in runs {
+        let r = outcome_of(&mut cmd, Some(&spki));
+        assert_eq!(r.code, 2, "{cmd:?}: {r:?}");
         assert!(r.stdout.is_empty(), "{r:?}");
+        let line = crate::util::one_error_line(&r);
         assert!(
-            crate::util::one_error_line(&r)
-                .contains("cannot carry both the tokens and --public-key"),
-            "not blamed on the key: {r:?}"
+            line.contains("stdin (-) is read once per command, and it carries the tokens")
+                && line.contains(said),
+            "not blamed on the key: {cmd:?}: {r:?}"
         );
     }
+}
+
+#[test]
+fn sign_batch_dash_with_the_key_from_stdin_too_exits_2_before_reading_either() {
+    let pem = std::fs::read(fixture("keys/rsa2048-pkcs8.pem")).unwrap();
+    let r = outcome_of(
+        layer_auth()
+            .args(["sign", "--batch", "-", "--key", "-"])
+            .args(crate::util::IDS),
+        Some(&pem),
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        crate::util::one_error_line(&r)
+            .contains("stdin (-) is read once per command, and it carries the batch lines"),
+        "{r:?}"
+    );
 }

@@ -82,8 +82,8 @@ pub struct SignArgs {
     pub last_name: Option<String>,
 
     /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and
-    /// JSON with a member twice, or a number no 64-bit integer or double holds exactly, is
-    /// refused. Naming a standard claim (iat, exp, …) replaces
+    /// JSON with a member twice, or with a number that would not be signed as written (past
+    /// 64-bit integers or a double's range, or more digits than a double keeps), is refused. Naming a standard claim (iat, exp, …) replaces
     /// it: handy for crafting test tokens.
     #[arg(
         long = "claim",
@@ -132,6 +132,13 @@ fn parse_claim(text: &str) -> Result<(String, Value), String> {
             parsed
         }
         Err(error @ JsonError::Duplicate(_)) => return Err(format!("the value of {name} {error}")),
+        // JSON by its grammar, with a number past a double's range: never a string silently.
+        Err(JsonError::Syntax(detail)) if layer_auth::json::is_json_grammar(value) => {
+            return Err(format!(
+                "the value of {name} is JSON that cannot be signed as written ({detail}); give \
+                 it as a string"
+            ));
+        }
         Err(_) => Value::String(value.to_owned()),
     };
     Ok((name.to_owned(), value))
@@ -357,6 +364,10 @@ fn flag_claims(args: &SignArgs, paint: Paint) -> Map<String, Value> {
 }
 
 pub fn run(args: &SignArgs, paint: Paint) -> anyhow::Result<Outcome> {
+    // Claimed before the key is read: a key asked from stdin too would take the lines.
+    if args.batch.as_deref().is_some_and(|b| b.as_os_str() == "-") {
+        keysource::reserve_stdin(BATCH_LINES)?;
+    }
     let signer = Signer::new(args, paint)?;
     let Some(batch) = &args.batch else {
         let (nonce, user) = (
@@ -465,6 +476,9 @@ impl Answers {
     }
 }
 
+/// What stdin carries under `--batch -`.
+const BATCH_LINES: &str = "batch lines";
+
 /// What `--batch` reads: the file, or stdin for `-` (unless a key already came from it).
 fn batch_input(batch: &Path) -> anyhow::Result<Box<dyn std::io::Read + Send>> {
     if batch.as_os_str() != "-" {
@@ -472,7 +486,7 @@ fn batch_input(batch: &Path) -> anyhow::Result<Box<dyn std::io::Read + Send>> {
             .with_context(|| format!("cannot open the batch file {}", batch.display()))?;
         return Ok(Box::new(file));
     }
-    if let Some(what) = keysource::stdin_read_for() {
+    if let Some(what) = keysource::stdin_read_for().filter(|what| what != BATCH_LINES) {
         bail!("stdin carried the {what} (-), so --batch - cannot read it too: give a file");
     }
     Ok(Box::new(std::io::stdin()))

@@ -129,12 +129,9 @@ struct Judged {
 }
 
 pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
-    // Asked before the keys are read: reading the key from stdin would take the tokens.
-    if tokens_from_stdin(args) && args.public_key.iter().any(|p| p.as_os_str() == "-") {
-        bail!(
-            "stdin (-) is read once per command: it cannot carry both the tokens and \
-             --public-key; give the key as a file (or the token as an argument)"
-        );
+    // Claimed before any key is read: a key asked from stdin too would take the tokens.
+    if tokens_from_stdin(args) {
+        keysource::reserve_stdin(TOKENS)?;
     }
     let loaded = keysource::trusted_keys(&args.public_key, &args.key)?;
     term::warnings(paint, &loaded.warnings);
@@ -171,6 +168,9 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
     sink.finish()
 }
 
+/// What stdin carries when the tokens come from it.
+const TOKENS: &str = "tokens";
+
 /// Whether the tokens are asked for from stdin in so many words (`-` or `--jsonl`); with no
 /// TOKEN, a key piped in is taken as the key and the token asked for as an argument.
 fn tokens_from_stdin(args: &ValidateArgs) -> bool {
@@ -178,7 +178,7 @@ fn tokens_from_stdin(args: &ValidateArgs) -> bool {
 }
 
 fn input(args: &ValidateArgs) -> anyhow::Result<Input> {
-    if let Some(what) = keysource::stdin_read_for() {
+    if let Some(what) = keysource::stdin_read_for().filter(|what| what != TOKENS) {
         match args.token.as_deref() {
             Some("-") | None => bail!(
                 "stdin carried the {what} (-), so tokens cannot come from it too: give the \

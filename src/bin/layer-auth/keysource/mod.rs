@@ -43,6 +43,16 @@ pub fn stdin_read_for() -> Option<String> {
     STDIN_READ_FOR.lock().ok()?.clone()
 }
 
+/// Claims stdin for `what` before any key is read: a command whose data comes from stdin
+/// says so first, so that a key also asked from stdin is refused by name rather than read
+/// from the data (and blamed for not being a key).
+///
+/// # Errors
+/// Stdin already claimed.
+pub fn reserve_stdin(what: &str) -> anyhow::Result<()> {
+    claim_stdin(what)
+}
+
 /// Claims stdin for `what`, or says what already read it.
 fn claim_stdin(what: &str) -> anyhow::Result<()> {
     let mut taken = STDIN_READ_FOR
@@ -50,8 +60,8 @@ fn claim_stdin(what: &str) -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("stdin bookkeeping failed"))?;
     if let Some(first) = taken.as_deref() {
         bail!(
-            "stdin (-) is read once per command, and it already gave the {first}: give the \
-             {what} as a file"
+            "stdin (-) is read once per command, and it carries the {first}: give the {what} \
+             as a file"
         );
     }
     *taken = Some(what.to_owned());

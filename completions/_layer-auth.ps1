@@ -83,7 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
         'layer-auth;flow' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user to authenticate (your app''s user id, the token''s prn)')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Your backend''s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}')
-            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown: an answer that echoes one (or a word of one of 8 bytes or more) is shown with it blanked')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (as sent, JSON-escaped or percent-encoded) is shown with it blanked, as are the URL''s userinfo and query values')
             [CompletionResult]::new('--user-field', '--user-field', [CompletionResultType]::ParameterName, 'The field the backend reads the user id from (the 2014 samples read userID)')
             [CompletionResult]::new('--nonce-field', '--nonce-field', [CompletionResultType]::ParameterName, 'The field the backend reads the nonce from')
             [CompletionResult]::new('--layer-url', '--layer-url', [CompletionResultType]::ParameterName, 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)')

@@ -80,7 +80,7 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s h -l help
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user -d 'The user to authenticate (your app\'s user id, the token\'s prn)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l backend -d 'Your backend\'s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l header -d 'An extra request header for the backend, \'NAME: VALUE\' (repeatable), e.g. the app\'s own login. Values are never shown: an answer that echoes one (or a word of one of 8 bytes or more) is shown with it blanked' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l header -d 'An extra request header for the backend, \'NAME: VALUE\' (repeatable), e.g. the app\'s own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (as sent, JSON-escaped or percent-encoded) is shown with it blanked, as are the URL\'s userinfo and query values' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l user-field -d 'The field the backend reads the user id from (the 2014 samples read userID)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l nonce-field -d 'The field the backend reads the nonce from' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand flow" -l layer-url -d 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)' -r

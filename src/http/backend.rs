@@ -56,6 +56,8 @@ pub struct Backend {
     shown: String,
     agent: ureq::Agent,
     exchanges: Vec<Exchange>,
+    /// What an answer must not show, in every form it may come back in, longest first.
+    secrets: Vec<Vec<u8>>,
 }
 
 impl Backend {
@@ -71,6 +73,7 @@ impl Backend {
             .new_agent();
         Self {
             shown: redact_url(&config.url),
+            secrets: secrets(&config),
             config,
             agent,
             exchanges: Vec::new(),
@@ -119,29 +122,88 @@ impl Backend {
 }
 
 impl Backend {
-    /// `body` with every value of the configured headers, and each word in one (the
-    /// credential after `Bearer `, say), replaced by `[redacted]`, when it has at least
-    /// [`SECRET_WORD`] bytes (a shorter one, `X-Version: 2`, would blank every `2`).
+    /// `body` with every secret of the request (see [`secrets`]) replaced by `[redacted]`.
     fn redacted(&self, body: &[u8]) -> Vec<u8> {
-        let mut secrets: Vec<&[u8]> = Vec::new();
-        for (_, value) in &self.config.headers {
-            let value = value.trim();
-            secrets.push(value.as_bytes());
-            secrets.extend(value.split_ascii_whitespace().map(str::as_bytes));
-        }
-        secrets.retain(|s| s.len() >= SECRET_WORD);
-        // The longest first, so that a whole value goes before the words in it.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         let mut body = body.to_vec();
-        for secret in secrets {
+        for secret in &self.secrets {
             body = replace_all(&body, secret, b"[redacted]");
         }
         body
     }
 }
 
-/// The shortest header value, or word of one, that is blanked where an answer echoes it.
+/// The shortest secret, header value or word of one, that is blanked where an answer
+/// echoes it (a shorter one, `X-Version: 2`, would blank every `2`).
 const SECRET_WORD: usize = 8;
+
+/// What the request carries that an answer must not show: each `--header` value and each
+/// word of one (the credential after `Bearer `), and the URL's userinfo (whole, its user
+/// and password, and as the `Basic` credential the client sends for it) and query values;
+/// each of [`SECRET_WORD`] bytes or more, in the forms a backend's error quotes it in
+/// (as sent, JSON-escaped, with `\/` as PHP writes it, and percent-encoded). Longest
+/// first, so that a whole value goes before the words in it.
+fn secrets(config: &BackendConfig) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let mut raw: Vec<String> = Vec::new();
+    for (_, value) in &config.headers {
+        let value = value.trim();
+        raw.push(value.to_owned());
+        raw.extend(value.split_ascii_whitespace().map(str::to_owned));
+    }
+    let rest = config
+        .url
+        .split_once("://")
+        .map_or(&*config.url, |(_, r)| r);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if let Some(at) = authority.rfind('@') {
+        let userinfo = &authority[..at];
+        let decoded = percent_decoded(userinfo);
+        raw.push(base64::engine::general_purpose::STANDARD.encode(&decoded));
+        raw.extend(userinfo.split(':').map(str::to_owned));
+        raw.extend(decoded.split(':').map(str::to_owned));
+        raw.extend([userinfo.to_owned(), decoded]);
+    }
+    if let Some((_, query)) = rest.split_once('?') {
+        let query = query.split('#').next().unwrap_or("");
+        for (_, value) in form_urlencoded::parse(query.as_bytes()) {
+            raw.push(value.into_owned());
+        }
+        raw.extend(
+            query
+                .split('&')
+                .filter_map(|p| Some(p.split_once('=')?.1.to_owned())),
+        );
+    }
+    let mut forms: Vec<Vec<u8>> = Vec::new();
+    for secret in raw.iter().filter(|s| s.len() >= SECRET_WORD) {
+        let json = serde_json::Value::from(secret.as_str()).to_string();
+        let json = &json[1..json.len() - 1];
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        forms.extend(
+            [
+                secret.clone(),
+                json.to_owned(),
+                json.replace('/', "\\/"),
+                encoded.replace('+', "%20"),
+                encoded,
+            ]
+            .map(String::into_bytes),
+        );
+    }
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    forms
+}
+
+/// `text` with its `%XX` escapes decoded (lossily, as text).
+fn percent_decoded(text: &str) -> String {
+    let bytes: Vec<u8> =
+        form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())
+            .unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
 
 /// `haystack` with every `needle` replaced by `with`.
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

@@ -1257,6 +1257,53 @@ fn flow_backend_that_echoes_a_header_value_in_its_answer_never_gets_it_shown() {
 }
 
 #[test]
+fn flow_backend_that_echoes_secrets_escaped_or_encoded_never_gets_them_shown() {
+    // PHP's json_encode writes `/` as `\/`; a `"` comes back as `\"`; a URL-encoding echo
+    // writes `%20` and `%2B`; the URL's userinfo comes back as the Basic credential.
+    let server = backend(|request| {
+        let auth = format!(
+            "{} {}",
+            request.header("authorization").unwrap_or_default(),
+            request.header("x-app-session").unwrap_or_default()
+        );
+        let escaped = auth.replace('"', "\\\"").replace('/', "\\/");
+        let encoded: String = form_urlencoded::byte_serialize(auth.as_bytes()).collect();
+        let body = format!(
+            "{{\"error\":\"{escaped}\",\"encoded\":\"{encoded}\",\"path\":\"{}\"}}",
+            request.path
+        );
+        (401, body)
+    });
+    let with_secrets = server.url.replacen("http://", "http://bob:hunter2pass@", 1)
+        + "?api_key=SuperSecretQueryKey";
+    let header = "X-App-Session: s3cr3t/app+session\"quoted";
+    let r = flow_backend(&with_secrets, &["--header", header, "--json"]);
+    let seen = server.finish();
+    assert_eq!(r.code, 1, "{r:?}");
+    // The backend did see (and echo) each of them.
+    assert!(
+        seen[0].path.contains("SuperSecretQueryKey"),
+        "{:?}",
+        seen[0].path
+    );
+    assert!(
+        seen[0]
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "))
+    );
+    for text in [&r.stdout, &r.stderr] {
+        for secret in [
+            "s3cr3t",
+            "hunter2pass",
+            "Ym9iOmh1bnRlcjJwYXNz",
+            "SuperSecretQueryKey",
+        ] {
+            assert!(!text.contains(secret), "{secret}: {r:?}");
+        }
+    }
+}
+
+#[test]
 fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that_reproduces_it() {
     let server = signing_backend(Signer {
         user: Some("mallory"),

@@ -51,6 +51,12 @@ pub enum KeyError {
     /// A PEM block we could not take apart.
     #[error("malformed PEM: {0}")]
     BadPem(&'static str),
+    /// More than one PEM block: which one is meant is anyone's guess, so none is taken.
+    #[error(
+        "the PEM holds more than one block, and a key file holds one key: give each key its \
+         own file (a key set is several files, a directory of them, or a JWKS)"
+    )]
+    SeveralPemBlocks,
     /// A PEM block with a label we do not read.
     #[error(
         "unsupported PEM block `{0}`: expected PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY or RSA PUBLIC KEY"

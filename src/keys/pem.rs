@@ -16,7 +16,8 @@ pub(crate) struct Block {
 const BEGIN: &str = "-----BEGIN ";
 const DASHES: &str = "-----";
 
-/// Finds the first PEM block in `text`; `Ok(None)` when there is none at all.
+/// Finds the PEM block in `text`; `Ok(None)` when there is none at all, and an error when
+/// another one follows it (reading only the first would quietly drop the others).
 pub(crate) fn decode(text: &str) -> Result<Option<Block>, KeyError> {
     // A CI secret often holds the PEM with its newlines written as the two characters `\n`.
     let text: Zeroizing<String> = Zeroizing::new(text.replace("\\r\\n", "\n").replace("\\n", "\n"));
@@ -34,6 +35,9 @@ pub(crate) fn decode(text: &str) -> Result<Option<Block>, KeyError> {
         .find(&end_marker)
         .ok_or(KeyError::BadPem("no matching END line"))?;
     let body = &body_and_rest[..body_end];
+    if body_and_rest[body_end + end_marker.len()..].contains(BEGIN) {
+        return Err(KeyError::SeveralPemBlocks);
+    }
     if body.contains("Proc-Type:") || body.contains("DEK-Info:") {
         return Err(KeyError::LegacyEncrypted);
     }
@@ -97,6 +101,16 @@ mod tests {
             let block = decode(&variant).unwrap().unwrap();
             assert_eq!(block.der, original, "{variant}");
         }
+    }
+
+    #[test]
+    fn a_second_block_refuses_the_text_whole_or_broken() {
+        let two = format!("{}{}", sample(), sample());
+        assert!(matches!(decode(&two), Err(KeyError::SeveralPemBlocks)));
+        let broken = format!("{}-----BEGIN PUBLIC KEY-----\nAAAA", sample());
+        assert!(matches!(decode(&broken), Err(KeyError::SeveralPemBlocks)));
+        let words = format!("Bag Attributes\n{}trailing words\n", sample());
+        assert!(matches!(decode(&words), Ok(Some(_))));
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub fn write_junit(suite: &str, cases: &[JunitCase], out: impl Write) -> io::Res
 fn write_case<W: Write>(xml: &mut Writer<W>, case: &JunitCase) -> io::Result<()> {
     let element = xml
         .create_element("testcase")
-        .with_attribute(("name", case.name.as_str()))
+        .with_attribute(("name", escape(&case.name).as_ref()))
         .with_attribute(("classname", "layer-auth.validate"));
     if case.failures.is_empty() {
         element.write_empty()?;
@@ -168,6 +168,24 @@ mod tests {
             xml.contains("message=\"&lt;b&gt;&quot;late&quot; &amp; \\u{1b}\""),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn junit_holds_only_characters_xml_allows_whatever_the_token_held() {
+        let hostile = "a\u{1b}[2J\u{0}\u{fffe}\u{ffff}]]>&<\"'\u{85}".to_owned();
+        let cases = [JunitCase {
+            name: hostile.clone(),
+            failures: vec![("user_matches".into(), escape(&hostile).into_owned())],
+        }];
+        let mut out = Vec::new();
+        write_junit("layer-auth validate", &cases, &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        let allowed = |c: char| {
+            matches!(c, '\t' | '\n' | '\r' | ' '..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+                || c >= '\u{10000}'
+        };
+        assert!(xml.chars().all(allowed), "{xml:?}");
+        assert!(xml.contains("\\u{fffe}\\u{ffff}]]&gt;"), "{xml}");
     }
 
     #[test]

@@ -11,8 +11,9 @@ use std::fmt::Write as _;
 use crate::checks::Check;
 
 /// Whether `c` must not reach a terminal as itself: C0 and C1 controls, DEL, bidi embeddings,
-/// overrides, marks and isolates, line and paragraph separators, and the other invisible
-/// format characters (Unicode category Cf, plus the Hangul fillers that render as nothing).
+/// overrides, marks and isolates, line and paragraph separators, the other invisible
+/// format characters (Unicode category Cf, plus the Hangul fillers that render as nothing),
+/// and U+FFFE and U+FFFF.
 pub fn is_unsafe(c: char) -> bool {
     matches!(
         c,
@@ -35,6 +36,8 @@ pub fn is_unsafe(c: char) -> bool {
             | '\u{feff}'
             | '\u{ffa0}'
             | '\u{fff9}'..='\u{fffb}'
+            // Noncharacters, which XML 1.0 forbids outright (a JUnit file with one is refused).
+            | '\u{fffe}'..='\u{ffff}'
             | '\u{110bd}'
             | '\u{110cd}'
             | '\u{13430}'..='\u{1343f}'
@@ -207,6 +210,8 @@ mod tests {
             '\u{2069}',
             '\u{2060}',
             '\u{feff}',
+            '\u{fffe}',
+            '\u{ffff}',
             '\u{e0041}',
         ] {
             let text = format!("a{c}b");

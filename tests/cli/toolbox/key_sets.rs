@@ -155,3 +155,23 @@ fn sign_batch_dash_with_the_key_from_stdin_too_exits_2_before_reading_either() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_key_file_with_two_pem_blocks_is_refused_not_read_to_its_first() {
+    let dir = tempdir();
+    let both = dir.path().join("two.pem");
+    let mut text = std::fs::read_to_string(fixture("keys/other2048-spki.pem")).unwrap();
+    text.push_str(&std::fs::read_to_string(fixture("keys/rsa2048-spki.pem")).unwrap());
+    std::fs::write(&both, text).unwrap();
+    for args in [
+        vec!["validate", "x.y.z", "--public-key", path(&both)],
+        vec!["keys", "thumbprint", path(&both)],
+    ] {
+        let r = outcome_of(layer_auth().args(&args), None);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        assert!(
+            crate::util::one_error_line(&r).contains("the PEM holds more than one block"),
+            "{args:?}: {r:?}"
+        );
+    }
+}

@@ -302,11 +302,13 @@ fn is_api(path: &str) -> bool {
 /// another origin whose name was rebound to 127.0.0.1): the error to refuse it with.
 fn misdirected(app: &App, request: &Request) -> Option<ApiError> {
     let hosts = app.loopback_hosts.as_ref()?;
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
+    // Exactly one Host (RFC 9112 §3.2: two are an error): a second one must not slip by
+    // behind a good first.
+    let mut given = request.headers().get_all(header::HOST).iter();
+    let host = match (given.next(), given.next()) {
+        (Some(host), None) => host.to_str().unwrap_or(""),
+        _ => "",
+    };
     if hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return None;
     }
@@ -330,9 +332,10 @@ async fn json_only(request: Request, next: Next) -> Answer {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| {
-            t.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
+            // The media type itself, parameters (`; charset=utf-8`) aside: not a prefix,
+            // which `application/jsonp` also has.
+            let media = t.split(';').next().unwrap_or_default();
+            media.trim().eq_ignore_ascii_case("application/json")
         });
     if has_body && !is_json {
         return Err(ApiError::new(

@@ -430,6 +430,7 @@ pub fn pasted_token(text: &str) -> (String, Vec<&'static str>) {
 /// As [`session_request`].
 pub fn validate_request(body: &[u8]) -> Result<(String, Option<String>, Option<String>), ApiError> {
     let object = object(body)?;
+    only_members(&object, &["token", "nonce", "user"])?;
     let optional = |name: &str| -> Result<Option<String>, ApiError> {
         match object.get(name) {
             None | Some(Value::Null) => Ok(None),

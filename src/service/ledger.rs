@@ -60,6 +60,14 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// The identity of a user whose sign-in brought nothing but the id.
+    fn bare(user_id: &str) -> Self {
+        Self {
+            user_id: user_id.to_owned(),
+            ..Self::default()
+        }
+    }
+
     /// The identity the claims of an accepted token describe.
     pub fn from_claims(user_id: &str, claims: &Object) -> Self {
         let text = |name: &str| claims.get(name)?.as_str().map(Cow::into_owned);
@@ -131,14 +139,22 @@ pub struct Ledger {
     nonce_order: VecDeque<Arc<str>>,
     sessions: HashMap<Arc<str>, Session>,
     session_order: VecDeque<Arc<str>>,
-    identities: HashMap<String, Identity>,
+    /// Each user's identity, with how many remembered sessions are theirs: it goes with
+    /// the last of them.
+    identities: HashMap<String, (Identity, usize)>,
 }
 
 impl Ledger {
     /// A fresh single-use nonce, valid for ten minutes.
     pub fn issue_nonce(&mut self, now: DateTime<Utc>, rng: &mut dyn Rng) -> String {
         self.prune(now);
-        let nonce: Arc<str> = random_token(rng).into();
+        // Never one already in the books (a seeded generator replays after a restart).
+        let nonce: Arc<str> = loop {
+            let drawn = random_token(rng);
+            if !self.nonces.contains_key(drawn.as_str()) {
+                break drawn.into();
+            }
+        };
         while self.nonces.len() >= MAX_NONCES {
             let Some(oldest) = self.nonce_order.pop_front() else {
                 break;
@@ -193,18 +209,21 @@ impl Ledger {
             let Some(oldest) = self.session_order.pop_front() else {
                 break;
             };
-            self.sessions.remove(&oldest);
+            self.forget_session(&oldest);
         }
-        let token: Arc<str> = random_token(rng).into();
+        let token: Arc<str> = loop {
+            let drawn = random_token(rng);
+            if !self.sessions.contains_key(drawn.as_str()) {
+                break drawn.into();
+            }
+        };
         let session = Session {
             token: token.to_string(),
             user: identity.user_id.clone(),
             created_at: now,
             expires_at: now + ttl,
         };
-        self.identities.insert(identity.user_id.clone(), identity);
-        self.sessions.insert(Arc::clone(&token), session.clone());
-        self.session_order.push_back(token);
+        self.add_session(session.clone(), Some(identity));
         session
     }
 
@@ -219,7 +238,8 @@ impl Ledger {
         now: DateTime<Utc>,
         rng: &mut dyn Rng,
     ) -> Result<Session, ApiError> {
-        match self.sessions.get(token) {
+        // No token (a call without `Authorization`) names no session, whatever the books hold.
+        match self.sessions.get(token).filter(|_| !token.is_empty()) {
             Some(session) if now < session.expires_at => Ok(session.clone()),
             Some(_) => Err(ApiError::authentication_required(
                 true,
@@ -243,7 +263,10 @@ impl Ledger {
         rng: &mut dyn Rng,
     ) -> Result<(), ApiError> {
         self.authorize(token, now, rng)?;
-        self.sessions.remove(token);
+        if let Some(at) = self.session_order.iter().position(|t| &**t == token) {
+            self.session_order.remove(at);
+        }
+        self.forget_session(token);
         Ok(())
     }
 
@@ -266,7 +289,37 @@ impl Ledger {
 
     /// The identity a sign-in of `user_id` brought.
     pub fn identity(&self, user_id: &str) -> Option<&Identity> {
-        self.identities.get(user_id)
+        self.identities.get(user_id).map(|(identity, _)| identity)
+    }
+
+    /// Puts `session` in the books, with its user's identity when the sign-in brought one.
+    fn add_session(&mut self, session: Session, identity: Option<Identity>) {
+        let key: Arc<str> = session.token.as_str().into();
+        let user = session.user.clone();
+        self.sessions.insert(Arc::clone(&key), session);
+        self.session_order.push_back(key);
+        let entry = self
+            .identities
+            .entry(user.clone())
+            .or_insert_with(|| (Identity::bare(&user), 0));
+        if let Some(identity) = identity {
+            entry.0 = identity;
+        }
+        entry.1 += 1;
+    }
+
+    /// Takes the session `token` names out of the map (not the order), and its user's
+    /// identity with their last session.
+    fn forget_session(&mut self, token: &str) {
+        let Some(session) = self.sessions.remove(token) else {
+            return;
+        };
+        if let Some((_, count)) = self.identities.get_mut(&session.user) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.identities.remove(&session.user);
+            }
+        }
     }
 
     /// Forgets nonces and sessions expired for longer than [`GRACE`].
@@ -292,7 +345,7 @@ impl Ledger {
                 break;
             }
             if let Some(token) = self.session_order.pop_front() {
-                self.sessions.remove(&token);
+                self.forget_session(&token);
             }
         }
     }
@@ -315,7 +368,8 @@ impl Ledger {
 
     /// Everything, for a state file.
     pub fn books(&self) -> Books {
-        let mut identities: Vec<Identity> = self.identities.values().cloned().collect();
+        let mut identities: Vec<Identity> =
+            self.identities.values().map(|(i, _)| i.clone()).collect();
         identities.sort_by(|a, b| a.user_id.cmp(&b.user_id));
         Books {
             nonces: self.nonces(),
@@ -332,14 +386,16 @@ impl Ledger {
             ledger.nonce_order.push_back(Arc::clone(&key));
             ledger.nonces.insert(key, entry);
         }
+        let mut identities: HashMap<String, Identity> = books
+            .identities
+            .into_iter()
+            .map(|i| (i.user_id.clone(), i))
+            .collect();
         for session in books.sessions {
-            let key: Arc<str> = session.token.as_str().into();
-            ledger.session_order.push_back(Arc::clone(&key));
-            ledger.sessions.insert(key, session);
+            let identity = identities.remove(&session.user);
+            ledger.add_session(session, identity);
         }
-        for identity in books.identities {
-            ledger.identities.insert(identity.user_id.clone(), identity);
-        }
+        // An identity no session is for is not kept: it would never be asked for.
         ledger
     }
 }

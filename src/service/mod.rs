@@ -16,6 +16,7 @@ mod clock;
 mod error;
 mod faults;
 mod ledger;
+mod state;
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -36,6 +37,7 @@ pub use ledger::{
     Books, Expiry, GRACE, Identity, MAX_NONCES, MAX_SESSIONS, NONCE_TTL, NonceEntry, NonceState,
     Session,
 };
+pub use state::StateError;
 
 /// The media type every API request must accept; versions 1.0 (these docs), 2.0 (the Web
 /// SDK 3.x) and 3.0 (the later XDK) are all taken (SPEC §2).
@@ -207,10 +209,49 @@ impl Service {
         result.map(|(session, _)| session)
     }
 
-    /// `identity_token` judged as the service would judge it now, against `expect`'s nonce
-    /// and user too when given; nothing is used up or logged (the dashboard's validation tool).
+    /// `identity_token` judged as `POST /sessions` would judge it now, against `expect`'s
+    /// nonce and user too when given, and its `nce` against the nonce ledger (issued here,
+    /// unused, under ten minutes old); nothing is used up or logged (the dashboard's
+    /// validation tool).
     pub fn validate(&self, identity_token: &str, expect: Expect) -> Report {
-        checks::validate(identity_token, &self.policy(self.clock.now(), expect))
+        let now = self.clock.now();
+        let mut report = checks::validate(identity_token, &self.policy(now, expect));
+        let nce = attempts::claim(&report, "nce").map(Cow::into_owned);
+        let Some(nce) = nce else {
+            return report;
+        };
+        let Some(check) = report
+            .checks
+            .iter_mut()
+            .find(|c| c.id == checks::CheckId::Nonce && c.status != checks::Status::Fail)
+        else {
+            return report;
+        };
+        let state = self.lock().ledger.nonce_state(&nce, now);
+        let id = checks::CheckId::Nonce;
+        *check = match state {
+            NonceState::Issued => checks::Check::pass(
+                id,
+                "nce is a nonce this service issued, unused and under 10 minutes old",
+            ),
+            NonceState::Used => checks::Check::fail(
+                id,
+                "nce was already traded for a session: each nonce is single-use; ask for a new one",
+            ),
+            NonceState::Expired => checks::Check::fail(
+                id,
+                "nce was issued over 10 minutes ago: ask for a new nonce and sign again",
+            ),
+            NonceState::Unknown => checks::Check::fail(
+                id,
+                "nce is no nonce this service issued (or one long forgotten): sign with the \
+                 nonce POST /nonces gave",
+            ),
+        };
+        if state != NonceState::Issued {
+            report.valid = false;
+        }
+        report
     }
 
     /// The token's report, judged as the service judges before it looks at the nonce.
@@ -343,10 +384,24 @@ impl Service {
         }
     }
 
-    /// Takes back what [`Service::save`] wrote.
-    pub fn restore(&self, saved: SavedState) {
+    /// Takes back what [`Service::save`] wrote, once [`SavedState::check`] finds it could
+    /// have: a session lasts at most this service's session lifetime, whatever the file
+    /// says.
+    ///
+    /// # Errors
+    /// What the file holds that no service could have written; nothing is taken then.
+    pub fn restore(&self, mut saved: SavedState) -> Result<(), StateError> {
+        let before = self.clock.offset();
         self.clock
             .set_offset(TimeDelta::try_milliseconds(saved.clock_offset_ms).unwrap_or_default());
+        if let Err(error) = saved.check(self.clock.now()) {
+            self.clock.set_offset(before);
+            return Err(error);
+        }
+        for session in &mut saved.books.sessions {
+            let longest = session.created_at + self.config.session_ttl;
+            session.expires_at = session.expires_at.min(longest);
+        }
         let mut inner = self.lock();
         inner.ledger = ledger::Ledger::from_books(saved.books);
         inner.next_attempt = saved.attempts.last().map_or(1, |a| a.seq + 1);
@@ -357,6 +412,7 @@ impl Service {
             inner.attempt_bytes += bytes;
             inner.attempts.push_back((attempt, bytes));
         }
+        Ok(())
     }
 
     /// The `Accept` header check every API request passes first: Layer's media type, at

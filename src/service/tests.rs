@@ -198,7 +198,9 @@ fn a_saved_state_restores_sessions_used_nonces_and_the_clock() {
     later(&s, 30);
     let saved = serde_json::to_string(&s.save()).unwrap();
     let restored = service();
-    restored.restore(serde_json::from_str(&saved).unwrap());
+    restored
+        .restore(serde_json::from_str(&saved).unwrap())
+        .unwrap();
     assert_eq!(restored.clock().now(), s.clock().now());
     assert_eq!(restored.authorize(&session.token).unwrap().user, "alice");
     let replay = restored.create_session(&t, APP).unwrap_err();
@@ -275,4 +277,149 @@ fn armed_faults_are_capped_the_oldest_dropped_first() {
     assert!(s.take_fault("GET", "/f0").is_none(), "dropped");
     assert!(s.take_fault("GET", "/f149").is_some());
     assert_eq!(MAX_FAULTS, 100);
+}
+
+/// `s`'s state, changed by `edit` as a hostile hand would change the file.
+fn edited(s: &Service, edit: impl FnOnce(&mut SavedState)) -> SavedState {
+    let mut saved = s.save();
+    edit(&mut saved);
+    saved
+}
+
+#[test]
+fn a_state_that_no_service_could_have_written_is_refused_whole() {
+    let s = service();
+    let nonce = s.issue_nonce();
+    s.create_session(&token(&s, &nonce, "alice"), APP).unwrap();
+    s.issue_nonce();
+    let far = start() + TimeDelta::days(365 * 70);
+    let cases: Vec<(SavedState, &str)> = vec![
+        (
+            edited(&s, |st| st.books.sessions[0].token.clear()),
+            "session token 1 is empty",
+        ),
+        (
+            edited(&s, |st| {
+                st.books.nonces[1].nonce = st.books.nonces[0].nonce.clone()
+            }),
+            "nonce 2 is there twice",
+        ),
+        (
+            edited(&s, |st| st.books.nonces[1].issued_at = far),
+            "nonce 2 is dated after",
+        ),
+        (
+            edited(&s, |st| st.books.sessions[0].created_at = far),
+            "session 1 is dated after",
+        ),
+        (
+            edited(&s, |st| {
+                st.books.sessions[0].expires_at = start() - TimeDelta::days(1)
+            }),
+            "session 1 ends before it begins",
+        ),
+        (
+            edited(&s, |st| st.attempts[0].seq = u64::MAX),
+            "attempt 1 is numbered",
+        ),
+        (edited(&s, |st| st.schema = 2), "its schema is 2"),
+    ];
+    for (saved, said) in cases {
+        let fresh = service();
+        let error = fresh.restore(saved).unwrap_err().to_string();
+        assert!(error.starts_with(said), "{said}: {error}");
+        assert!(
+            fresh.sessions().is_empty() && fresh.nonces().is_empty(),
+            "nothing taken"
+        );
+    }
+    // A session lasts at most this service's lifetime, whatever the file says.
+    let fresh = service();
+    let longer = edited(&s, |st| st.books.sessions[0].expires_at = far);
+    fresh.restore(longer).unwrap();
+    let session = &fresh.sessions()[0];
+    assert_eq!(
+        session.expires_at - session.created_at,
+        TimeDelta::minutes(60)
+    );
+}
+
+#[test]
+fn no_authorization_names_no_session_even_one_with_an_empty_token() {
+    let mut books = ledger::Books::default();
+    books.sessions.push(Session {
+        token: String::new(),
+        user: "mallory".into(),
+        created_at: start(),
+        expires_at: start() + TimeDelta::days(1),
+    });
+    let mut ledger = ledger::Ledger::from_books(books);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let error = ledger.authorize("", start(), &mut rng).unwrap_err();
+    assert_eq!(error.status, 401);
+}
+
+#[test]
+fn a_replaying_generator_never_reissues_a_nonce_or_session_token_in_the_books() {
+    // Two services drawing the same sequence, the second restored from the first's state
+    // (serve --seed N --state FILE, restarted).
+    let first = service();
+    let nonce = first.issue_nonce();
+    let t = token(&first, &nonce, "alice");
+    let session = first.create_session(&t, APP).unwrap();
+    let second = service();
+    second.restore(first.save()).unwrap();
+    assert_ne!(second.issue_nonce(), nonce);
+    let replay = second.create_session(&t, APP).unwrap_err();
+    assert_eq!(replay.error.message, "Nonce not found or expired.");
+    let again = second.create_session(&token(&second, &second.issue_nonce(), "bob"), APP);
+    assert_ne!(again.unwrap().token, session.token);
+}
+
+#[test]
+fn an_identity_goes_with_its_users_last_session() {
+    let s = service();
+    let mut sessions = Vec::new();
+    for _ in 0..2 {
+        let nonce = s.issue_nonce();
+        sessions.push(s.create_session(&token(&s, &nonce, "alice"), APP).unwrap());
+    }
+    s.delete_session(&sessions[0].token).unwrap();
+    assert!(s.identity("alice").is_some(), "one session left");
+    s.delete_session(&sessions[1].token).unwrap();
+    assert!(s.identity("alice").is_none());
+    assert!(s.sessions().is_empty());
+    // And with the session pruned once it expired long ago.
+    let nonce = s.issue_nonce();
+    s.create_session(&token(&s, &nonce, "bob"), APP).unwrap();
+    later(&s, (TimeDelta::minutes(60) + GRACE).num_seconds());
+    s.issue_nonce();
+    assert!(s.identity("bob").is_none());
+}
+
+#[test]
+fn the_validation_tool_judges_the_nonce_against_the_ledger_as_sign_in_does() {
+    let s = service();
+    let nonce = s.issue_nonce();
+    let t = token(&s, &nonce, "alice");
+    let nonce_check = |r: &Report| r.check(checks::CheckId::Nonce).unwrap().clone();
+    let fresh = s.validate(&t, Expect::default());
+    assert!(fresh.valid, "{fresh:?}");
+    assert_eq!(nonce_check(&fresh).status, checks::Status::Pass);
+    s.create_session(&t, APP).unwrap();
+    let used = s.validate(&t, Expect::default());
+    assert!(!used.valid);
+    let check = nonce_check(&used);
+    assert_eq!(check.status, checks::Status::Fail);
+    assert!(
+        check.message.contains("already traded for a session"),
+        "{check:?}"
+    );
+    let unknown = s.validate(&token(&s, "never-issued", "alice"), Expect::default());
+    assert!(!unknown.valid);
+    assert!(
+        nonce_check(&unknown)
+            .message
+            .contains("no nonce this service issued")
+    );
 }

@@ -75,18 +75,7 @@ impl Serve {
 
     /// SIGTERM, and the exit status (waiting at most `limit`).
     fn terminate(mut self, limit: Duration) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status();
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        terminate(&mut self.child, limit)
     }
 
     pub fn health(&self) -> Value {
@@ -401,19 +390,34 @@ fn sigterm_with_a_half_sent_request_open_exits_0_promptly() {
 const MANY_CALLS: &str = r#"
 import http.client, sys
 c = http.client.HTTPConnection(sys.argv[1], timeout=5)
-for i in range(16000):
+for i in range(int(sys.argv[2])):
     c.request("POST", "/nonces", None, {"Accept": "application/vnd.layer+json; version=1.0"})
     r = c.getresponse(); r.read()
     assert r.status == 201, (i, r.status)
 print("ok")
 "#;
 
-#[test]
-fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
-    // A harness that pipes serve's stderr and never reads it: the pipe holds about a
-    // thousand request lines, the log's queue 8,192 more, and 16,000 calls overflow both.
+/// SIGTERM to `child`, and its exit status (waiting at most `limit`; `None` after).
+fn terminate(child: &mut Child, limit: Duration) -> Option<i32> {
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// `serve --listen 127.0.0.1:0 ARGS…` with stderr piped and not read (yet), and its address.
+fn serve_with_unread_stderr(args: &[&str]) -> (Child, String) {
     let mut child = layer_auth()
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -423,7 +427,15 @@ fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
         .read_line(&mut url)
         .unwrap();
     let address = url.trim().trim_start_matches("http://").to_owned();
-    assert_eq!(python(MANY_CALLS, &[&address]).trim(), "ok");
+    (child, address)
+}
+
+#[test]
+fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
+    // A harness that pipes serve's stderr and never reads it: the pipe holds about a
+    // thousand request lines, the log's queue 8,192 more, and 16,000 calls overflow both.
+    let (mut child, address) = serve_with_unread_stderr(&[]);
+    assert_eq!(python(MANY_CALLS, &[&address, "16000"]).trim(), "ok");
 
     let mut pipe = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -431,22 +443,11 @@ fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
         let _ = pipe.read_to_string(&mut log);
         log
     });
-    let pid = child.id().to_string();
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "serve did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        terminate(&mut child, Duration::from_secs(10)),
+        Some(0),
+        "serve stopped"
+    );
     let log = reader.join().unwrap();
     let logged = log
         .lines()
@@ -460,6 +461,17 @@ fn a_stderr_nobody_reads_stalls_no_request_and_the_lines_it_lost_are_counted() {
         .sum();
     assert!(unlogged > 0, "{}", &log[log.len().saturating_sub(2000)..]);
     assert_eq!(logged + unlogged, 16_000, "every call logged or counted");
+}
+
+#[test]
+fn sigterm_stops_serve_and_its_command_though_nobody_reads_its_full_stderr() {
+    // The log thread blocks writing to the full pipe, holding stderr's lock: the warning
+    // about the stopped command must not wait behind it for ever.
+    let (mut child, address) = serve_with_unread_stderr(&["--", "sleep", "100"]);
+    assert_eq!(python(MANY_CALLS, &[&address, "3000"]).trim(), "ok");
+    let status = terminate(&mut child, Duration::from_secs(15));
+    let _ = child.kill();
+    assert_eq!(status, Some(1), "serve did not stop with its stderr full");
 }
 
 /// serve with a non-blocking stderr pipe (another process sharing it may have made it

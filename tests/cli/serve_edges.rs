@@ -149,3 +149,68 @@ fn a_request_head_of_64_kib_is_taken_and_one_byte_more_is_431_as_are_101_fields(
     );
     assert!(raw_status(&address, &fields(101)).starts_with("HTTP/1.1 431"));
 }
+
+#[test]
+fn a_second_host_header_or_a_json_like_content_type_is_refused() {
+    let server = Serve::start(&[]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let head =
+        "HEAD /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
+    assert!(raw_status(&address, head).starts_with("HTTP/1.1 421"));
+    let one = "HEAD /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    assert_eq!(raw_status(&address, one), "HTTP/1.1 204 No Content");
+    for (content_type, status) in [
+        ("application/jsonp", 415),
+        ("application/json-evil", 415),
+        ("application/json; charset=utf-8", 200),
+        ("Application/JSON", 200),
+    ] {
+        let (got, _, body) = call(
+            &server.url,
+            "POST",
+            "/_emulator/clock",
+            &[("Content-Type", content_type)],
+            Some(r#"{"advance":"1s"}"#),
+        );
+        assert_eq!(got, status, "{content_type}: {body}");
+    }
+}
+
+#[test]
+fn the_validation_tool_refuses_a_member_it_does_not_take() {
+    let server = Serve::start(&[]);
+    let (status, _, body) = call(
+        &server.url,
+        "POST",
+        "/_emulator/validate",
+        &[],
+        Some(r#"{"token":"a.b.c","usr":"bob"}"#),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["data"]["property"], "usr", "{body}");
+}
+
+#[test]
+fn serve_refuses_a_state_file_no_service_wrote_and_names_what_is_wrong() {
+    let dir = crate::util::tempdir();
+    let state = dir.path().join("s.json");
+    let now = chrono::Utc::now().to_rfc3339();
+    let text = format!(
+        r#"{{"schema":1,"clock_offset_ms":0,"books":{{"nonces":[],"sessions":[{{"token":"","user":"mallory","created_at":"{now}","expires_at":"{now}"}}],"identities":[]}},"attempts":[]}}"#
+    );
+    std::fs::write(&state, text).unwrap();
+    let r = outcome_of(
+        layer_auth()
+            .args(["serve", "--listen", "127.0.0.1:0", "--state"])
+            .arg(&state),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "never served: {r:?}");
+    assert!(
+        r.stderr.contains(
+            "holds what no service wrote (remove it to start afresh): session token 1 is empty"
+        ),
+        "{r:?}"
+    );
+}

@@ -160,6 +160,23 @@ pub fn warn(paint: Paint, text: &str) {
     say(&format!("{} {}", paint.warn("warning:"), escape(text)));
 }
 
+/// [`warn`], but giving up after `wait` when stderr does not take the line (a pipe nobody
+/// reads, whose lock a blocked writer holds): for what is said while stopping, which must
+/// never keep the process from ending.
+pub fn warn_within(paint: Paint, text: &str, wait: std::time::Duration) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let text = text.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("warn".into())
+        .spawn(move || {
+            warn(paint, &text);
+            let _ = done.send(());
+        });
+    if spawned.is_ok() {
+        let _ = finished.recv_timeout(wait);
+    }
+}
+
 /// Each warning on its own `warning:` line.
 pub fn warnings(paint: Paint, warnings: &[impl std::fmt::Display]) {
     for warning in warnings {

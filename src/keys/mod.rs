@@ -284,7 +284,18 @@ mod tests {
         assert!(PublicKey::from_components(&n, &[1, 0, 1]).is_ok());
         assert!(matches!(
             PublicKey::from_components(&n, &[0x11]),
-            Err(KeyError::BadExponent(_))
+            Err(KeyError::BadExponent(e)) if e == "0x11"
+        ));
+        let mut huge = vec![1u8];
+        huge.extend([0u8; 500]);
+        huge.push(1);
+        assert!(matches!(
+            PublicKey::from_components(&n, &huge),
+            Err(KeyError::BadExponent(e)) if e == "0x0100000000000000… (4016 bits)"
+        ));
+        assert!(matches!(
+            PublicKey::from_components(&n, &[0, 0]),
+            Err(KeyError::BadExponent(e)) if e == "0"
         ));
         assert!(matches!(
             PublicKey::from_components(&n[..64], &[3]),

@@ -10,6 +10,19 @@ use rsa::pkcs8::SubjectPublicKeyInfoRef;
 use super::material::{check_rsa_oid, malformed};
 use super::{KeyError, MAX_BITS, MIN_LEGACY_BITS, pem};
 
+/// An exponent as a message shows it: hex, cut after 8 bytes (with its size), `0` for none.
+fn shown_exponent(e: &[u8]) -> String {
+    if e.is_empty() {
+        return "0".into();
+    }
+    let hex: String = e.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    if e.len() > 8 {
+        format!("0x{hex}… ({} bits)", e.len() * 8)
+    } else {
+        format!("0x{hex}")
+    }
+}
+
 /// The public half of an RSA key: big-endian modulus and exponent without leading zeros.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
@@ -37,11 +50,7 @@ impl PublicKey {
             return Err(KeyError::Malformed(problem));
         }
         if key.e != [1, 0, 1] && key.e != [3] {
-            let value = key
-                .e
-                .iter()
-                .fold(String::new(), |s, b| s + &format!("{b:02x}"));
-            return Err(KeyError::BadExponent(format!("0x{value}")));
+            return Err(KeyError::BadExponent(shown_exponent(&key.e)));
         }
         Ok(key)
     }

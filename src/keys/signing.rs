@@ -90,7 +90,7 @@ impl SigningKey {
             return Err(KeyError::TooLargeToSign(public.bits()));
         }
         if public.bits() >= MIN_STRONG_BITS {
-            let pair = KeyPair::from_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
+            let pair = KeyPair::from_der(der).map_err(inconsistent)?;
             return Ok(Self {
                 signer: Signer::AwsLc(pair),
                 public,
@@ -107,6 +107,25 @@ impl SigningKey {
             public,
             pkcs1: Zeroizing::new(der.to_vec()),
         })
+    }
+
+    /// The public half of the PKCS#1 private key `der`, once the private key is found whole
+    /// (its parts form an RSA key): a file whose private half is broken is malformed, even
+    /// where only its public half is wanted.
+    pub(crate) fn checked_public(der: &[u8]) -> Result<PublicKey, KeyError> {
+        let parsed = rsa::pkcs1::RsaPrivateKey::from_der(der).map_err(malformed)?;
+        let public = PublicKey::from_components(
+            parsed.modulus.as_bytes(),
+            parsed.public_exponent.as_bytes(),
+        )?;
+        if (MIN_STRONG_BITS..=AWS_LC_MAX_BITS).contains(&public.bits()) {
+            KeyPair::from_der(der).map_err(inconsistent)?;
+        } else {
+            use rsa::pkcs1::DecodeRsaPrivateKey as _;
+            let key = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(malformed)?;
+            key.validate().map_err(inconsistent)?;
+        }
+        Ok(public)
     }
 
     /// The public half.
@@ -219,4 +238,11 @@ fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
         .as_der()
         .map_err(|e| KeyError::Crypto(e.to_string()))?;
     PublicKey::from_spki(spki.as_ref())
+}
+
+/// A private key whose parts parse but do not form an RSA key (d, p or q wrong).
+fn inconsistent(error: impl fmt::Display) -> KeyError {
+    KeyError::Malformed(format!(
+        "the private key's numbers do not form an RSA key (d, p or q wrong: {error})"
+    ))
 }

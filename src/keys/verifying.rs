@@ -6,7 +6,6 @@ use aws_lc_rs::rsa::PublicKeyComponents;
 use aws_lc_rs::signature::{
     ParsedPublicKey, RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA256,
 };
-use rsa::pkcs1::der::Decode as _;
 
 use super::material::{Material, malformed};
 use super::{
@@ -134,13 +133,7 @@ impl VerifyingKey {
     fn read_one(bytes: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
         let public = match Material::read(bytes, passphrase)? {
             Material::Public(public) => public,
-            Material::Private(pkcs1) => {
-                let parsed = rsa::pkcs1::RsaPrivateKey::from_der(&pkcs1).map_err(malformed)?;
-                PublicKey::from_components(
-                    parsed.modulus.as_bytes(),
-                    parsed.public_exponent.as_bytes(),
-                )?
-            }
+            Material::Private(pkcs1) => super::SigningKey::checked_public(&pkcs1)?,
         };
         Self::new(public, None)
     }

@@ -175,3 +175,52 @@ fn a_key_file_with_two_pem_blocks_is_refused_not_read_to_its_first() {
         );
     }
 }
+
+#[test]
+fn a_private_key_whose_secret_numbers_are_broken_is_malformed_for_validate_too() {
+    // A PKCS#1 key with the fixture's modulus and d = p = q = 0, made by openssl's own
+    // ASN.1 generator: its public half reads, its private half is no key.
+    let dir = tempdir();
+    let modulus = String::from_utf8(openssl_ok(&[
+        "rsa",
+        "-in",
+        path(&fixture("keys/rsa2048-pkcs1.pem")),
+        "-noout",
+        "-modulus",
+    ]))
+    .unwrap();
+    let modulus = modulus.trim().trim_start_matches("Modulus=");
+    let conf = dir.path().join("broken.conf");
+    let zeros: String = ["d", "p", "q", "dp", "dq", "qinv"]
+        .iter()
+        .map(|name| format!("{name}=INTEGER:0\n"))
+        .collect();
+    std::fs::write(
+        &conf,
+        format!(
+            "asn1=SEQUENCE:key\n[key]\nversion=INTEGER:0\nn=INTEGER:0x{modulus}\ne=INTEGER:65537\n{zeros}"
+        ),
+    )
+    .unwrap();
+    let der = dir.path().join("broken.der");
+    openssl_ok(&[
+        "asn1parse",
+        "-genconf",
+        path(&conf),
+        "-out",
+        path(&der),
+        "-noout",
+    ]);
+    let r = outcome_of(
+        layer_auth()
+            .args(["validate", "x.y.z", "--public-key"])
+            .arg(&der),
+        None,
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        crate::util::one_error_line(&r)
+            .contains("the private key's numbers do not form an RSA key"),
+        "{r:?}"
+    );
+}

@@ -28,6 +28,9 @@ pub const GRACE: TimeDelta = TimeDelta::minutes(10);
 pub const MAX_NONCES: usize = 250_000;
 /// Most sessions remembered at once.
 pub const MAX_SESSIONS: usize = 250_000;
+/// Most bytes the sessions and their users' identities may hold (about): a session's user
+/// id and identity come from its token, up to 64 KiB each, so a count alone bounds nothing.
+pub const MAX_SESSION_BYTES: usize = 256 * 1024 * 1024;
 
 /// A session the service granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,7 +136,7 @@ pub struct Books {
 }
 
 /// The service's books.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Ledger {
     nonces: HashMap<Arc<str>, NonceEntry>,
     nonce_order: VecDeque<Arc<str>>,
@@ -142,9 +145,36 @@ pub struct Ledger {
     /// Each user's identity, with how many remembered sessions are theirs: it goes with
     /// the last of them.
     identities: HashMap<String, (Identity, usize)>,
+    /// What the sessions and identities hold, in bytes (about; see [`MAX_SESSION_BYTES`]).
+    held: usize,
+    /// The most `held` may be: [`MAX_SESSION_BYTES`] (less in tests).
+    budget: usize,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Self {
+            nonces: HashMap::new(),
+            nonce_order: VecDeque::new(),
+            sessions: HashMap::new(),
+            session_order: VecDeque::new(),
+            identities: HashMap::new(),
+            held: 0,
+            budget: MAX_SESSION_BYTES,
+        }
+    }
 }
 
 impl Ledger {
+    /// Books that hold at most `budget` bytes of sessions and identities.
+    #[cfg(test)]
+    pub(crate) fn with_budget(budget: usize) -> Self {
+        Self {
+            budget,
+            ..Self::default()
+        }
+    }
+
     /// A fresh single-use nonce, valid for ten minutes.
     pub fn issue_nonce(&mut self, now: DateTime<Utc>, rng: &mut dyn Rng) -> String {
         self.prune(now);
@@ -224,6 +254,13 @@ impl Ledger {
             expires_at: now + ttl,
         };
         self.add_session(session.clone(), Some(identity));
+        // Past the byte budget the oldest go first, never the one just opened.
+        while self.held > self.budget && self.session_order.len() > 1 {
+            let Some(oldest) = self.session_order.pop_front() else {
+                break;
+            };
+            self.forget_session(&oldest);
+        }
         session
     }
 
@@ -296,16 +333,23 @@ impl Ledger {
     fn add_session(&mut self, session: Session, identity: Option<Identity>) {
         let key: Arc<str> = session.token.as_str().into();
         let user = session.user.clone();
+        self.held += session_bytes(&session);
         self.sessions.insert(Arc::clone(&key), session);
         self.session_order.push_back(key);
         let entry = self
             .identities
             .entry(user.clone())
             .or_insert_with(|| (Identity::bare(&user), 0));
+        let before = if entry.1 == 0 {
+            0
+        } else {
+            identity_bytes(&entry.0)
+        };
         if let Some(identity) = identity {
             entry.0 = identity;
         }
         entry.1 += 1;
+        self.held = self.held - before + identity_bytes(&entry.0);
     }
 
     /// Takes the session `token` names out of the map (not the order), and its user's
@@ -314,10 +358,13 @@ impl Ledger {
         let Some(session) = self.sessions.remove(token) else {
             return;
         };
+        self.held = self.held.saturating_sub(session_bytes(&session));
         if let Some((_, count)) = self.identities.get_mut(&session.user) {
             *count = count.saturating_sub(1);
-            if *count == 0 {
-                self.identities.remove(&session.user);
+            if *count == 0
+                && let Some((identity, _)) = self.identities.remove(&session.user)
+            {
+                self.held = self.held.saturating_sub(identity_bytes(&identity));
             }
         }
     }
@@ -398,6 +445,28 @@ impl Ledger {
         // An identity no session is for is not kept: it would never be asked for.
         ledger
     }
+}
+
+/// About what a session holds, in bytes.
+fn session_bytes(session: &Session) -> usize {
+    session.token.len() + session.user.len() + 96
+}
+
+/// About what an identity holds, in bytes.
+fn identity_bytes(identity: &Identity) -> usize {
+    let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+    let metadata: usize = identity
+        .metadata
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(16, str::len) + 48)
+        .sum();
+    identity.user_id.len()
+        + text(&identity.display_name)
+        + text(&identity.avatar_url)
+        + text(&identity.first_name)
+        + text(&identity.last_name)
+        + metadata
+        + 160
 }
 
 /// 32 random bytes, base64url: a nonce or a session token.

@@ -423,3 +423,29 @@ fn the_validation_tool_judges_the_nonce_against_the_ledger_as_sign_in_does() {
             .contains("no nonce this service issued")
     );
 }
+
+#[test]
+fn sessions_with_long_user_ids_stay_within_the_byte_budget_oldest_first() {
+    let mut ledger = ledger::Ledger::with_budget(1_000_000);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    let ttl = TimeDelta::hours(1);
+    let mut tokens = Vec::new();
+    for i in 0..100 {
+        let identity = Identity {
+            user_id: format!("{i:03}{}", "u".repeat(60_000)),
+            display_name: Some("d".repeat(128)),
+            ..Identity::default()
+        };
+        tokens.push(ledger.open_session(identity, ttl, start(), &mut rng).token);
+    }
+    let kept = ledger.sessions();
+    // About 120 KB a session (its user twice): eight fit in a million bytes.
+    assert!((6..=8).contains(&kept.len()), "{}", kept.len());
+    assert_eq!(kept.last().unwrap().token, tokens[99], "the newest stays");
+    assert!(
+        ledger
+            .identity(&format!("000{}", "u".repeat(60_000)))
+            .is_none()
+    );
+    assert_eq!(ledger.books().identities.len(), kept.len());
+}

@@ -708,6 +708,34 @@ fn sign_with_now_yesterday_exits_2_naming_now_and_the_accepted_forms() {
     );
 }
 
+#[test]
+fn sign_with_a_key_file_and_layer_private_key_both_set_says_which_one_signed() {
+    let dir = tempdir();
+    let other = std::fs::read_to_string(fixture("keys/other2048-pkcs8.pem")).unwrap();
+    let r = outcome_of(
+        sign_in(dir.path())
+            .env("LAYER_PRIVATE_KEY", &other)
+            .args(["--nonce", "n", "--user", "u"]),
+        None,
+    );
+    let token = one_token(&r);
+    assert!(
+        r.stderr.contains(
+            "warning: LAYER_PRIVATE_KEY is set too, and not used: the key file --key names wins"
+        ),
+        "{r:?}"
+    );
+    assert!(
+        !r.stderr.contains("PRIVATE KEY-----"),
+        "never the key: {r:?}"
+    );
+    assert_eq!(
+        validate(&token, "rsa2048-spki.pem").code,
+        0,
+        "the file's key signed"
+    );
+}
+
 // ---- --batch ----
 
 fn batch_line(nonce: &str, user: &str) -> String {

@@ -19,7 +19,7 @@ use anyhow::{Context as _, bail};
 use layer_auth::keys::KeyWarning;
 use zeroize::Zeroizing;
 
-use crate::args::{PASSPHRASE_ENV, PRIVATE_KEY_PATH_ENV, PassphraseArgs};
+use crate::args::{PASSPHRASE_ENV, PRIVATE_KEY_ENV, PRIVATE_KEY_PATH_ENV, PassphraseArgs};
 
 mod signing;
 mod trusted;
@@ -85,6 +85,8 @@ pub enum Warning {
     LegacySigningKey { bits: usize },
     /// A file in a `--public-key` directory that holds no usable key.
     SkippedFile { path: String, reason: String },
+    /// A key file named, and the key in `LAYER_PRIVATE_KEY` too: the file is used.
+    KeyInEnvUnused { from: &'static str },
 }
 
 impl fmt::Display for Warning {
@@ -96,6 +98,11 @@ impl fmt::Display for Warning {
             ),
             Self::Key { source, warning } => write!(f, "{source}: {warning}"),
             Self::SkippedFile { path, reason } => write!(f, "{path}: skipped: {reason}"),
+            Self::KeyInEnvUnused { from } => write!(
+                f,
+                "{PRIVATE_KEY_ENV} is set too, and not used: the key file {from} names wins; \
+                 unset one of them"
+            ),
             Self::LegacySigningKey { bits } => write!(
                 f,
                 "signing with a {bits}-bit legacy key (--allow-weak-key); generate a 2048-bit \

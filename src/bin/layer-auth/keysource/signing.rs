@@ -129,6 +129,11 @@ pub fn signing_key(args: &KeyArgs, weak: WeakKeys) -> anyhow::Result<Loaded<Sign
     let key = SigningKey::from_bytes_with(&bytes, weak, secret.as_ref().map(|s| s.as_slice()))
         .with_context(|| format!("reading the private key in {source}"))?;
     let mut warnings: Vec<Warning> = path.and_then(readable_by_others).into_iter().collect();
+    let key_in_env =
+        std::env::var_os(PRIVATE_KEY_ENV).is_some_and(|v| !v.to_string_lossy().trim().is_empty());
+    if let Some(path) = path.filter(|_| key_in_env) {
+        warnings.push(Warning::KeyInEnvUnused { from: origin(path) });
+    }
     if key.is_legacy() {
         warnings.push(Warning::LegacySigningKey {
             bits: key.public_key().bits(),

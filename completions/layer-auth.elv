@@ -77,7 +77,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
         &'layer-auth;flow'= {
             cand --user 'The user to authenticate (your app''s user id, the token''s prn)'
             cand --backend 'Your backend''s token endpoint: POST {"user_id", "nonce"} → {"identity_token"}'
-            cand --header 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (as sent, JSON-escaped or percent-encoded) is shown with it blanked, as are the URL''s userinfo and query values'
+            cand --header 'An extra request header for the backend, ''NAME: VALUE'' (repeatable), e.g. the app''s own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (in any case, as sent, JSON-escaped, percent-encoded, or a Basic credential decoded) is shown with it blanked, as are the URL''s userinfo and query values'
             cand --user-field 'The field the backend reads the user id from (the 2014 samples read userID)'
             cand --nonce-field 'The field the backend reads the nonce from'
             cand --layer-url 'A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)'

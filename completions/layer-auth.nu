@@ -76,7 +76,7 @@ module completions {
     --user: string            # The user to authenticate (your app's user id, the token's prn)
     --backend: string         # Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}
     --form                    # Post user_id and nonce as form fields instead of JSON (with --backend)
-    --header: string          # An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (as sent, JSON-escaped or percent-encoded) is shown with it blanked, as are the URL's userinfo and query values
+    --header: string          # An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's own login. Values are never shown: an answer that echoes one, or a word of one, of 8 bytes or more (in any case, as sent, JSON-escaped, percent-encoded, or a Basic credential decoded) is shown with it blanked, as are the URL's userinfo and query values
     --user-field: string      # The field the backend reads the user id from (the 2014 samples read userID)
     --nonce-field: string     # The field the backend reads the nonce from
     --layer-url: string       # A Layer-compatible service to run against instead of the embedded one, such as `layer-auth serve` (whose sample backend, keys and ids are then used by default)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::flow::backend::{EXCERPT, excerpt, token_from_answer};
+use crate::flow::backend::{AnswerError, EXCERPT, excerpt, token_from_answer};
 use crate::flow::{BackendError, Exchange, FlowError, Obtained, TokenSource};
 
 use super::{MAX_ANSWER_BYTES, Peer, USER_AGENT, redact_url};
@@ -149,6 +149,16 @@ fn secrets(config: &BackendConfig) -> Vec<Vec<u8>> {
         let value = value.trim();
         raw.push(value.to_owned());
         raw.extend(value.split_ascii_whitespace().map(str::to_owned));
+        // `Basic <base64>`: the user:password it carries, and each half.
+        if let Some(decoded) = value
+            .split_ascii_whitespace()
+            .nth(1)
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+        {
+            raw.extend(decoded.split(':').map(str::to_owned));
+            raw.push(decoded);
+        }
     }
     let rest = config
         .url
@@ -165,13 +175,14 @@ fn secrets(config: &BackendConfig) -> Vec<Vec<u8>> {
     }
     if let Some((_, query)) = rest.split_once('?') {
         let query = query.split('#').next().unwrap_or("");
-        for (_, value) in form_urlencoded::parse(query.as_bytes()) {
-            raw.push(value.into_owned());
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            // An item without `=` (`?SECRET`) is all name: the URL line hides it too.
+            raw.push(if value.is_empty() { name } else { value }.into_owned());
         }
         raw.extend(
             query
                 .split('&')
-                .filter_map(|p| Some(p.split_once('=')?.1.to_owned())),
+                .map(|p| p.split_once('=').map_or(p, |(_, v)| v).to_owned()),
         );
     }
     let mut forms: Vec<Vec<u8>> = Vec::new();
@@ -179,12 +190,20 @@ fn secrets(config: &BackendConfig) -> Vec<Vec<u8>> {
         let json = serde_json::Value::from(secret.as_str()).to_string();
         let json = &json[1..json.len() - 1];
         let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        // Go's encoding/json escapes &, < and > too.
+        let go = json
+            .replace('&', "\\u0026")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e");
         forms.extend(
             [
                 secret.clone(),
                 json.to_owned(),
                 json.replace('/', "\\/"),
+                go,
                 encoded.replace('+', "%20"),
+                // Python's urllib.parse.quote leaves `/` as it is.
+                encoded.replace('+', "%20").replace("%2F", "/"),
                 encoded,
             ]
             .map(String::into_bytes),
@@ -205,16 +224,22 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// `haystack` with every `needle` replaced by `with`.
+/// `haystack` with every `needle` replaced by `with`, ASCII case aside (an echo may change
+/// a secret's case; %2f and %2F are the same escape).
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let folded = haystack.to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
     let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(at) = memchr::memmem::find(rest, needle) {
-        out.extend_from_slice(&rest[..at]);
+    let mut done = 0;
+    for at in memchr::memmem::find_iter(&folded, &needle) {
+        if at < done {
+            continue;
+        }
+        out.extend_from_slice(&haystack[done..at]);
         out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
+        done = at + needle.len();
     }
-    out.extend_from_slice(rest);
+    out.extend_from_slice(&haystack[done..]);
     out
 }
 
@@ -246,8 +271,15 @@ impl TokenSource for Backend {
             .into());
         }
         // The token is read from the answer as sent; what a refusal quotes, from what is shown.
-        token_from_answer(&body).map_err(|problem| {
-            let problem = token_from_answer(&shown).err().unwrap_or(problem);
+        // When only the blanked text reads (a secret is what broke it), the raw reading's
+        // message would quote the secret: say so with the blanked excerpt instead.
+        token_from_answer(&body).map_err(|_| {
+            let problem = token_from_answer(&shown).err().unwrap_or_else(|| {
+                AnswerError::Neither(format!(
+                    "{} (shown with the request's secrets blanked)",
+                    excerpt(text.trim())
+                ))
+            });
             BackendError::Answer { status, problem }.into()
         })
     }

@@ -34,6 +34,22 @@ pub enum StateError {
         /// The most kept.
         max: usize,
     },
+    /// A nonce or session token not shaped as the service draws them.
+    #[error("{what} {at} is not one this service draws (43 base64url characters)")]
+    Shape {
+        /// `nonce`, `session token`.
+        what: &'static str,
+        /// Its place in the file (1-based).
+        at: usize,
+    },
+    /// An identity no sign-in could have brought.
+    #[error("identity {at}: {problem}")]
+    Identity {
+        /// Its place in the file (1-based).
+        at: usize,
+        /// What is wrong, in the token's terms.
+        problem: String,
+    },
     /// An empty nonce or session token.
     #[error("{what} {at} is empty")]
     Empty {
@@ -105,6 +121,12 @@ impl SavedState {
             }
         }
         for (at, session) in (1..).zip(&books.sessions) {
+            if session.user.is_empty() {
+                return Err(StateError::Empty {
+                    what: "session user",
+                    at,
+                });
+            }
             dated("session", at, session.created_at, latest)?;
             if session.expires_at <= session.created_at {
                 return Err(StateError::Backwards {
@@ -119,6 +141,9 @@ impl SavedState {
                     what: "identity user id",
                     at,
                 });
+            }
+            if let Some(problem) = identity_problem(identity) {
+                return Err(StateError::Identity { at, problem });
             }
         }
         let mut last = 0;
@@ -152,6 +177,13 @@ fn distinct<'a>(
         if value.is_empty() {
             return Err(StateError::Empty { what, at });
         }
+        let drawn = value.len() == 43
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !drawn {
+            return Err(StateError::Shape { what, at });
+        }
         if !seen.insert(value) {
             return Err(StateError::Twice { what, at });
         }
@@ -169,4 +201,25 @@ fn dated(
         return Err(StateError::Future { what, at, when });
     }
     Ok(())
+}
+
+/// What the token format refuses in `identity`, which a sign-in's token brought (SPEC §1's
+/// limits on the profile claims and metadata).
+fn identity_problem(identity: &super::Identity) -> Option<String> {
+    let profile = [
+        ("display_name", &identity.display_name, 128),
+        ("first_name", &identity.first_name, 128),
+        ("last_name", &identity.last_name, 128),
+        ("avatar_url", &identity.avatar_url, 1024),
+    ];
+    for (name, value, max) in profile {
+        let Some(text) = value else {
+            continue;
+        };
+        if let Some(problem) = crate::token::length_problem(text, max) {
+            return Some(format!("{name} {problem}"));
+        }
+    }
+    let metadata = serde_json::Value::Object(identity.metadata.clone());
+    crate::token::metadata_problem(&metadata).map(|problem| format!("metadata {problem}"))
 }

@@ -323,6 +323,28 @@ fn a_state_that_no_service_could_have_written_is_refused_whole() {
             "attempt 1 is numbered",
         ),
         (edited(&s, |st| st.schema = 2), "its schema is 2"),
+        (
+            edited(&s, |st| st.books.sessions[0].token = "  ".into()),
+            "session token 1 is not one this service draws",
+        ),
+        (
+            edited(&s, |st| st.books.sessions[0].user.clear()),
+            "session user 1 is empty",
+        ),
+        (
+            edited(&s, |st| {
+                st.books.identities[0]
+                    .metadata
+                    .insert("k".into(), serde_json::json!({"nested": [1]}));
+            }),
+            "identity 1: metadata",
+        ),
+        (
+            edited(&s, |st| {
+                st.books.identities[0].display_name = Some("d".repeat(129))
+            }),
+            "identity 1: display_name",
+        ),
     ];
     for (saved, said) in cases {
         let fresh = service();

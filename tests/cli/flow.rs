@@ -1304,6 +1304,65 @@ fn flow_backend_that_echoes_secrets_escaped_or_encoded_never_gets_them_shown() {
 }
 
 #[test]
+fn flow_backend_echoes_in_go_python_upper_case_and_decoded_basic_forms_are_blanked_too() {
+    // Go's encoding/json writes & as \u0026; Python's quote() keeps `/`; an echo may change
+    // case; a Basic credential comes back decoded; a query item may have no `=`.
+    let server = backend(|request| {
+        let key = request.header("x-key").unwrap_or_default().to_owned();
+        let go = key.replace('&', "\\u0026");
+        let quoted = form_urlencoded::byte_serialize(key.as_bytes())
+            .collect::<String>()
+            .replace("%2F", "/");
+        let body = format!(
+            "{{\"go\":\"{go}\",\"py\":\"{quoted}\",\"up\":\"{}\",\"who\":\"alice:hunter2hunter3\",\"path\":\"{}\"}}",
+            key.to_uppercase(),
+            request.path
+        );
+        (400, body)
+    });
+    let url = format!("{}?SECRETVALUEABCDEF123", server.url);
+    let r = flow_backend(
+        &url,
+        &[
+            "--header",
+            "X-Key: hunter2&hunter3/x+y",
+            "--header",
+            "Authorization: Basic YWxpY2U6aHVudGVyMmh1bnRlcjM=",
+            "--json",
+        ],
+    );
+    drop(server.finish());
+    assert_eq!(r.code, 1, "{r:?}");
+    for text in [&r.stdout, &r.stderr] {
+        for secret in ["hunter2", "HUNTER2", "SECRETVALUE"] {
+            assert!(!text.contains(secret), "{secret}: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn flow_backend_answer_that_only_reads_once_its_secret_is_blanked_never_quotes_it() {
+    // The secret's backslash is what breaks the JSON: the raw reading's message would
+    // quote it.
+    let server = backend(|request| {
+        let key = request.header("x-key").unwrap_or_default().to_owned();
+        (
+            200,
+            format!("{{\"identity_token\":\"a.b.c\",\"got\":\"{key}\"}}"),
+        )
+    });
+    let r = flow_backend(&server.url, &["--header", "X-Key: abc\\qdefghij"]);
+    drop(server.finish());
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.stderr.contains("qdefghij"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("shown with the request's secrets blanked"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn flow_backend_token_refused_shows_the_token_its_parts_and_a_validate_line_that_reproduces_it() {
     let server = signing_backend(Signer {
         user: Some("mallory"),

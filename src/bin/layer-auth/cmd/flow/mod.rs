@@ -58,8 +58,9 @@ pub struct FlowArgs {
 
     /// An extra request header for the backend, 'NAME: VALUE' (repeatable), e.g. the app's
     /// own login. Values are never shown: an answer that echoes one, or a word of one, of 8
-    /// bytes or more (as sent, JSON-escaped or percent-encoded) is shown with it blanked, as
-    /// are the URL's userinfo and query values.
+    /// bytes or more (in any case, as sent, JSON-escaped, percent-encoded, or a Basic
+    /// credential decoded) is shown with it blanked, as are the URL's userinfo and query
+    /// values.
     #[arg(
         long = "header",
         value_name = "NAME: VALUE",

@@ -133,6 +133,10 @@ pub struct Books {
     pub sessions: Vec<Session>,
     /// The identities sign-ins brought.
     pub identities: Vec<Identity>,
+    /// How many nonces and session tokens were ever drawn: a seeded service restarted from
+    /// these books starts a stream of its own from it rather than replay the one it drew.
+    #[serde(default)]
+    pub draws: u64,
 }
 
 /// The service's books.
@@ -149,6 +153,8 @@ pub struct Ledger {
     held: usize,
     /// The most `held` may be: [`MAX_SESSION_BYTES`] (less in tests).
     budget: usize,
+    /// Nonces and session tokens drawn so far (see [`Books::draws`]).
+    draws: u64,
 }
 
 impl Default for Ledger {
@@ -161,11 +167,17 @@ impl Default for Ledger {
             identities: HashMap::new(),
             held: 0,
             budget: MAX_SESSION_BYTES,
+            draws: 0,
         }
     }
 }
 
 impl Ledger {
+    /// How many nonces and session tokens were drawn.
+    pub fn draws(&self) -> u64 {
+        self.draws
+    }
+
     /// Books that hold at most `budget` bytes of sessions and identities.
     #[cfg(test)]
     pub(crate) fn with_budget(budget: usize) -> Self {
@@ -180,6 +192,7 @@ impl Ledger {
         self.prune(now);
         // Never one already in the books (a seeded generator replays after a restart).
         let nonce: Arc<str> = loop {
+            self.draws += 1;
             let drawn = random_token(rng);
             if !self.nonces.contains_key(drawn.as_str()) {
                 break drawn.into();
@@ -242,6 +255,7 @@ impl Ledger {
             self.forget_session(&oldest);
         }
         let token: Arc<str> = loop {
+            self.draws += 1;
             let drawn = random_token(rng);
             if !self.sessions.contains_key(drawn.as_str()) {
                 break drawn.into();
@@ -422,12 +436,16 @@ impl Ledger {
             nonces: self.nonces(),
             sessions: self.sessions(),
             identities,
+            draws: self.draws,
         }
     }
 
     /// The books a state file held.
     pub fn from_books(books: Books) -> Self {
-        let mut ledger = Self::default();
+        let mut ledger = Self {
+            draws: books.draws,
+            ..Self::default()
+        };
         for entry in books.nonces {
             let key: Arc<str> = entry.nonce.as_str().into();
             ledger.nonce_order.push_back(Arc::clone(&key));

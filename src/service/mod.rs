@@ -373,6 +373,17 @@ impl Service {
         inner.faults.clear();
     }
 
+    /// How many nonces and session tokens were ever drawn (carried by state files).
+    pub fn draws(&self) -> u64 {
+        self.lock().ledger.draws()
+    }
+
+    /// Draws from `rng` from now on (a seeded service restarted from a state file, so that
+    /// it does not replay what it drew before).
+    pub fn reseed(&self, rng: Box<dyn Rng + Send>) {
+        self.lock().rng = rng;
+    }
+
     /// Everything remembered, for a state file.
     pub fn save(&self) -> SavedState {
         let inner = self.lock();

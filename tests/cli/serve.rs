@@ -520,6 +520,61 @@ fn a_full_non_blocking_stderr_pauses_the_log_and_long_paths_are_cut_in_it() {
     assert_eq!(nonces, 3000, "every call logged or counted: {summary}");
 }
 
+/// The status `GET /conversations` gets with `Authorization: auth`.
+fn conversations_with(base: &str, auth: &str) -> u16 {
+    let headers = [("Accept", ACCEPT), ("Authorization", auth)];
+    call(base, "GET", "/conversations", &headers, None).0
+}
+
+#[test]
+fn a_seeded_server_restarted_from_its_state_draws_on_rather_than_again() {
+    // serve --seed N --state F, restarted: a session token deleted before the restart must
+    // not come back, as someone else's session.
+    let dir = tempdir();
+    let state = dir.path().join("state.json");
+    let app = "layer:///apps/staging/x";
+    let args = [
+        "--seed",
+        "7",
+        "--app-id",
+        app,
+        "--state",
+        crate::util::path(&state),
+    ];
+    let sign_in = |url: &str, user: &str| {
+        let token = sample_token(url, user, &nonce(url));
+        let (status, body) = post_session(url, app, &token);
+        assert_eq!(status, 201, "{body}");
+        (body["session_token"].as_str().unwrap().to_owned(), token)
+    };
+    let first = Serve::start(&args);
+    let (alices, _) = sign_in(&first.url, "alice");
+    let auth = format!("Layer session-token=\"{alices}\"");
+    let (status, _, _) = call(
+        &first.url,
+        "DELETE",
+        &format!("/sessions/{alices}"),
+        &[("Accept", ACCEPT), ("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(status, 204);
+    // Long enough that the next start forgets alice's nonce and session altogether.
+    let (status, _, _) = call(
+        &first.url,
+        "POST",
+        "/_emulator/clock",
+        &[],
+        Some(r#"{"advance":"2h"}"#),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(first.terminate(Duration::from_secs(10)), Some(0));
+    let second = Serve::start(&args);
+    let (bobs, _) = sign_in(&second.url, "bob");
+    assert_ne!(bobs, alices, "a token drawn before the restart came back");
+    let status = conversations_with(&second.url, &auth);
+    assert_eq!(status, 401, "alice's deleted session opens nothing");
+}
+
 #[test]
 fn a_restarted_server_with_state_honours_its_sessions_and_refuses_used_nonces() {
     let dir = tempdir();
@@ -549,13 +604,7 @@ fn a_restarted_server_with_state_honours_its_sessions_and_refuses_used_nonces() 
     assert!(state.exists());
     let second = Serve::start(&first_args.iter().map(String::as_str).collect::<Vec<_>>());
     let auth = format!("Layer session-token=\"{session}\"");
-    let (status, _, _) = call(
-        &second.url,
-        "GET",
-        "/conversations",
-        &[("Accept", ACCEPT), ("Authorization", &auth)],
-        None,
-    );
+    let status = conversations_with(&second.url, &auth);
     assert_eq!(status, 200, "the session survived the restart");
     let (status, body) = post_session(&second.url, "layer:///apps/staging/x", &token);
     assert_eq!(

@@ -133,6 +133,15 @@ pub fn run(args: &ServeArgs, paint: Paint) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.state {
         restore(&setup.service, path)?;
         check_state_dir(path)?;
+        // A seeded service restarted would draw again what it drew before the restart,
+        // tokens since forgotten included: its stream goes on from the draws it made.
+        let draws = setup.service.draws();
+        if let Some(seed) = args.seed.filter(|_| draws > 0) {
+            let next = seed ^ draws.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            setup
+                .service
+                .reseed(Box::new(crate::args::rng(Some(next))?));
+        }
     }
     let base = base_url(local);
     let control_token = control_token(args, local, paint)?;

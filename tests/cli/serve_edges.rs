@@ -15,6 +15,11 @@ fn accept_is_read_as_rfc_9110_reads_it_lines_joined_quotes_and_weights() {
             ("Accept", "application/vnd.layer+json; version=2.0"),
         ][..],
         &[("Accept", "application/vnd.layer+json; version=3.0; q=0.5")][..],
+        // One broken line (an unclosed quote) spoils no other.
+        &[
+            ("Accept", "text/plain; x=\"unclosed"),
+            ("Accept", "application/vnd.layer+json; version=1.0"),
+        ][..],
     ] {
         let (status, _, body) = nonces(headers);
         assert_eq!(status, 201, "{headers:?}: {body}");

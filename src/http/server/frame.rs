@@ -3,7 +3,6 @@
 //! request that does nothing costs), and these need no await before calling in (but for
 //! an injected delay, which clones).
 
-use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -172,22 +171,20 @@ impl Stage for Guard {
     }
 }
 
-/// The request's `Accept` lines as one list (RFC 9110 §5.3), borrowed when there is one;
-/// `None` when there is none or one is not text.
-fn accept(headers: &HeaderMap) -> Option<Cow<'_, str>> {
-    let mut lines = headers
+/// Whether the request's `Accept` lines ask for Layer's media type. RFC 9110 §5.3 reads
+/// several lines as one comma-joined list; each line is judged as a list of its own here,
+/// which is the same for well-formed lines and keeps one broken line (an unclosed quote,
+/// a byte that is not text) from spoiling a good one.
+fn accepts_layer(headers: &HeaderMap) -> Result<(), crate::service::ApiError> {
+    let accepted = headers
         .get_all(header::ACCEPT)
         .iter()
-        .map(|v| v.to_str().ok());
-    let first = lines.next()??;
-    let mut joined = Cow::Borrowed(first);
-    for line in lines {
-        let line = line?;
-        let all = joined.to_mut();
-        all.push(',');
-        all.push_str(line);
+        .any(|line| LayerService::check_accept(line.to_str().ok()).is_ok());
+    if accepted {
+        Ok(())
+    } else {
+        LayerService::check_accept(None)
     }
-    Some(joined)
 }
 
 /// The API routes: the `Accept` header they need, then the fault a test injected for the
@@ -196,7 +193,7 @@ pub(super) struct Gate;
 
 impl Stage for Gate {
     fn call<S: Inner>(app: &App, inner: &mut S, request: Request) -> Answering {
-        if let Err(error) = LayerService::check_accept(accept(request.headers()).as_deref()) {
+        if let Err(error) = accepts_layer(request.headers()) {
             return answered(Envelope(error).into_response());
         }
         let (method, path) = (request.method().as_str(), request.uri().path());

@@ -5,10 +5,11 @@
 //! The books stay bounded however long the service runs: expired entries are pruned as
 //! time passes (kept a while after expiry, so a late call still hears "expired" rather than
 //! "unknown"), and past [`MAX_NONCES`] or [`MAX_SESSIONS`] the oldest entries go first.
+//! What must stay in step (an entry and its place in the order; a session, its user's
+//! identity and the bytes they hold) is kept so by the types of `book.rs`, not by hand here.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ApiError;
+use super::book::{Ordered, SessionBook};
 use crate::token::{Member, Object};
 
 /// How long a nonce lives after issue (SPEC §2).
@@ -64,7 +66,7 @@ pub struct Identity {
 
 impl Identity {
     /// The identity of a user whose sign-in brought nothing but the id.
-    fn bare(user_id: &str) -> Self {
+    pub(super) fn bare(user_id: &str) -> Self {
         Self {
             user_id: user_id.to_owned(),
             ..Self::default()
@@ -142,16 +144,10 @@ pub struct Books {
 /// The service's books.
 #[derive(Debug)]
 pub struct Ledger {
-    nonces: HashMap<Arc<str>, NonceEntry>,
-    nonce_order: VecDeque<Arc<str>>,
-    sessions: HashMap<Arc<str>, Session>,
-    session_order: VecDeque<Arc<str>>,
-    /// Each user's identity, with how many remembered sessions are theirs: it goes with
-    /// the last of them.
-    identities: HashMap<String, (Identity, usize)>,
-    /// What the sessions and identities hold, in bytes (about; see [`MAX_SESSION_BYTES`]).
-    held: usize,
-    /// The most `held` may be: [`MAX_SESSION_BYTES`] (less in tests).
+    nonces: Ordered<NonceEntry>,
+    sessions: SessionBook,
+    /// The most bytes the sessions and identities may hold: [`MAX_SESSION_BYTES`] (less in
+    /// tests).
     budget: usize,
     /// Nonces and session tokens drawn so far (see [`Books::draws`]).
     draws: u64,
@@ -160,12 +156,8 @@ pub struct Ledger {
 impl Default for Ledger {
     fn default() -> Self {
         Self {
-            nonces: HashMap::new(),
-            nonce_order: VecDeque::new(),
-            sessions: HashMap::new(),
-            session_order: VecDeque::new(),
-            identities: HashMap::new(),
-            held: 0,
+            nonces: Ordered::default(),
+            sessions: SessionBook::default(),
             budget: MAX_SESSION_BYTES,
             draws: 0,
         }
@@ -191,29 +183,21 @@ impl Ledger {
     pub fn issue_nonce(&mut self, now: DateTime<Utc>, rng: &mut dyn Rng) -> String {
         self.prune(now);
         // Never one already in the books (a seeded generator replays after a restart).
-        let nonce: Arc<str> = loop {
+        let nonce = loop {
             self.draws += 1;
             let drawn = random_token(rng);
-            if !self.nonces.contains_key(drawn.as_str()) {
-                break drawn.into();
+            if !self.nonces.contains(&drawn) {
+                break drawn;
             }
         };
-        while self.nonces.len() >= MAX_NONCES {
-            let Some(oldest) = self.nonce_order.pop_front() else {
-                break;
-            };
-            self.nonces.remove(&oldest);
-        }
-        self.nonces.insert(
-            Arc::clone(&nonce),
-            NonceEntry {
-                nonce: nonce.to_string(),
-                issued_at: now,
-                used_at: None,
-            },
-        );
-        self.nonce_order.push_back(Arc::clone(&nonce));
-        nonce.to_string()
+        while self.nonces.len() >= MAX_NONCES && self.nonces.pop_oldest().is_some() {}
+        let entry = NonceEntry {
+            nonce: nonce.clone(),
+            issued_at: now,
+            used_at: None,
+        };
+        self.nonces.insert(nonce.as_str().into(), entry);
+        nonce
     }
 
     /// Where `nonce` stands at `now`.
@@ -248,33 +232,26 @@ impl Ledger {
         now: DateTime<Utc>,
         rng: &mut dyn Rng,
     ) -> Session {
-        while self.sessions.len() >= MAX_SESSIONS {
-            let Some(oldest) = self.session_order.pop_front() else {
-                break;
-            };
-            self.forget_session(&oldest);
-        }
-        let token: Arc<str> = loop {
+        while self.sessions.len() >= MAX_SESSIONS && self.sessions.pop_oldest().is_some() {}
+        let token = loop {
             self.draws += 1;
             let drawn = random_token(rng);
-            if !self.sessions.contains_key(drawn.as_str()) {
-                break drawn.into();
+            if !self.sessions.contains(&drawn) {
+                break drawn;
             }
         };
         let session = Session {
-            token: token.to_string(),
+            token,
             user: identity.user_id.clone(),
             created_at: now,
             expires_at: now + ttl,
         };
-        self.add_session(session.clone(), Some(identity));
+        self.sessions.insert(session.clone(), Some(identity));
         // Past the byte budget the oldest go first, never the one just opened.
-        while self.held > self.budget && self.session_order.len() > 1 {
-            let Some(oldest) = self.session_order.pop_front() else {
-                break;
-            };
-            self.forget_session(&oldest);
-        }
+        while self.sessions.held() > self.budget
+            && self.sessions.len() > 1
+            && self.sessions.pop_oldest().is_some()
+        {}
         session
     }
 
@@ -314,123 +291,41 @@ impl Ledger {
         rng: &mut dyn Rng,
     ) -> Result<(), ApiError> {
         self.authorize(token, now, rng)?;
-        if let Some(at) = self.session_order.iter().position(|t| &**t == token) {
-            self.session_order.remove(at);
-        }
-        self.forget_session(token);
+        self.sessions.remove(token);
         Ok(())
     }
 
     /// Makes the chosen sessions expire now; how many there were.
     pub fn expire(&mut self, which: &Expiry, now: DateTime<Utc>) -> usize {
-        let mut count = 0;
-        for session in self.sessions.values_mut() {
-            let chosen = match which {
-                Expiry::All => true,
-                Expiry::User(user) => session.user == *user,
-                Expiry::Session(token) => session.token == *token,
-            };
-            if chosen && session.expires_at > now {
-                session.expires_at = now;
-                count += 1;
-            }
-        }
-        count
+        self.sessions.expire(which, now)
     }
 
     /// The identity a sign-in of `user_id` brought.
     pub fn identity(&self, user_id: &str) -> Option<&Identity> {
-        self.identities.get(user_id).map(|(identity, _)| identity)
-    }
-
-    /// Puts `session` in the books, with its user's identity when the sign-in brought one.
-    fn add_session(&mut self, session: Session, identity: Option<Identity>) {
-        let key: Arc<str> = session.token.as_str().into();
-        let user = session.user.clone();
-        self.held += session_bytes(&session);
-        self.sessions.insert(Arc::clone(&key), session);
-        self.session_order.push_back(key);
-        let entry = self
-            .identities
-            .entry(user.clone())
-            .or_insert_with(|| (Identity::bare(&user), 0));
-        let before = if entry.1 == 0 {
-            0
-        } else {
-            identity_bytes(&entry.0)
-        };
-        if let Some(identity) = identity {
-            entry.0 = identity;
-        }
-        entry.1 += 1;
-        self.held = self.held - before + identity_bytes(&entry.0);
-    }
-
-    /// Takes the session `token` names out of the map (not the order), and its user's
-    /// identity with their last session.
-    fn forget_session(&mut self, token: &str) {
-        let Some(session) = self.sessions.remove(token) else {
-            return;
-        };
-        self.held = self.held.saturating_sub(session_bytes(&session));
-        if let Some((_, count)) = self.identities.get_mut(&session.user) {
-            *count = count.saturating_sub(1);
-            if *count == 0
-                && let Some((identity, _)) = self.identities.remove(&session.user)
-            {
-                self.held = self.held.saturating_sub(identity_bytes(&identity));
-            }
-        }
+        self.sessions.identity(user_id)
     }
 
     /// Forgets nonces and sessions expired for longer than [`GRACE`].
     pub fn prune(&mut self, now: DateTime<Utc>) {
-        while let Some(front) = self.nonce_order.front() {
-            let stale = self
-                .nonces
-                .get(front)
-                .is_none_or(|entry| now - entry.issued_at >= NONCE_TTL + GRACE);
-            if !stale {
-                break;
-            }
-            if let Some(nonce) = self.nonce_order.pop_front() {
-                self.nonces.remove(&nonce);
-            }
-        }
-        while let Some(front) = self.session_order.front() {
-            let stale = self
-                .sessions
-                .get(front)
-                .is_none_or(|session| now - session.expires_at >= GRACE);
-            if !stale {
-                break;
-            }
-            if let Some(token) = self.session_order.pop_front() {
-                self.forget_session(&token);
-            }
-        }
+        let stale = |entry: &NonceEntry| now - entry.issued_at >= NONCE_TTL + GRACE;
+        while self.nonces.pop_oldest_if(stale).is_some() {}
+        let stale = |session: &Session| now - session.expires_at >= GRACE;
+        while self.sessions.pop_oldest_if(stale).is_some() {}
     }
 
     /// The nonces remembered, oldest first.
     pub fn nonces(&self) -> Vec<NonceEntry> {
-        self.nonce_order
-            .iter()
-            .filter_map(|n| self.nonces.get(n).cloned())
-            .collect()
+        self.nonces.iter().cloned().collect()
     }
 
     /// The sessions remembered, oldest first.
     pub fn sessions(&self) -> Vec<Session> {
-        self.session_order
-            .iter()
-            .filter_map(|t| self.sessions.get(t).cloned())
-            .collect()
+        self.sessions.sessions().cloned().collect()
     }
 
     /// Everything, for a state file.
     pub fn books(&self) -> Books {
-        let mut identities: Vec<Identity> =
-            self.identities.values().map(|(i, _)| i.clone()).collect();
+        let mut identities: Vec<Identity> = self.sessions.identities().cloned().collect();
         identities.sort_by(|a, b| a.user_id.cmp(&b.user_id));
         Books {
             nonces: self.nonces(),
@@ -447,9 +342,7 @@ impl Ledger {
             ..Self::default()
         };
         for entry in books.nonces {
-            let key: Arc<str> = entry.nonce.as_str().into();
-            ledger.nonce_order.push_back(Arc::clone(&key));
-            ledger.nonces.insert(key, entry);
+            ledger.nonces.insert(entry.nonce.as_str().into(), entry);
         }
         let mut identities: HashMap<String, Identity> = books
             .identities
@@ -458,33 +351,11 @@ impl Ledger {
             .collect();
         for session in books.sessions {
             let identity = identities.remove(&session.user);
-            ledger.add_session(session, identity);
+            ledger.sessions.insert(session, identity);
         }
         // An identity no session is for is not kept: it would never be asked for.
         ledger
     }
-}
-
-/// About what a session holds, in bytes.
-fn session_bytes(session: &Session) -> usize {
-    session.token.len() + session.user.len() + 96
-}
-
-/// About what an identity holds, in bytes.
-fn identity_bytes(identity: &Identity) -> usize {
-    let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
-    let metadata: usize = identity
-        .metadata
-        .iter()
-        .map(|(k, v)| k.len() + v.as_str().map_or(16, str::len) + 48)
-        .sum();
-    identity.user_id.len()
-        + text(&identity.display_name)
-        + text(&identity.avatar_url)
-        + text(&identity.first_name)
-        + text(&identity.last_name)
-        + metadata
-        + 160
 }
 
 /// 32 random bytes, base64url: a nonce or a session token.

@@ -12,6 +12,7 @@
 
 mod accept;
 mod attempts;
+mod book;
 mod clock;
 mod error;
 mod faults;

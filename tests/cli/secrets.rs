@@ -226,6 +226,121 @@ fn a_key_pasted_as_a_stray_argument_is_hidden_in_clap_errors() {
     }
 }
 
+/// A key pasted into an ID (flag or variable) would be signed into a token's header, or
+/// written as a JWK's `kid`, and printed: every command that takes an ID refuses it, says
+/// what it looks like, and shows none of it.
+#[test]
+fn a_key_given_as_a_provider_or_key_id_is_refused_by_kind_and_never_shown() {
+    let runs = secret_runs();
+    let key = fixture("keys/rsa2048-pkcs8.pem");
+    let spki = fixture("keys/rsa2048-spki.pem");
+    let key = key.to_str().unwrap();
+    let spki = spki.to_str().unwrap();
+    let dir = tempdir();
+    let out = dir.path().join("out.pem");
+    let out = out.to_str().unwrap();
+    let signs = ["sign", "--nonce", "n", "--user", "u", "--key", key];
+    let ids: [(&str, &str, Vec<&str>); 8] = [
+        (
+            "--key-id",
+            "--key-id (or LAYER_KEY_ID)",
+            [&signs[..], &["--provider-id", PROVIDER_ID]].concat(),
+        ),
+        (
+            "LAYER_KEY_ID",
+            "--key-id (or LAYER_KEY_ID)",
+            [&signs[..], &["--provider-id", PROVIDER_ID]].concat(),
+        ),
+        (
+            "--provider-id",
+            "--provider-id (or LAYER_PROVIDER_ID)",
+            [&signs[..], &["--key-id", KEY_ID]].concat(),
+        ),
+        (
+            "LAYER_PROVIDER_ID",
+            "--provider-id (or LAYER_PROVIDER_ID)",
+            vec!["doctor"],
+        ),
+        (
+            "--key-id",
+            "--key-id",
+            vec!["keys", "public", spki, "--format", "jwk"],
+        ),
+        (
+            "--key-id",
+            "--key-id",
+            vec!["keys", "convert", key, "--to", "jwk", "--out", out],
+        ),
+        ("--key-id", "--key-id", vec!["keys", "check", key, spki]),
+        (
+            "--key-id",
+            "--key-id",
+            vec!["keygen", "--out", out, "--format", "jwk"],
+        ),
+    ];
+    for (form, value) in forms() {
+        for (source, named, args) in &ids {
+            let mut cmd = layer_auth();
+            cmd.args(args);
+            if source.starts_with("--") {
+                cmd.arg(source).arg(&value);
+            } else {
+                cmd.env(source, &value);
+            }
+            let r = outcome_of(&mut cmd, None);
+            let what = format!("{form} as {source}, {args:?}");
+            assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{what}: {r:?}");
+            assert_no_key_material(&what, &r, &runs);
+            let line = r.stderr.trim();
+            assert_eq!(line.lines().count(), 1, "{what}: {r:?}");
+            assert!(
+                line.starts_with(&format!(
+                    "error: {named} holds a value of {} characters that ",
+                    value.chars().count()
+                )),
+                "{what}: {r:?}"
+            );
+            assert!(line.ends_with("the value is not shown"), "{what}: {r:?}");
+        }
+    }
+    assert!(!Path::new(out).exists());
+    // An ID as long as a thumbprint (the kid keys public gives by default) is no key.
+    let thumbprint = "hQjwM_srUnz0sJgW0rUinxII5xJxBaBoxFJMyb6LmF4";
+    let r = outcome_of(
+        layer_auth().args([
+            "keys", "public", spki, "--format", "jwk", "--key-id", thumbprint,
+        ]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(&format!("\"kid\": \"{thumbprint}\"")),
+        "{r:?}"
+    );
+}
+
+/// A `kid` to write is never empty; an empty ID variable (an unset CI secret) is none.
+#[test]
+fn an_empty_kid_to_write_is_refused_and_an_empty_id_variable_is_none() {
+    let spki = fixture("keys/rsa2048-spki.pem");
+    let r = outcome_of(
+        layer_auth()
+            .args(["keys", "public", "--format", "jwk", "--key-id", ""])
+            .arg(&spki),
+        None,
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+    assert!(r.stderr.starts_with("error: --key-id is empty: "), "{r:?}");
+    let r = outcome_of(
+        layer_auth()
+            .args(["validate", &token("valid"), "--now", NOW, "--public-key"])
+            .arg(&spki)
+            .env("LAYER_KEY_ID", ""),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
 fn write_private(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
     #[cfg(unix)]

@@ -86,6 +86,7 @@ pub struct IdArgs {
         env = "LAYER_PROVIDER_ID",
         hide_env_values = true,
         value_name = "ID",
+        value_parser = IdParser::OR_EMPTY,
         allow_hyphen_values = true
     )]
     provider_id: Option<String>,
@@ -96,6 +97,7 @@ pub struct IdArgs {
         env = "LAYER_KEY_ID",
         hide_env_values = true,
         value_name = "ID",
+        value_parser = IdParser::OR_EMPTY,
         allow_hyphen_values = true
     )]
     key_id: Option<String>,
@@ -239,6 +241,80 @@ pub fn rng(seed: Option<u64>) -> anyhow::Result<rand::rngs::StdRng> {
         None => rand::rngs::StdRng::try_from_rng(&mut rand::rngs::SysRng)
             .map_err(|e| anyhow::anyhow!("the operating system's random source failed: {e}")),
     }
+}
+
+/// clap value parser for a Provider ID or Key ID (and a JWK's `kid`). It refuses a value
+/// that looks like key material, and says so without echoing it: an ID variable is set
+/// beside the key's in CI, and a key pasted into the wrong one would otherwise be signed
+/// into a token's header or printed in a JWK. Its errors are clap's `raw` ones, which
+/// quote nothing of the value.
+#[derive(Debug, Clone, Copy)]
+pub struct IdParser {
+    /// Whether an empty value passes (an unset CI secret, which counts as none).
+    empty: bool,
+}
+
+impl IdParser {
+    /// For `--key-id` / `--provider-id` with their variables: empty counts as none.
+    pub const OR_EMPTY: Self = Self { empty: true };
+    /// For a `kid` to write: never empty.
+    pub const NON_EMPTY: Self = Self { empty: false };
+}
+
+impl clap::builder::TypedValueParser for IdParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = arg.map_or_else(
+            || "the ID".to_owned(),
+            |arg| {
+                let flag = arg
+                    .get_long()
+                    .map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"));
+                match arg.get_env() {
+                    Some(env) => format!("{flag} (or {})", env.to_string_lossy()),
+                    None => flag,
+                }
+            },
+        );
+        let refuse = |why: String| {
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{why}\n"))
+        };
+        let Some(text) = value.to_str() else {
+            return Err(refuse(format!(
+                "{name} is not UTF-8 text: an ID is text like layer:///keys/<uuid>"
+            )));
+        };
+        if text.is_empty() && !self.empty {
+            return Err(refuse(format!(
+                "{name} is empty: give the ID the Layer dashboard shows (layer:///keys/<uuid>)"
+            )));
+        }
+        if let Some(kind) = id_material_kind(text) {
+            return Err(refuse(format!(
+                "{name} holds a value of {} characters that {kind}: an ID is a short name such \
+                 as layer:///keys/<uuid>, and a key goes in a key file (or LAYER_PRIVATE_KEY); \
+                 the value is not shown",
+                text.chars().count()
+            )));
+        }
+        Ok(text.to_owned())
+    }
+}
+
+/// What makes `text` look like a key rather than an ID, if anything (see
+/// [`keysource::material_kind`]); a run of base64 counts from 128 characters, longer than
+/// any ID (a thumbprint is 43 characters; a 2048-bit key's prime is 171).
+fn id_material_kind(text: &str) -> Option<&'static str> {
+    let base64 = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')))
+        .any(|run| run.len() >= 128);
+    crate::keysource::material_kind(text, base64)
 }
 
 /// clap value parser for paths that lets an empty value through (see [`KeyArgs::path`]).

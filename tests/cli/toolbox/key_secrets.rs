@@ -214,10 +214,11 @@ fn keys_check_key_id_against_a_merged_jwks_passes_for_its_kid_and_names_the_righ
     assert!(absent.stderr.contains("has no key with kid"), "{absent:?}");
 }
 
-/// A private key pasted where a Key ID belongs is never repeated whole: messages show at
-/// most 80 characters of any value given, which of a PEM is its public header.
+/// A private key pasted where a Key ID belongs is refused without a line of it shown (and
+/// where a nonce belongs, messages show at most 80 characters of it, which of a PEM is its
+/// public header).
 #[test]
-fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
+fn a_key_pasted_as_key_id_or_nonce_is_not_echoed_by_keys_check_or_validate() {
     let dir = tempdir();
     let key = dir.path().join("k.pem");
     let public = dir.path().join("k.pub.pem");
@@ -230,7 +231,7 @@ fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
         .skip(1)
         .collect();
     let token = signed(&key, KID_A);
-    for r in [
+    for (i, r) in [
         layer(&["keys", "check", path(&key), path(&public), "--key-id", &pem]),
         layer(&[
             "validate",
@@ -248,8 +249,12 @@ fn a_key_pasted_as_key_id_is_not_echoed_by_keys_check_or_validate() {
             "--nonce",
             &pem,
         ]),
-    ] {
-        assert_eq!(r.code, 1, "{r:?}");
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // An ID that is a key is a usage error; a nonce that is one, a check that fails.
+        assert_eq!(r.code, if i < 2 { 2 } else { 1 }, "{r:?}");
         for line in &secret_lines {
             assert!(!r.stderr.contains(line), "a key line echoed: {r:?}");
         }

@@ -12,7 +12,7 @@ use layer_auth::output::{Paint, escape, json_pretty};
 use zeroize::Zeroizing;
 
 use super::Outcome;
-use crate::args::PassphraseArgs;
+use crate::args::{IdParser, PassphraseArgs};
 use crate::{keyfile, keysource, term};
 
 const EXAMPLES: &str = "Examples:
@@ -57,7 +57,7 @@ pub struct KeygenArgs {
 
     /// The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the
     /// JWK's kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint.
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ID", value_parser = IdParser::NON_EMPTY, allow_hyphen_values = true)]
     pub key_id: Option<String>,
 
     /// Write the public key to this file instead of stdout.
@@ -198,9 +198,6 @@ fn give_public(
 fn check(args: &KeygenArgs) -> anyhow::Result<()> {
     check_bits(args.bits)?;
     check_outputs(args)?;
-    if args.key_id.as_deref().is_some_and(str::is_empty) {
-        bail!("--key-id is empty: give the Key ID the dashboard shows (layer:///keys/<uuid>)");
-    }
     if args.print_env {
         env_vars(args)?;
     }

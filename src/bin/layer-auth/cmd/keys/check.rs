@@ -9,7 +9,7 @@ use layer_auth::keys::{PublicKey, VerifyingKey, quoted_capped};
 use layer_auth::output::{Paint, escape};
 
 use super::{Outcome, named, public_keys, read};
-use crate::args::PassphraseArgs;
+use crate::args::{IdParser, PassphraseArgs};
 use crate::keysource::AnyKey;
 use crate::term;
 
@@ -34,7 +34,7 @@ pub struct CheckArgs {
     pub public: PathBuf,
 
     /// The Key ID the pair is registered under: PUBLIC must carry the key with this kid.
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ID", value_parser = IdParser::NON_EMPTY, allow_hyphen_values = true)]
     pub key_id: Option<String>,
 
     #[command(flatten)]

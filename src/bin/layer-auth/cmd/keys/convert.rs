@@ -10,7 +10,7 @@ use layer_auth::output::{Paint, escape, json_pretty};
 use zeroize::Zeroizing;
 
 use super::{Outcome, named, read};
-use crate::args::PassphraseArgs;
+use crate::args::{IdParser, PassphraseArgs};
 use crate::keysource::{self, AnyKey};
 use crate::{keyfile, term};
 
@@ -54,7 +54,7 @@ pub struct ConvertArgs {
     pub encrypt: bool,
 
     /// The kid of a jwk (the Layer Key ID). Default: the key's own kid, else its thumbprint.
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ID", value_parser = IdParser::NON_EMPTY, allow_hyphen_values = true)]
     pub key_id: Option<String>,
 
     #[command(flatten)]

@@ -8,7 +8,7 @@ use layer_auth::keys::VerifyingKey;
 use layer_auth::output::{Paint, json_pretty};
 
 use super::{Outcome, public_keys, read};
-use crate::args::PassphraseArgs;
+use crate::args::{IdParser, PassphraseArgs};
 use crate::keysource::AnyKey;
 use crate::term;
 
@@ -31,7 +31,7 @@ pub struct PublicArgs {
 
     /// The kid of a jwk or jwks (the Layer Key ID, layer:///keys/<uuid>). Default: the
     /// key's own kid (from a JWK), else its RFC 7638 thumbprint.
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ID", value_parser = IdParser::NON_EMPTY, allow_hyphen_values = true)]
     pub key_id: Option<String>,
 
     #[command(flatten)]

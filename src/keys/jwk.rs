@@ -78,11 +78,21 @@ pub(super) fn read(bytes: &[u8]) -> Result<Option<PublicKeys>, KeyError> {
             crate::json::kind_name(set)
         )));
     };
+    if value.contains_key("kty") {
+        return Err(KeyError::JwkAndJwks);
+    }
     let mut keys = Vec::new();
     let mut warnings = Vec::new();
     for (index, member) in members.iter().enumerate() {
         match from_jwk(member) {
-            Ok(key) => keys.push(key),
+            Ok(key) => {
+                if member.get("d").is_some() {
+                    warnings.push(KeyWarning::PrivateInSet {
+                        at: position(index, member),
+                    });
+                }
+                keys.push(key);
+            }
             Err(reason) => warnings.push(KeyWarning::Skipped {
                 at: position(index, member),
                 reason,
@@ -114,9 +124,10 @@ fn position(index: usize, member: &Value) -> String {
     }
 }
 
-/// An RSA JWK meant for RS256 verification, as a verifying key; else why not (RFC 7517
-/// §4.2–4.4: `use`, `key_ops` and `alg` may each rule it out).
-fn from_jwk(member: &Value) -> Result<VerifyingKey, String> {
+/// Whether the RSA JWK `member` is meant for RS256 and for `op` (`verify` for a public key,
+/// `sign` for a private one); else why not (RFC 7517 §4.2–4.4: `kty`, and `use`, `key_ops`
+/// and `alg` when present).
+pub(super) fn meant_for_rs256(member: &Value, op: &str) -> Result<(), String> {
     let text = |name: &str| {
         member
             .get(name)
@@ -140,14 +151,21 @@ fn from_jwk(member: &Value) -> Result<VerifyingKey, String> {
         ));
     }
     if let Some(ops) = member.get("key_ops") {
-        let verifies = ops
+        let allowed = ops
             .as_array()
-            .is_some_and(|ops| ops.iter().any(|op| op == "verify"));
-        if !verifies {
+            .is_some_and(|ops| ops.iter().any(|o| o == op));
+        if !allowed {
             let shown: String = ops.to_string().chars().take(60).collect();
-            return Err(format!("\"key_ops\" is {shown}, without \"verify\""));
+            return Err(format!("\"key_ops\" is {shown}, without \"{op}\""));
         }
     }
+    Ok(())
+}
+
+/// An RSA JWK meant for RS256 verification, as a verifying key; else why not (RFC 7517
+/// §4.2–4.4: `use`, `key_ops` and `alg` may each rule it out).
+fn from_jwk(member: &Value) -> Result<VerifyingKey, String> {
+    meant_for_rs256(member, "verify")?;
     for name in ["n", "e"] {
         match member.get(name) {
             Some(Value::String(_)) => {}

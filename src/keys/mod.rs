@@ -122,6 +122,23 @@ pub enum KeyError {
     /// `keygen` asked for a size we do not generate.
     #[error("cannot generate a {0}-bit key: choose 2048 (the default), 3072 or 4096")]
     UnsupportedSize(usize),
+    /// A JSON key file with both `kty` and `keys`.
+    #[error(
+        "the JSON key file is both a JWK (it has \"kty\") and a JWKS (it has \"keys\"): which \
+         keys it means is anyone's guess, so none is taken"
+    )]
+    JwkAndJwks,
+    /// A JWKS with a private key among others, where one private key is needed.
+    #[error(
+        "the JWKS holds {keys} keys, {private} of them private: a key set is for verifying, and \
+         signing takes one private key, in a JWK or PEM file of its own"
+    )]
+    PrivateKeySet {
+        /// How many keys the set holds.
+        keys: usize,
+        /// How many of them are private.
+        private: usize,
+    },
     /// JWK or JWKS that could not be used.
     #[error("{0}")]
     Jwk(String),
@@ -146,6 +163,17 @@ pub enum KeyWarning {
     Legacy {
         /// The key, as [`VerifyingKey::describe`] names it.
         key: String,
+    },
+    /// A JWK in a set that holds a private key: its public half is used, but a set is what
+    /// gets published.
+    #[error(
+        "{at} is a private key (it has \"d\"): its public half is used, but a JWKS is for \
+         publishing and must hold public keys only (`layer-auth keys public FILE --format \
+         jwks` writes one)"
+    )]
+    PrivateInSet {
+        /// `keys[2] (kid "…")`.
+        at: String,
     },
     /// A JWK in a set that was skipped.
     #[error("{at}: {reason}; skipped")]

@@ -168,9 +168,12 @@ pub(super) fn to_jwk(pkcs1: &[u8], kid: &str) -> Result<Zeroizing<String>, KeyEr
     Ok(text)
 }
 
-/// PKCS#1 DER from a private JWK, or a JWKS holding exactly one; `Ok(None)` when `bytes`
-/// is not JSON.
-pub(super) fn read_json(bytes: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
+/// A private key read from a JWK: PKCS#1 DER, and the JWK's `kid`.
+pub(super) type PrivateJwk = (Zeroizing<Vec<u8>>, Option<String>);
+
+/// The private key of a private JWK, or of a JWKS holding that one key alone; `Ok(None)`
+/// when `bytes` is not JSON.
+pub(super) fn read_json(bytes: &[u8]) -> Result<Option<PrivateJwk>, KeyError> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     if start.map(|i| bytes[i]) != Some(b'{') {
         return Ok(None);
@@ -180,38 +183,57 @@ pub(super) fn read_json(bytes: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, KeyE
         crate::json::parse_object(bytes)
             .map_err(|e| KeyError::Jwk(format!("the JSON key file {e}")))?,
     );
-    let private: Vec<&Map<String, Value>> = match value.get("keys") {
-        Some(Value::Array(members)) => members
-            .iter()
-            .filter_map(Value::as_object)
-            .filter(|m| m.contains_key("d"))
-            .collect(),
+    if value.get("keys").is_some() && value.get("kty").is_some() {
+        return Err(KeyError::JwkAndJwks);
+    }
+    let (one, keys) = match value.get("keys") {
+        Some(Value::Array(members)) => (members.as_slice(), members.len()),
         Some(_) => {
             return Err(KeyError::Jwk(
                 "malformed JWKS: \"keys\" is not an array".into(),
             ));
         }
-        None => value.as_object().into_iter().collect(),
+        None => (std::slice::from_ref(&value), 1),
     };
+    let private: Vec<&Map<String, Value>> = one
+        .iter()
+        .filter_map(Value::as_object)
+        .filter(|m| m.contains_key("d"))
+        .collect();
     match private.as_slice() {
-        [one] => from_jwk(one)?.map(Some).ok_or(KeyError::PublicNotPrivate),
         [] => Err(KeyError::PublicNotPrivate),
-        many => Err(KeyError::Jwk(format!(
-            "the JWKS holds {} private keys; give the one to sign with in a file of its own",
-            many.len()
-        ))),
+        [jwk] if keys == 1 => {
+            let kid = match jwk.get("kid") {
+                None => None,
+                Some(Value::String(kid)) => Some(kid.clone()),
+                Some(other) => {
+                    return Err(KeyError::Jwk(format!(
+                        "private JWK: \"kid\" is {}, not a string",
+                        crate::json::kind_name(other)
+                    )));
+                }
+            };
+            let der = from_jwk(jwk)?.ok_or(KeyError::PublicNotPrivate)?;
+            Ok(Some((der, kid)))
+        }
+        many => Err(KeyError::PrivateKeySet {
+            keys,
+            private: many.len(),
+        }),
     }
 }
 
-/// PKCS#1 DER from a private RSA JWK; `Ok(None)` when it is a public JWK (no `d`).
+/// PKCS#1 DER from a private RSA JWK meant for RS256 signing; `Ok(None)` when it is a
+/// public JWK (no `d`).
 pub(super) fn from_jwk(jwk: &Map<String, Value>) -> Result<Option<Zeroizing<Vec<u8>>>, KeyError> {
     if !jwk.contains_key("d") {
         return Ok(None);
     }
-    match jwk.get("kty").and_then(Value::as_str) {
-        Some("RSA") => {}
-        _ => return Err(KeyError::NotRsa("a non-RSA JWK")),
+    if jwk.get("kty").and_then(Value::as_str) != Some("RSA") {
+        return Err(KeyError::NotRsa("a non-RSA JWK"));
     }
+    super::jwk::meant_for_rs256(&Value::Object(jwk.clone()), "sign")
+        .map_err(|reason| KeyError::Jwk(format!("private JWK: {reason}")))?;
     if jwk.contains_key("oth") {
         return Err(KeyError::Jwk(
             "private JWK with \"oth\": multi-prime RSA keys are not supported".into(),

@@ -19,6 +19,8 @@ pub struct SigningKey {
     public: PublicKey,
     /// PKCS#1 `RSAPrivateKey` DER, the form every other one is made from; wiped on drop.
     pkcs1: Zeroizing<Vec<u8>>,
+    /// The `kid` of the JWK it was read from.
+    kid: Option<String>,
 }
 
 enum Signer {
@@ -49,8 +51,8 @@ impl SigningKey {
         weak: WeakKeys,
         passphrase: Option<&[u8]>,
     ) -> Result<Self, KeyError> {
-        if let Some(pkcs1) = private::read_json(bytes)? {
-            return Self::from_pkcs1(&pkcs1, weak);
+        if let Some((pkcs1, kid)) = private::read_json(bytes)? {
+            return Self::from_pkcs1(&pkcs1, weak).map(|key| Self { kid, ..key });
         }
         match Material::read(bytes, passphrase)? {
             Material::Private(pkcs1) => Self::from_pkcs1(&pkcs1, weak),
@@ -77,6 +79,7 @@ impl SigningKey {
             pkcs1: Zeroizing::new(info.private_key.to_vec()),
             signer: Signer::AwsLc(pair),
             public,
+            kid: None,
         })
     }
 
@@ -95,6 +98,7 @@ impl SigningKey {
                 signer: Signer::AwsLc(pair),
                 public,
                 pkcs1: Zeroizing::new(der.to_vec()),
+                kid: None,
             });
         }
         if weak == WeakKeys::Refuse {
@@ -106,6 +110,7 @@ impl SigningKey {
             signer: Signer::Legacy(Box::new(rsa::pkcs1v15::SigningKey::new(key))),
             public,
             pkcs1: Zeroizing::new(der.to_vec()),
+            kid: None,
         })
     }
 
@@ -212,13 +217,20 @@ impl SigningKey {
     }
 
     /// A private RSA JWK (RFC 7518 §6.3.2, every member) with `use` sig and `alg` RS256;
-    /// `kid` defaults to the RFC 7638 thumbprint.
+    /// `kid` defaults to the key's own (see [`SigningKey::kid`]), else the RFC 7638
+    /// thumbprint.
     ///
     /// # Errors
     /// As [`SigningKey::to_pkcs8_pem`].
     pub fn to_jwk(&self, kid: Option<&str>) -> Result<Zeroizing<String>, KeyError> {
         let thumbprint = self.public.thumbprint();
-        private::to_jwk(&self.pkcs1, kid.unwrap_or(&thumbprint))
+        let kid = kid.or(self.kid.as_deref()).unwrap_or(&thumbprint);
+        private::to_jwk(&self.pkcs1, kid)
+    }
+
+    /// The `kid` of the private JWK this key was read from, if it had one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
     }
 }
 

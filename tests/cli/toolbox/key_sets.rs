@@ -224,3 +224,241 @@ fn a_private_key_whose_secret_numbers_are_broken_is_malformed_for_validate_too()
         "{r:?}"
     );
 }
+
+/// A private JWK made by `keys convert` from `key` (a PEM), with `extra` members set.
+fn private_jwk(dir: &Path, key: &Path, extra: &Value) -> Value {
+    let out = dir.join(format!("p{}.jwk", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let r = keys_convert(key, "jwk", &out);
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut jwk: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for (name, value) in extra.as_object().unwrap() {
+        jwk[name] = value.clone();
+    }
+    jwk
+}
+
+/// Writes `value` to `dir/name`, mode 0600 (it may hold a private key).
+fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let file = dir.join(name);
+    std::fs::write(&file, value.to_string()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    file
+}
+
+/// A JWKS holding a private key beside public ones is a key set, read whole by every
+/// command that reads keys, with a warning that a set must hold public keys only; signing
+/// with it is refused (before, it was read as its one private key, the others dropped).
+#[test]
+fn a_jwks_with_a_private_key_among_public_ones_is_a_key_set_read_whole_with_a_warning() {
+    let dir = tempdir();
+    let (key_a, jwk_a) = keygen_jwk(dir.path(), "a", KID_A);
+    let (key_b, _) = keygen_jwk(dir.path(), "b", KID_B);
+    let private_b = private_jwk(dir.path(), &key_b, &json!({"kid": KID_B}));
+    let mixed = write_json(
+        dir.path(),
+        "mixed.json",
+        &json!({"keys": [jwk_a, private_b]}),
+    );
+    let warned = |r: &Outcome| {
+        r.stderr.contains(&format!(
+            "keys[1] (kid \"{KID_B}\") is a private key (it has \"d\"): its public half is used"
+        ))
+    };
+    let check = layer(&["keys", "check", path(&key_a), path(&mixed)]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(check.stderr.contains("keys[0]"), "{check:?}");
+    assert!(warned(&check), "{check:?}");
+    let prints = layer(&["keys", "thumbprint", path(&mixed)]);
+    assert_eq!(
+        (prints.code, prints.stdout.lines().count()),
+        (0, 2),
+        "{prints:?}"
+    );
+    assert!(warned(&prints), "{prints:?}");
+    let r = layer(&[
+        "validate",
+        &signed(&key_b, KID_B),
+        "--public-key",
+        path(&mixed),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(warned(&r), "{r:?}");
+    let r = outcome_of(
+        layer_auth()
+            .args(["sign", "--nonce", "n", "--user", "u", "--key", path(&mixed)])
+            .args(["--key-id", KID_B, "--provider-id", PROVIDER_ID]),
+        None,
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the JWKS holds 2 keys, 1 of them private: a key set is for verifying"),
+        "{r:?}"
+    );
+    // A set of that one private key alone still signs, as a private JWK does.
+    let alone = write_json(
+        dir.path(),
+        "alone.json",
+        &json!({"keys": [private_jwk(dir.path(), &key_b, &json!({}))]}),
+    );
+    let r = outcome_of(
+        layer_auth()
+            .args(["sign", "--nonce", "n", "--user", "u", "--key", path(&alone)])
+            .args(["--key-id", KID_B, "--provider-id", PROVIDER_ID]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+/// A private JWK keeps its own kid through keys public and keys convert, as a public JWK
+/// does, and one whose `use`, `alg` or `key_ops` rule out RS256 signing is refused.
+#[test]
+fn a_private_jwk_keeps_its_kid_and_is_refused_when_marked_for_another_use() {
+    let dir = tempdir();
+    let (key, _) = keygen_jwk(dir.path(), "a", KID_A);
+    let with_kid = write_json(
+        dir.path(),
+        "kid.jwk",
+        &private_jwk(dir.path(), &key, &json!({"kid": KID_A})),
+    );
+    let r = keys_public(&with_kid, &["--format", "jwk"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let public: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(public["kid"], KID_A, "{r:?}");
+    let out = dir.path().join("again.jwk");
+    let r = keys_convert(&with_kid, "jwk", &out);
+    assert_eq!(r.code, 0, "{r:?}");
+    let again: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(again["kid"], KID_A);
+    for (member, value, why) in [
+        (
+            "use",
+            json!("enc"),
+            "\"use\" is \"enc\": not a signature key",
+        ),
+        (
+            "alg",
+            json!("RS512"),
+            "\"alg\" is \"RS512\": not an RS256 key",
+        ),
+        (
+            "key_ops",
+            json!(["verify"]),
+            "\"key_ops\" is [\"verify\"], without \"sign\"",
+        ),
+        ("kid", json!(7), "\"kid\" is a number, not a string"),
+    ] {
+        let file = write_json(
+            dir.path(),
+            "marked.jwk",
+            &private_jwk(dir.path(), &key, &json!({member: value})),
+        );
+        let r = keys_public(&file, &["--format", "jwk"]);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{member}: {r:?}");
+        assert!(
+            r.stderr.contains(&format!("private JWK: {why}")),
+            "{member}: {r:?}"
+        );
+    }
+    let fine = write_json(
+        dir.path(),
+        "ops.jwk",
+        &private_jwk(dir.path(), &key, &json!({"key_ops": ["sign"]})),
+    );
+    assert_eq!(keys_public(&fine, &[]).code, 0);
+}
+
+/// `keys check --key-id` on a kid two keys of the set share is no pair: which one a token
+/// with that kid meets is anyone's guess.
+#[test]
+fn keys_check_key_id_on_a_kid_two_keys_share_fails_naming_both() {
+    let dir = tempdir();
+    let (key_a, mut jwk_a) = keygen_jwk(dir.path(), "a", KID_A);
+    let (_, jwk_b) = keygen_jwk(dir.path(), "b", KID_A);
+    jwk_a["kid"] = json!(KID_A);
+    let set = write_json(dir.path(), "dup.json", &json!({"keys": [jwk_b, jwk_a]}));
+    let r = layer(&["keys", "check", path(&key_a), path(&set), "--key-id", KID_A]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("has 2 keys with kid \"{KID_A}\" (keys[0] ")),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("give each key its own kid"), "{r:?}");
+    // Without --key-id the question is only whether the set holds the key: it does.
+    assert_eq!(layer(&["keys", "check", path(&key_a), path(&set)]).code, 0);
+}
+
+/// A JSON key file that is a JWK and a JWKS at once is refused, public or private, and
+/// --key-id is refused where the form written has no kid.
+#[test]
+fn a_key_file_both_jwk_and_jwks_is_refused_and_key_id_needs_a_form_with_a_kid() {
+    let dir = tempdir();
+    let (key_a, jwk_a) = keygen_jwk(dir.path(), "a", KID_A);
+    let (key_b, jwk_b) = keygen_jwk(dir.path(), "b", KID_B);
+    let mut both = jwk_a.clone();
+    both["keys"] = json!([jwk_b]);
+    let mut private_both = private_jwk(dir.path(), &key_a, &json!({}));
+    private_both["keys"] = json!([private_jwk(dir.path(), &key_b, &json!({}))]);
+    for value in [both, private_both] {
+        let file = write_json(dir.path(), "both.json", &value);
+        let token = signed(&key_a, KID_A);
+        let validates = [
+            "validate",
+            &token,
+            "--now",
+            NOW,
+            "--public-key",
+            path(&file),
+        ];
+        for r in [
+            layer(&["keys", "thumbprint", path(&file)]),
+            layer(&validates),
+        ] {
+            assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+            assert!(
+                r.stderr
+                    .contains("is both a JWK (it has \"kty\") and a JWKS"),
+                "{r:?}"
+            );
+        }
+    }
+    for args in [
+        vec!["keys", "public", path(&key_a), "--key-id", KID_A],
+        vec![
+            "keys",
+            "public",
+            path(&key_a),
+            "--format",
+            "pkcs1",
+            "--key-id",
+            KID_A,
+        ],
+    ] {
+        let r = layer(&args);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+        assert!(
+            r.stderr.contains("--key-id is the kid of a jwk or jwks"),
+            "{r:?}"
+        );
+    }
+    let out = dir.path().join("k.p8");
+    let r = layer(&[
+        "keys",
+        "convert",
+        path(&key_a),
+        "--to",
+        "pkcs8",
+        "--out",
+        path(&out),
+        "--key-id",
+        KID_A,
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--key-id is the kid of a jwk"), "{r:?}");
+    assert!(!out.exists());
+}

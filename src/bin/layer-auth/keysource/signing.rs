@@ -33,7 +33,8 @@ pub fn any_key(path: &Path, passphrase: &PassphraseArgs) -> anyhow::Result<Loade
         secret.as_ref().map(|s| s.as_slice()),
     ) {
         Ok(key) => Ok(private_any_key(key, path, name)),
-        Err(KeyError::PublicNotPrivate) => {
+        // A JWKS holding private keys among others is a key set: each key's public half.
+        Err(KeyError::PublicNotPrivate | KeyError::PrivateKeySet { .. }) => {
             let read = VerifyingKey::read_all(&bytes)
                 .with_context(|| format!("reading the key in {name}"))?;
             Ok(Loaded {

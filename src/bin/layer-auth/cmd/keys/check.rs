@@ -19,9 +19,9 @@ const EXAMPLES: &str = "Examples:
 
 /// Check that a private key and a public key (or a JWKS) form a pair.
 ///
-/// Exit 0 when the public half of PRIVATE is in PUBLIC (and, with --key-id, is the key
+/// Exit 0 when the public half of PRIVATE is in PUBLIC (and, with --key-id, is the one key
 /// PUBLIC names with that kid, as the service matches tokens); 1 otherwise, saying which
-/// key is there instead; 2 when a file cannot be read.
+/// key is there instead (or which keys share the kid); 2 when a file cannot be read.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct CheckArgs {
@@ -106,6 +106,17 @@ impl Pair<'_> {
         let named: Vec<usize> = (0..set.len())
             .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
             .collect();
+        if let [_, _, ..] = named.as_slice() {
+            let which: Vec<String> = named.iter().map(|i| describe(set, *i)).collect();
+            return Err(format!(
+                "{} has {} keys with kid {wanted} ({}): a Key ID names one key, so which of \
+                 them a token with this kid is checked against is anyone's guess; give each \
+                 key its own kid",
+                self.public_name,
+                named.len(),
+                which.join(", ")
+            ));
+        }
         match named
             .iter()
             .copied()

@@ -81,6 +81,9 @@ pub fn run(args: &ConvertArgs, paint: Paint) -> anyhow::Result<Outcome> {
              OpenSSL's legacy form, and a JWK has no encrypted form)"
         );
     }
+    if args.key_id.is_some() && args.to != Form::Jwk {
+        bail!("--key-id is the kid of a jwk, and PEM and DER have none: use --to jwk");
+    }
     if let Some(out) = args.out.as_ref().filter(|out| out.as_os_str() != "-") {
         keyfile::check_out(out, args.force, "--out")?;
     }

@@ -61,11 +61,14 @@ fn read(path: &Path, passphrase: &PassphraseArgs, paint: Paint) -> anyhow::Resul
     Ok(loaded.value)
 }
 
-/// The public keys a key file stands for: the public half of a private key (no kid), or
-/// every public key in it.
+/// The public keys a key file stands for: the public half of a private key (with its
+/// JWK's kid, if it had one), or every public key in it.
 fn public_keys(key: &AnyKey) -> anyhow::Result<Vec<VerifyingKey>> {
     Ok(match key {
-        AnyKey::Private(private) => vec![VerifyingKey::new(private.public_key().clone(), None)?],
+        AnyKey::Private(private) => vec![VerifyingKey::new(
+            private.public_key().clone(),
+            private.kid().map(str::to_owned),
+        )?],
         AnyKey::Public(keys) => keys.clone(),
     })
 }

@@ -57,6 +57,9 @@ pub fn run(args: &PublicArgs, paint: Paint) -> anyhow::Result<Outcome> {
     if keys.len() > 1 && args.key_id.is_some() {
         anyhow::bail!("--key-id names one key, and this file holds {}", keys.len());
     }
+    if args.key_id.is_some() && matches!(args.format, PublicForm::Pem | PublicForm::Pkcs1) {
+        anyhow::bail!("--key-id is the kid of a jwk or jwks, and a PEM has none: add --format jwk");
+    }
     let text = match args.format {
         PublicForm::Jwks => jwks(args, &keys)?,
         form => one(args, &key, form)?,

@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'layer-auth' -ScriptBlock {
             break
         }
         'layer-auth;keygen' {
-            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Key size in bits: 2048, 3072 or 4096')
+            [CompletionResult]::new('--bits', '--bits', [CompletionResultType]::ParameterName, 'Key size in bits')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the private key')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to give the public key')
             [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK''s kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint')

@@ -1,3 +1,13 @@
+_layer__auth_files() {
+    local file
+    COMPREPLY=()
+    while IFS= read -r file; do
+        COMPREPLY+=("$file")
+    done < <(compgen -f -- "$1")
+    compopt -o filenames 2>/dev/null
+    return 0
+}
+
 _layer__auth() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -168,23 +178,23 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --provider-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --snippet)
@@ -210,67 +220,67 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --backend)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --header)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --user-field)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --nonce-field)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --layer-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --app-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --public-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --leeway)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --provider-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -502,7 +512,7 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -524,11 +534,11 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --bits)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "2048 3072 4096" -- "${cur}"))
                     return 0
                     ;;
                 --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --format)
@@ -536,15 +546,15 @@ _layer__auth() {
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --public-out)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -584,11 +594,11 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -614,15 +624,15 @@ _layer__auth() {
                     return 0
                     ;;
                 --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -732,11 +742,11 @@ _layer__auth() {
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -758,7 +768,7 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -780,43 +790,43 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --public-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --provider-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --app-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --session-ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --state)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --seed)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --log-format)
@@ -824,15 +834,15 @@ _layer__auth() {
                     return 0
                     ;;
                 --control-token)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --max-connections)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -854,19 +864,19 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --nonce)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --batch)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --ttl)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --typ)
@@ -874,43 +884,43 @@ _layer__auth() {
                     return 0
                     ;;
                 --display-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --avatar-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --first-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --last-name)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --claim)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --provider-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)
@@ -932,39 +942,39 @@ _layer__auth() {
             fi
             case "${prev}" in
                 --public-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --passphrase-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --provider-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --key-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --nonce)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --leeway)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --now)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --format)
@@ -972,7 +982,7 @@ _layer__auth() {
                     return 0
                     ;;
                 --junit)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    _layer__auth_files "${cur}"
                     return 0
                     ;;
                 --color)

@@ -35,7 +35,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'layer-auth;keygen'= {
-            cand --bits 'Key size in bits: 2048, 3072 or 4096'
+            cand --bits 'Key size in bits'
             cand --out 'Where to write the private key'
             cand --format 'How to give the public key'
             cand --key-id 'The Layer Key ID the public key is registered under (layer:///keys/<uuid>), as the JWK''s kid, so a JWKS made from it matches tokens by kid. Default: the thumbprint'

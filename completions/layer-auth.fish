@@ -39,7 +39,9 @@ complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "serve" -d 'Ru
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "doctor" -d 'Check this build against RFC 7515\'s RS256 example, then print snippets that verify a token it signs with other stacks\' libraries'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "completions" -d 'Print shell completions for layer-auth on stdout'
 complete -c layer-auth -n "__fish_layer_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l bits -d 'Key size in bits: 2048, 3072 or 4096' -r
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l bits -d 'Key size in bits' -r -f -a "2048\t''
+3072\t''
+4096\t''"
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l out -d 'Where to write the private key' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand keygen" -l format -d 'How to give the public key' -r -f -a "pem\t'SPKI PEM (-----BEGIN PUBLIC KEY-----)'
 jwk\t'A JSON Web Key (kid: --key-id, else the RFC 7638 thumbprint)'

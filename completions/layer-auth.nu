@@ -11,6 +11,10 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete layer-auth keygen bits" [] {
+    [ "2048" "3072" "4096" ]
+  }
+
   def "nu-complete layer-auth keygen format" [] {
     [ "pem" "jwk" "jwks" ]
   }
@@ -21,7 +25,7 @@ module completions {
 
   # Generate an RSA key pair for signing identity tokens
   export extern "layer-auth keygen" [
-    --bits: string            # Key size in bits: 2048, 3072 or 4096
+    --bits: string@"nu-complete layer-auth keygen bits" # Key size in bits
     --out: path               # Where to write the private key
     --force                   # Replace --out (and --public-out) if it exists (the old key is gone for good)
     --format: string@"nu-complete layer-auth keygen format" # How to give the public key

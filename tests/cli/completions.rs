@@ -39,10 +39,107 @@ fn bash_completes_a_subcommands_options_and_their_values() {
         bash_complete(&["layer-auth", "keygen", "--format", ""]),
         ["pem", "jwk", "jwks"]
     );
+    assert_eq!(
+        bash_complete(&["layer-auth", "keygen", "--bits", ""]),
+        ["2048", "3072", "4096"]
+    );
     let subcommands = bash_complete(&["layer-auth", "se"]);
     assert!(subcommands.contains(&"serve".to_owned()), "{subcommands:?}");
     let flow = bash_complete(&["layer-auth", "flow", "--lay"]);
     assert_eq!(flow, ["--layer-url"]);
+}
+
+/// Drives an interactive bash on a pseudo-terminal (python3's `pty`, as the zsh test uses
+/// `zpty`): sources the script `$1` in the directory `$2`, and for each line after them
+/// types it, a Tab, then `x`, and runs what readline made of it as `printf '[%s]'`'s
+/// arguments, so each word shows as bash parsed it. Prints those lines.
+const BASH_PTY: &str = r#"
+import os, pty, select, sys, time
+script, cwd, lines = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.chdir(cwd)
+    env = {"PATH": os.environ["PATH"], "HOME": cwd, "TERM": "dumb", "PS1": "$ "}
+    os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
+def drain(seconds):
+    out, end = b"", time.time() + seconds
+    while time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    return out
+def send(text):
+    os.write(fd, text.encode())
+send("bind 'set enable-bracketed-paste off' 2>/dev/null; source '%s'\n" % script)
+drain(0.5)
+out = b""
+for line in lines:
+    send(line + "\t")
+    drain(0.5)
+    send("x\x01printf '[%s]' \x05; echo\n")
+    out += drain(0.5)
+send("exit\n")
+drain(0.3)
+for shown in out.decode(errors="replace").splitlines():
+    if shown.startswith("[layer-auth]"):
+        print(shown.rstrip())
+"#;
+
+/// File arguments complete to whole names, however odd: one candidate a file, quoted by
+/// readline, a directory ending in `/` so the path goes on (clap_complete's own script split
+/// `with space.pem` in two and left `quo'te.pem` an open quote).
+#[test]
+fn bash_completes_odd_file_names_whole_and_quoted_and_directories_with_a_slash() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("keysdir")).unwrap();
+    for name in ["with space.pem", "quo'te.pem", "glob*.pem", "globe.pem"] {
+        std::fs::write(dir.path().join(name), "").unwrap();
+    }
+    let script = completion("layer-auth.bash");
+    let offered = |word: &str| -> Vec<String> {
+        let source = format!(
+            "cd '{}'; source '{script}'; COMP_WORDS=(layer-auth sign --key '{word}'); \
+             COMP_CWORD=3; _layer__auth layer-auth '{word}' --key; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            dir.path().display()
+        );
+        stdout_of(std::process::Command::new("bash").args(["--norc", "--noprofile", "-c", &source]))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(offered("wi"), ["with space.pem"]);
+    assert_eq!(offered("quo"), ["quo'te.pem"]);
+    let mut globs = offered("glob");
+    globs.sort();
+    assert_eq!(globs, ["glob*.pem", "globe.pem"]);
+    // Through readline, as a person at a terminal gets it.
+    let typed = [
+        "layer-auth sign --key wi",
+        "layer-auth validate --public-key quo",
+        "layer-auth sign --key keysd",
+        "layer-auth keygen --bits 30",
+    ];
+    let shown = stdout_of(
+        std::process::Command::new("timeout")
+            .args(["30", "python3", "-c", BASH_PTY, &script])
+            .arg(dir.path())
+            .args(typed),
+    );
+    assert_eq!(
+        shown.lines().collect::<Vec<_>>(),
+        [
+            "[layer-auth][sign][--key][with space.pem][x]",
+            "[layer-auth][validate][--public-key][quo'te.pem][x]",
+            "[layer-auth][sign][--key][keysdir/x]",
+            "[layer-auth][keygen][--bits][3072][x]",
+        ],
+        "{shown}"
+    );
 }
 
 #[test]

@@ -85,6 +85,12 @@ fn keygen_refuses_bits_under_2048_and_odd_sizes_with_exit_2() {
     assert!(!key.exists());
     let r = layer(&["keygen", "--bits", "lots", "--out", key.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(
+        r.stderr.trim(),
+        "error: --bits takes a number of bits: choose 2048 (the default), 3072 or 4096"
+    );
+    let r = layer(&["keygen", "--bits", "1024", "--out", key.to_str().unwrap()]);
+    assert!(r.stderr.contains("--bits 1024: choose 2048 (the default), 3072 or 4096; keys under 2048 bits are too weak"), "{r:?}");
 }
 
 #[test]

@@ -83,13 +83,35 @@ impl Shell {
     }
 }
 
-/// clap_complete's bash script for a hyphenated name dispatches to `layer__auth__subcmd__…`
-/// but names its case arms `layer__subcmd__auth__subcmd__…`, so no subcommand's options
-/// ever complete (clap-rs/clap#6421, open); the arms are renamed to match.
+/// What bash completes a file argument with: one candidate per name (clap_complete's
+/// `COMPREPLY=($(compgen -f "${cur}"))` splits names on spaces and expands globs in them),
+/// and readline told they are file names, so that it quotes them and ends a directory with
+/// `/` rather than a space. `compopt` is bash 4's; bash 3 goes without it.
+const BASH_FILES: &str = r#"_layer__auth_files() {
+    local file
+    COMPREPLY=()
+    while IFS= read -r file; do
+        COMPREPLY+=("$file")
+    done < <(compgen -f -- "$1")
+    compopt -o filenames 2>/dev/null
+    return 0
+}
+
+"#;
+
+/// clap_complete's bash script, mended twice:
+/// - for a hyphenated name it dispatches to `layer__auth__subcmd__…` but names its case
+///   arms `layer__subcmd__auth__subcmd__…`, so no subcommand's options ever complete
+///   (clap-rs/clap#6421, open); the arms are renamed to match;
+/// - file arguments complete through [`BASH_FILES`].
 fn fix_bash(script: &[u8]) -> Vec<u8> {
-    String::from_utf8_lossy(script)
+    let script = String::from_utf8_lossy(script)
         .replace("layer__subcmd__auth__", "layer__auth__")
-        .into_bytes()
+        .replace(
+            r#"COMPREPLY=($(compgen -f "${cur}"))"#,
+            r#"_layer__auth_files "${cur}""#,
+        );
+    format!("{BASH_FILES}{script}").into_bytes()
 }
 
 pub fn run(args: &CompletionsArgs, command: clap::Command) -> anyhow::Result<Outcome> {

@@ -34,8 +34,8 @@ const EXAMPLES: &str = "Examples:
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct KeygenArgs {
-    /// Key size in bits: 2048, 3072 or 4096.
-    #[arg(long, default_value_t = MIN_STRONG_BITS, value_name = "N")]
+    /// Key size in bits.
+    #[arg(long, default_value_t = MIN_STRONG_BITS, value_name = "N", value_parser = BitsParser)]
     pub bits: usize,
 
     /// Where to write the private key.
@@ -196,7 +196,6 @@ fn give_public(
 
 /// Everything that can be refused before a key is generated.
 fn check(args: &KeygenArgs) -> anyhow::Result<()> {
-    check_bits(args.bits)?;
     check_outputs(args)?;
     if args.print_env {
         env_vars(args)?;
@@ -207,17 +206,44 @@ fn check(args: &KeygenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `--bits`: a size keygen makes.
-fn check_bits(bits: usize) -> anyhow::Result<()> {
-    if GENERATE_BITS.contains(&bits) {
-        return Ok(());
+/// `--bits`: a size keygen makes. Completions offer the three; any other value is refused
+/// in words that say why (a number is quoted; anything else is not, it may be a paste).
+#[derive(Debug, Clone, Copy)]
+struct BitsParser;
+
+impl clap::builder::TypedValueParser for BitsParser {
+    type Value = usize;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<usize, clap::Error> {
+        let choose = "choose 2048 (the default), 3072 or 4096";
+        let why = match value.to_str().map(str::parse::<usize>) {
+            Some(Ok(bits)) if GENERATE_BITS.contains(&bits) => return Ok(bits),
+            Some(Ok(bits)) if bits < MIN_STRONG_BITS => {
+                format!("--bits {bits}: {choose}; keys under 2048 bits are too weak")
+            }
+            Some(Ok(bits)) => format!("--bits {bits}: {choose}"),
+            _ => format!("--bits takes a number of bits: {choose}"),
+        };
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("{why}\n"),
+        ))
     }
-    let weak = if bits < MIN_STRONG_BITS {
-        "; keys under 2048 bits are too weak"
-    } else {
-        ""
-    };
-    bail!("--bits {bits}: choose 2048 (the default), 3072 or 4096{weak}")
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let sizes = ["2048", "3072", "4096"];
+        debug_assert_eq!(sizes.map(|s| s.parse().ok()), GENERATE_BITS.map(Some));
+        Some(Box::new(
+            sizes.into_iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 /// `--out` and `--public-out`: two files, each new unless `--force`, never stdout for the

@@ -116,8 +116,8 @@ complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l user 
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l nonce -d 'The nonce the token must carry (its nce)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l leeway -d 'Clock skew forgiven on iat and exp: 30s, 2m, … (default: none)' -r
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l now -d 'Judge or stamp times as if it were this instant: RFC 3339, epoch seconds, or relative to the real clock (now, +11m, -2h)' -r
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l format -d 'Also print CI annotations on stderr: github (one ::error/::warning line per check)' -r -f -a "github\t'GitHub Actions workflow commands'"
-complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l junit -d 'Also write a JUnit XML report to FILE (one testcase per token)' -r -F
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l format -d 'Also print CI annotations on stderr: github (one ::error/::warning line per failed or warned check, one ::notice naming the checks not made)' -r -f -a "github\t'GitHub Actions workflow commands'"
+complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l junit -d 'Also write a JUnit XML report to FILE (one testcase per token, a failure per failed check, warnings and checks not made in its system-out)' -r -F
 complete -c layer-auth -n "__fish_layer_auth_using_subcommand validate" -l color -d 'When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it' -r -f -a "auto\t''
 always\t''
 never\t''"

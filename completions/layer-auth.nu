@@ -129,8 +129,8 @@ module completions {
     --jsonl                   # Read stdin as JSON lines {"token": …, "nonce": …, "user": …}: each token judged against its own nonce and user; one a line leaves out is --nonce's or --user's, and the Provider and Key IDs are those given for the run
     --strict                  # Fail a token for any warning or check not made, not only for a failed check
     --skip-signature          # Count a token valid without verifying its signature (contents only)
-    --format: string@"nu-complete layer-auth validate format" # Also print CI annotations on stderr: github (one ::error/::warning line per check)
-    --junit: path             # Also write a JUnit XML report to FILE (one testcase per token)
+    --format: string@"nu-complete layer-auth validate format" # Also print CI annotations on stderr: github (one ::error/::warning line per failed or warned check, one ::notice naming the checks not made)
+    --junit: path             # Also write a JUnit XML report to FILE (one testcase per token, a failure per failed check, warnings and checks not made in its system-out)
     --color: string@"nu-complete layer-auth validate color" # When to colour messages on stderr (stdout is never coloured): auto colours a terminal unless TERM=dumb or NO_COLOR is set; CLICOLOR_FORCE=1 forces it
     --help(-h)                # Print help (see more with '--help')
     --version(-V)             # Print version

@@ -1,7 +1,9 @@
-//! Reports as CI systems read them: GitHub Actions workflow commands (one `::error` or
-//! `::warning` line per failed or warned check) and JUnit XML (one testcase per token, one
-//! failure per failed check). Messages are escaped first, like everything shown to people:
-//! no control character reaches a log or an XML file.
+//! Reports as CI systems read them: GitHub Actions workflow commands (one `::error`,
+//! `::warning` or `::notice` line per failed, warned or unmade check) and JUnit XML (one
+//! testcase per token, one failure per failed check, and the warnings and checks not made
+//! in its `system-out`): a green run never hides what it did not check. Messages are
+//! escaped first, like everything shown to people: no control character reaches a log or
+//! an XML file.
 
 use std::io::{self, Write};
 
@@ -9,11 +11,13 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::{escape, escape_message};
-use crate::checks::{Report, Status};
+use crate::checks::{CheckId, Report, Status};
 
-/// One `::error title=ID::MESSAGE` line per failed check and `::warning …` per warned one
-/// (and, for a report judged strictly, `::error` for every check not made), each ending in
-/// a newline. `label` names the token (`line 3`), when there are several.
+/// One `::error title=ID::MESSAGE` line per failed check and `::warning …` per warned one,
+/// then one `::notice title=not checked::…` naming every check not made (an unverified
+/// signature is a `::warning` of its own; for a report judged strictly, each is an
+/// `::error`), each ending in a newline. `label` names the token (`line 3`), when there are
+/// several.
 ///
 /// ```
 /// use layer_auth::checks::{Policy, validate};
@@ -24,22 +28,39 @@ use crate::checks::{Report, Status};
 /// assert!(lines.starts_with("::error title=eit_wrong_jws_part_count::line 2: 2 parts"));
 /// ```
 pub fn github_annotations(report: &Report, label: Option<&str>) -> String {
+    let prefix = label.map_or(String::new(), |l| format!("{l}: "));
     let mut out = String::new();
+    let mut line = |level: &str, title: &str, message: &str| {
+        out.push_str(&format!(
+            "::{level} title={title}::{}\n",
+            workflow_data(&format!("{prefix}{message}"))
+        ));
+    };
+    let mut unmade = Vec::new();
     for check in &report.checks {
         let level = match check.status {
             Status::Fail => "error",
             Status::Warn if report.strict => "error",
             Status::Warn => "warning",
             Status::Skip if report.strict => "error",
-            Status::Pass | Status::Skip => continue,
+            // A signature not verified leaves the token unauthenticated: more than a note.
+            Status::Skip if check.id == CheckId::Signature => "warning",
+            Status::Skip => {
+                let message = escape_message(check);
+                let why = message.strip_prefix("not checked: ").unwrap_or(&message);
+                unmade.push(format!("{} ({why})", check.id.as_str()));
+                continue;
+            }
+            Status::Pass => continue,
         };
-        let prefix = label.map_or(String::new(), |l| format!("{l}: "));
-        let message = format!("{prefix}{}", escape_message(check));
-        out.push_str(&format!(
-            "::{level} title={}::{}\n",
-            check.id.as_str(),
-            workflow_data(&message)
-        ));
+        line(level, check.id.as_str(), &escape_message(check));
+    }
+    if !unmade.is_empty() {
+        line(
+            "notice",
+            "not checked",
+            &format!("not checked: {}", unmade.join("; ")),
+        );
     }
     out
 }
@@ -51,13 +72,17 @@ fn workflow_data(text: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// One token as a JUnit testcase: its name and its failures (check id, message).
+/// One token as a JUnit testcase: its name, its failures (check id, message), and what
+/// else a reader should know of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JunitCase {
     /// `line 3`, or `token`.
     pub name: String,
     /// One per failed check (and, judged strictly, per warned or unmade one).
     pub failures: Vec<(String, String)>,
+    /// Lines for `system-out`: a warning or a check not made, when they are not failures
+    /// (`warning eit_…: …`, `not checked eit_…: …`).
+    pub notes: Vec<String>,
 }
 
 impl JunitCase {
@@ -80,7 +105,28 @@ impl JunitCase {
                 "not verified: no public key to verify with".into(),
             ));
         }
-        Self { name, failures }
+        let notes = report
+            .checks
+            .iter()
+            .filter(|c| !counts(c.status))
+            .filter_map(|c| {
+                let message = escape_message(c);
+                let note = match c.status {
+                    Status::Warn => format!("warning {}: {message}", c.id.as_str()),
+                    Status::Skip => {
+                        let why = message.strip_prefix("not checked: ").unwrap_or(&message);
+                        format!("not checked {}: {why}", c.id.as_str())
+                    }
+                    Status::Pass | Status::Fail => return None,
+                };
+                Some(note)
+            })
+            .collect();
+        Self {
+            name,
+            failures,
+            notes,
+        }
     }
 
     /// A testcase for an input that was not a token at all (a bad JSON line).
@@ -88,6 +134,7 @@ impl JunitCase {
         Self {
             name,
             failures: vec![("input".into(), escape(message).into_owned())],
+            notes: Vec::new(),
         }
     }
 }
@@ -124,7 +171,7 @@ fn write_case<W: Write>(xml: &mut Writer<W>, case: &JunitCase) -> io::Result<()>
         .create_element("testcase")
         .with_attribute(("name", escape(&case.name).as_ref()))
         .with_attribute(("classname", "layer-auth.validate"));
-    if case.failures.is_empty() {
+    if case.failures.is_empty() && case.notes.is_empty() {
         element.write_empty()?;
         return Ok(());
     }
@@ -134,6 +181,10 @@ fn write_case<W: Write>(xml: &mut Writer<W>, case: &JunitCase) -> io::Result<()>
                 .with_attribute(("type", id.as_str()))
                 .with_attribute(("message", message.as_str()))
                 .write_text_content(BytesText::new(&format!("{id}: {message}")))?;
+        }
+        if !case.notes.is_empty() {
+            xml.create_element("system-out")
+                .write_text_content(BytesText::new(&case.notes.join("\n")))?;
         }
         Ok(())
     })?;
@@ -150,10 +201,12 @@ mod tests {
             JunitCase {
                 name: "line 1".into(),
                 failures: Vec::new(),
+                notes: Vec::new(),
             },
             JunitCase {
                 name: "line 2".into(),
                 failures: vec![("eit_expired".into(), "<b>\"late\" & \\u{1b}".into())],
+                notes: Vec::new(),
             },
         ];
         let mut out = Vec::new();
@@ -176,6 +229,7 @@ mod tests {
         let cases = [JunitCase {
             name: hostile.clone(),
             failures: vec![("user_matches".into(), escape(&hostile).into_owned())],
+            notes: vec![escape(&hostile).into_owned()],
         }];
         let mut out = Vec::new();
         write_junit("layer-auth validate", &cases, &mut out).unwrap();

@@ -1441,8 +1441,26 @@ fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_st
     let input = format!("{}\n{}\n", token("expired"), token("valid-bare-uuid"));
     let r = validate_stdin(&["--json", "--format", "github"], input.as_bytes());
     assert_eq!(r.code, 1, "{r:?}");
-    let annotations: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("::")).collect();
+    let annotations: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("::") && !l.starts_with("::notice"))
+        .collect();
     assert_eq!(annotations.len(), 3, "{r:?}");
+    // Each token's checks not made, in one notice of its own.
+    let notices: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("::notice"))
+        .collect();
+    assert_eq!(notices.len(), 2, "{r:?}");
+    assert!(
+        notices[1].starts_with(
+            "::notice title=not checked::line 2: not checked: eit_nonce_not_found (no nonce to \
+             compare nce with); user_matches ("
+        ),
+        "{r:?}"
+    );
     assert!(
         annotations[0].starts_with("::error title=eit_expired::line 1: expired "),
         "{r:?}"
@@ -1462,6 +1480,73 @@ fn validate_format_github_prints_one_annotation_per_failed_or_warned_check_on_st
         errors,
         1 + 4 + 2 + 4,
         "under --strict, warnings and checks not made are errors: {strict:?}"
+    );
+}
+
+/// A green run in CI still says what it did not check: a JUnit case's system-out lists the
+/// warnings and the checks not made, and the GitHub annotations carry them (a signature
+/// not verified as a warning of its own), so a token nobody authenticated does not read as
+/// a plain pass.
+#[test]
+fn validate_junit_and_github_say_what_a_passing_token_was_not_checked_for() {
+    let dir = tempdir();
+    let xml = dir.path().join("report.xml");
+    let r = layer(&[
+        "validate",
+        &token("valid-bare-uuid"),
+        "--now",
+        NOW,
+        "--skip-signature",
+        "--nonce",
+        "nonce-123",
+        "--format",
+        "github",
+        "--junit",
+        xml.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "::warning title=eit_signature_verification_failed::skipped on request: the token \
+             is NOT authenticated\n"
+        ),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("::notice title=not checked::not checked: user_matches ("),
+        "{r:?}"
+    );
+    let script = "import sys, xml.etree.ElementTree as ET\n\
+        case = next(ET.parse(sys.argv[1]).getroot().iter('testcase'))\n\
+        print(len(list(case.iter('failure'))))\n\
+        print(case.find('system-out').text)\n";
+    let text = stdout_of(
+        std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&xml),
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "0", "a pass, not a failure: {text}");
+    assert!(
+        lines.contains(&"not checked eit_signature_verification_failed: skipped on request: the token is NOT authenticated"),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warning eit_header_param_wrong_value: ")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("not checked user_matches: no user")),
+        "{text}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("eit_nonce_not_found")),
+        "the nonce was checked: {text}"
     );
 }
 

@@ -96,11 +96,13 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub skip_signature: bool,
 
-    /// Also print CI annotations on stderr: github (one ::error/::warning line per check).
+    /// Also print CI annotations on stderr: github (one ::error/::warning line per failed or
+    /// warned check, one ::notice naming the checks not made).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<CiFormat>,
 
-    /// Also write a JUnit XML report to FILE (one testcase per token).
+    /// Also write a JUnit XML report to FILE (one testcase per token, a failure per failed
+    /// check, warnings and checks not made in its system-out).
     #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     pub junit: Option<PathBuf>,
 }

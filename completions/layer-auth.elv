@@ -61,7 +61,7 @@ set edit:completion:arg-completer[layer-auth] = {|@words|
             cand --avatar-url 'avatar_url claim (at most 1024 characters)'
             cand --first-name 'first_name claim (at most 128 characters)'
             cand --last-name 'last_name claim (at most 128 characters)'
-            cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice, or with a number that would not be signed as written (past 64-bit integers or a double''s range, or more digits than a double keeps), is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
+            cand --claim 'Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice, or with a number that would not be signed as the same number (past 64-bit integers or a double''s range, or more digits than a double keeps), is refused. Numbers are signed in serde_json''s form: 1e3 as 1000.0, -0 as -0.0, 1.5e300 as 1.5e+300. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens'
             cand --key 'Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)'
             cand --passphrase-file 'File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase'
             cand --provider-id 'Provider ID (layer:///providers/<uuid>), from the Layer dashboard'

@@ -59,7 +59,7 @@ module completions {
     --avatar-url: string      # avatar_url claim (at most 1024 characters)
     --first-name: string      # first_name claim (at most 128 characters)
     --last-name: string       # last_name claim (at most 128 characters)
-    --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice, or with a number that would not be signed as written (past 64-bit integers or a double's range, or more digits than a double keeps), is refused. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
+    --claim: string           # Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and JSON with a member twice, or with a number that would not be signed as the same number (past 64-bit integers or a double's range, or more digits than a double keeps), is refused. Numbers are signed in serde_json's form: 1e3 as 1000.0, -0 as -0.0, 1.5e300 as 1.5e+300. Naming a standard claim (iat, exp, …) replaces it: handy for crafting test tokens
     --key: path               # Private key file: PKCS#1 or PKCS#8, PEM or DER. Without it, LAYER_PRIVATE_KEY may hold the key itself (PEM, `\n`-escaped PEM, or base64 of the PEM or DER)
     --passphrase-file: path   # File whose first line is the passphrase of an encrypted private key (ENCRYPTED PRIVATE KEY), or - for stdin. Without it, LAYER_PRIVATE_KEY_PASSPHRASE holds the passphrase
     --allow-weak-key          # Sign with a legacy RSA key under 2048 bits (some old dashboard keys were 1024)

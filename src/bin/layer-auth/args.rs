@@ -125,10 +125,16 @@ pub struct ClockArgs {
 }
 
 impl ClockArgs {
-    /// `--now`, or the system clock (the only place the binary reads it).
+    /// `--now`, or the system clock (with the two below, the only places the binary reads it).
     pub fn now(&self) -> DateTime<Utc> {
+        self.now_and_real().0
+    }
+
+    /// `--now` (or the system clock) and the system clock, read once: for a command that
+    /// must tell whether what it stamps at `--now` still holds for others, who go by theirs.
+    pub fn now_and_real(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         let real = Utc::now();
-        self.now.map_or(real, |spec| spec.resolve(real))
+        (self.now.map_or(real, |spec| spec.resolve(real)), real)
     }
 
     /// A clock for a whole run: `--now` resolved against the real clock each time it is read.

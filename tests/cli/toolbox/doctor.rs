@@ -118,3 +118,69 @@ fn doctor_jsrsasign_snippet_verifies_the_token_when_node_jsrsasign_is_installed(
         "verified",
     );
 }
+
+/// With a `--now` the libraries' own clocks disagree with, doctor says which snippets will
+/// refuse the token, and they do: expired, all three libraries; issued ahead, PyJWT and
+/// jsrsasign (jsonwebtoken checks exp, not iat). openssl checks only the signature.
+#[test]
+fn doctor_with_a_now_other_clocks_disagree_with_names_the_snippets_that_refuse_it() {
+    let libraries = Command::new("python3")
+        .args(["-c", "import jwt"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && Command::new("node")
+            .args(["-e", r#"require("jsonwebtoken"); require("jsrsasign")"#])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    assert!(
+        libraries || std::env::var_os("LAYER_AUTH_CI").is_none(),
+        "LAYER_AUTH_CI is set but PyJWT or node's libraries are not installed"
+    );
+    for (now, said, refusing) in [
+        (
+            "-20m",
+            "expired 10m ago by this machine's clock",
+            ["pyjwt", "jsonwebtoken", "jsrsasign"].as_slice(),
+        ),
+        (
+            "+1h",
+            "is issued 1h ahead of this machine's clock",
+            ["pyjwt", "jsrsasign"].as_slice(),
+        ),
+    ] {
+        let r = layer(&["doctor", "--now", now]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stderr
+                .contains(&format!("warning: the token {said} (--now): ")),
+            "{now}: {r:?}"
+        );
+        assert!(
+            !r.stderr.contains("each verifies the token above"),
+            "{now}: {r:?}"
+        );
+        if !libraries {
+            continue;
+        }
+        for name in ["openssl", "pyjwt", "jsonwebtoken", "jsrsasign"] {
+            let snippet = layer(&["doctor", "--now", now, "--snippet", name]).stdout;
+            let r = bash_stdin(&snippet);
+            assert_eq!(r.code != 0, refusing.contains(&name), "{now} {name}: {r:?}");
+        }
+    }
+}
+
+/// doctor shows each warning the token raised, rather than send the reader elsewhere.
+#[test]
+fn doctor_shows_each_warning_of_its_token() {
+    let r = layer(&["doctor", "--key-id", "nope", "--snippet", "openssl"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("checks here, with this warning:\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("⚠ eit_header_param_wrong_value  typ, alg and cty have the values Layer accepts, but kid"),
+        "{r:?}"
+    );
+}

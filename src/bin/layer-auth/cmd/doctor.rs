@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use layer_auth::checks::{self, Expect, Policy, Report};
 use layer_auth::keys::{KeySet, SigningKey, VerifyingKey, known_answer};
-use layer_auth::output::Paint;
+use layer_auth::output::{Paint, escape};
+use layer_auth::time::human;
 use layer_auth::token::{self, TokenRequest, Typ};
 use serde_json::Map;
 
@@ -75,7 +76,8 @@ pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Invalid);
     }
     let (key, which) = signer(args, paint)?;
-    let token = signed_and_checked(args, &key, which, paint)?;
+    let (now, real) = args.clock.now_and_real();
+    let token = signed_and_checked(args, &key, which, now, paint)?;
     let public = key.public_key().to_spki_pem()?;
     let mut out = term::stdout();
     for snippet in ALL
@@ -85,12 +87,39 @@ pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
         writeln!(out, "{}", render(*snippet, &token, &public))?;
     }
     out.flush()?;
-    term::say(
-        "  stdout has a snippet per verifier; each verifies the token above on its own (it \
-         expires in 10 minutes)",
-    );
+    let (iat, exp) = (now.timestamp(), now.timestamp() + LIFETIME);
+    let real = real.timestamp();
+    if real < iat || real >= exp {
+        // What each library does with it, as tried: jsonwebtoken checks exp, not iat.
+        let (when, refusing) = if real < iat {
+            let ahead = human(iat - real);
+            (format!("is issued {ahead} ahead of"), "PyJWT and jsrsasign")
+        } else {
+            let ago = human(real - exp);
+            (
+                format!("expired {ago} ago by"),
+                "PyJWT, jsonwebtoken and jsrsasign",
+            )
+        };
+        term::warn(
+            paint,
+            &format!(
+                "the token {when} this machine's clock (--now): {refusing} judge it by their \
+                 own clock and will refuse it; the openssl snippet checks only the signature"
+            ),
+        );
+    } else {
+        term::say(&format!(
+            "  stdout has a snippet per verifier; each verifies the token above on its own (it \
+             expires in {})",
+            human(exp - real)
+        ));
+    }
     Ok(Outcome::Done)
 }
+
+/// How long the token lives, in seconds (Layer's usual ten minutes).
+const LIFETIME: i64 = 600;
 
 fn ok(paint: Paint, text: &str) {
     term::say(&format!("{} {text}", paint.good("✓")));
@@ -126,9 +155,9 @@ fn signed_and_checked(
     args: &DoctorArgs,
     key: &SigningKey,
     which: &str,
+    now: DateTime<Utc>,
     paint: Paint,
 ) -> anyhow::Result<String> {
-    let now = args.clock.now();
     let request = doctor_request(args, now.timestamp());
     let token = token::sign(&request, key)?;
     let report = validated(&token, request, key, now)?;
@@ -141,6 +170,14 @@ fn signed_and_checked(
         );
     }
     ok(paint, &passed(&report, key, which));
+    for check in report.warnings() {
+        term::say(&format!(
+            "  {} {}  {}",
+            paint.warn("⚠"),
+            check.id.as_str(),
+            escape(&check.message)
+        ));
+    }
     Ok(token)
 }
 
@@ -171,7 +208,8 @@ fn validated(
 fn passed(report: &Report, key: &SigningKey, which: &str) -> String {
     let note = match report.warnings().count() {
         0 => String::new(),
-        n => format!(", with {n} warning(s): `layer-auth validate` names them"),
+        1 => ", with this warning:".to_owned(),
+        n => format!(", with these {n} warnings:"),
     };
     let thumbprint = key.public_key().thumbprint();
     let checks = report.checks.len();
@@ -194,7 +232,7 @@ fn doctor_request(args: &DoctorArgs, now: i64) -> TokenRequest {
         user: "doctor".into(),
         nonce: "layer-auth-doctor".into(),
         issued_at: now,
-        expires_at: now + 600,
+        expires_at: now + LIFETIME,
         extra: Map::new(),
     }
 }

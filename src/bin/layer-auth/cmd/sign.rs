@@ -82,9 +82,11 @@ pub struct SignArgs {
     pub last_name: Option<String>,
 
     /// Extra claim NAME=JSON (repeatable); text that is not JSON is taken as a string, and
-    /// JSON with a member twice, or with a number that would not be signed as written (past
-    /// 64-bit integers or a double's range, or more digits than a double keeps), is refused. Naming a standard claim (iat, exp, …) replaces
-    /// it: handy for crafting test tokens.
+    /// JSON with a member twice, or with a number that would not be signed as the same
+    /// number (past 64-bit integers or a double's range, or more digits than a double
+    /// keeps), is refused. Numbers are signed in serde_json's form: 1e3 as 1000.0, -0 as
+    /// -0.0, 1.5e300 as 1.5e+300. Naming a standard claim (iat, exp, …) replaces it: handy
+    /// for crafting test tokens.
     #[arg(
         long = "claim",
         value_name = "NAME=JSON",

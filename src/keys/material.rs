@@ -67,7 +67,10 @@ impl Material {
                 "OPENSSH PRIVATE KEY (convert it: ssh-keygen -p -m PKCS8 -f FILE)".into(),
             )),
             "CERTIFICATE" => Err(KeyError::Certificate),
-            other => Err(KeyError::UnsupportedPem(other.to_owned())),
+            // A label comes from the file: cut, so a hostile one cannot fill the terminal.
+            other => Err(KeyError::UnsupportedPem(
+                crate::output::escape_capped(other, 64).into_owned(),
+            )),
         }
     }
 

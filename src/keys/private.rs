@@ -68,13 +68,8 @@ pub(super) fn is_encrypted(der: &[u8]) -> bool {
 /// The PKCS#8 DER inside an `EncryptedPrivateKeyInfo`, after checking that what it asks of
 /// the key derivation is bounded.
 pub(super) fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let info = EncryptedPrivateKeyInfo::from_der(der).map_err(|_| {
-        KeyError::UnsupportedEncryption(
-            "it is not encrypted with PBES2 (PKCS#12 PBE or PBES1: 3DES, RC2 or DES, old and \
-             weak); re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in FILE -out new.pem"
-                .into(),
-        )
-    })?;
+    let info = EncryptedPrivateKeyInfo::from_der(der)
+        .map_err(|_| KeyError::UnsupportedEncryption(unread_scheme(der)))?;
     check_scheme(&info.encryption_algorithm)?;
     let document = info.decrypt(passphrase).map_err(|e| match e {
         // pkcs5 reports a bad padding after decryption, the usual sign of a wrong
@@ -82,9 +77,15 @@ pub(super) fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>
         pkcs8::Error::EncryptedPrivateKey(
             pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
         ) => KeyError::WrongPassphrase,
-        pkcs8::Error::EncryptedPrivateKey(other) => KeyError::UnsupportedEncryption(format!(
-            "{other}; re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in FILE -out new.pem"
-        )),
+        pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid }) => {
+            KeyError::UnsupportedEncryption(format!(
+                "it asks for {}, which is not read here; {REENCRYPT}",
+                algorithm_name(oid)
+            ))
+        }
+        pkcs8::Error::EncryptedPrivateKey(other) => {
+            KeyError::UnsupportedEncryption(format!("{other}; {REENCRYPT}"))
+        }
         // The padding checked out by chance, but what came out is not a key.
         _ => KeyError::WrongPassphrase,
     })?;
@@ -93,13 +94,55 @@ pub(super) fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>
     Ok(inner)
 }
 
+/// How to turn a key encrypted some other way into one read here.
+const REENCRYPT: &str = "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in FILE -out new.pem";
+
+/// Why an `ENCRYPTED PRIVATE KEY` whose scheme the `pkcs8` crate cannot even parse is not
+/// read, from the scheme's OID: PBES2 with a cipher we do not run (DES-EDE3-CBC, say),
+/// PBES1, or PKCS#12's PBE.
+fn unread_scheme(der: &[u8]) -> String {
+    let scheme = AnyRef::from_der(der).ok().and_then(|outer| {
+        outer
+            .sequence(|reader| {
+                let algorithm = AlgorithmIdentifierRef::decode(reader)?;
+                AnyRef::decode(reader)?;
+                Ok(algorithm.oid)
+            })
+            .ok()
+    });
+    let what = match scheme.map(|oid| oid.to_string()) {
+        Some(oid) if oid == "1.2.840.113549.1.5.13" => {
+            "it is PBES2 with a cipher or key derivation not read here (AES-128, -192 or -256 \
+             in CBC mode, with PBKDF2 over HMAC-SHA-224 to -512, or scrypt, are)"
+        }
+        Some(oid) if oid.starts_with("1.2.840.113549.1.5.") => {
+            "it uses PBES1 (DES or RC2, long broken)"
+        }
+        Some(oid) if oid.starts_with("1.2.840.113549.1.12.1.") => {
+            "it uses PKCS#12's password-based encryption (3DES or RC2, old and weak)"
+        }
+        _ => "its encryption scheme is not one read here (PBES2 with AES-CBC is)",
+    };
+    format!("{what}; {REENCRYPT}")
+}
+
+/// A name for an algorithm an encrypted key may ask for, else its OID.
+fn algorithm_name(oid: pkcs8::ObjectIdentifier) -> String {
+    let name = match oid.to_string().as_str() {
+        "1.2.840.113549.2.7" => "PBKDF2 over HMAC-SHA-1 (older openssl's default)",
+        "1.2.840.113549.3.7" => "DES-EDE3-CBC (3DES)",
+        "1.3.14.3.2.7" => "DES-CBC",
+        "1.2.840.113549.3.2" => "RC2-CBC",
+        _ => return format!("the algorithm {oid}"),
+    };
+    name.to_owned()
+}
+
 fn check_scheme(scheme: &EncryptionScheme<'_>) -> Result<(), KeyError> {
     let EncryptionScheme::Pbes2(params) = scheme else {
-        return Err(KeyError::UnsupportedEncryption(
-            "it uses PBES1 (DES or RC2, long broken); re-encrypt it: openssl pkcs8 -topk8 -v2 \
-             aes-256-cbc -in FILE -out new.pem"
-                .into(),
-        ));
+        return Err(KeyError::UnsupportedEncryption(format!(
+            "it uses PBES1 (DES or RC2, long broken); {REENCRYPT}"
+        )));
     };
     match &params.kdf {
         pbes2::Kdf::Pbkdf2(kdf) if kdf.iteration_count > MAX_PBKDF2_ITERATIONS => {

@@ -253,8 +253,9 @@ fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
 }
 
 /// A private key whose parts parse but do not form an RSA key (d, p or q wrong).
-fn inconsistent(error: impl fmt::Display) -> KeyError {
-    KeyError::Malformed(format!(
-        "the private key's numbers do not form an RSA key (d, p or q wrong: {error})"
-    ))
+/// aws-lc's reason (`UnexpectedError`, say) names nothing a reader can act on: not shown.
+fn inconsistent(_: impl fmt::Display) -> KeyError {
+    KeyError::Malformed(
+        "the private key's numbers do not form an RSA key (d, p or q is wrong)".into(),
+    )
 }

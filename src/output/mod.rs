@@ -101,7 +101,7 @@ impl Times {
 /// `2023-11-14T22:23:20Z` for `secs` from 1970 to the end of 9999 (the caller keeps it
 /// there): the civil date from the day count by Howard Hinnant's `civil_from_days`, each
 /// field written into place.
-fn push_rfc3339(out: &mut String, secs: i64) {
+pub(crate) fn push_rfc3339(out: &mut String, secs: i64) {
     let (days, time) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Days from 0000-03-01, in 400-year eras of 146,097 days (the caller's are all in era 4).
     let z = days + 719_468;

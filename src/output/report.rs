@@ -4,7 +4,9 @@
 
 use std::io::{self, Write};
 
-use super::{Hints, Paint, Times, escape, escape_capped, escape_message, printable_ascii};
+use super::{
+    Hints, Paint, Times, escape, escape_capped, escape_message, printable_ascii, push_rfc3339,
+};
 use crate::checks::{Check, CheckId, Report, Status};
 use crate::token::{Member, Object};
 
@@ -252,6 +254,11 @@ fn section(out: &mut String, paint: Paint, title: &str, members: Option<&Object>
             let start = out.len();
             out.push_str("  ");
             if times.push(out, secs) {
+                // 13 digits: milliseconds, a pitfall an official sample fell into (SPEC §1).
+                if (1_000_000_000_000..10_000_000_000_000).contains(&secs) {
+                    out.push_str(", milliseconds? as seconds that is ");
+                    push_rfc3339(out, secs / 1000);
+                }
                 paint.tail(out, start, Paint::dim);
             } else {
                 out.truncate(start);

@@ -213,3 +213,33 @@ fn inspect_decodes_a_stream_one_token_per_line_in_order_and_exits_1_for_a_bad_li
         "{text:?}"
     );
 }
+
+/// Two tokens pasted as one argument are named as such, not as a JWE; times in
+/// milliseconds (13 digits) get the date they would be in seconds beside them.
+#[test]
+fn inspect_names_two_pasted_tokens_and_shows_what_milliseconds_would_be_in_seconds() {
+    let valid = crate::util::token("valid");
+    let r = layer(&["inspect", &format!("{valid}\n{valid}")]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "eit_wrong_jws_part_count: 5 parts over 2 lines: several tokens pasted as one?"
+        ),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("JWE"), "{r:?}");
+    let r = layer(&["inspect", "--now", NOW, &crate::util::token("iat-millis")]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let iat = r
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("iat"))
+        .unwrap();
+    assert!(
+        iat.ends_with(", milliseconds? as seconds that is 2023-11-14T22:13:20Z"),
+        "{iat}"
+    );
+    // A time in seconds has no such note.
+    let r = layer(&["inspect", "--now", NOW, &valid]);
+    assert!(!r.stderr.contains("milliseconds?"), "{r:?}");
+}

@@ -117,6 +117,59 @@ fn keys_thumbprint_opens_a_key_from_openssl_genpkey_aes256_with_env_or_passphras
     assert_eq!(got, expected);
 }
 
+/// A key openssl encrypted some way not read here is refused by name (the cipher, the
+/// PBKDF2 hash, PBES1 or PKCS#12), with the openssl line that re-encrypts it, which then
+/// opens.
+#[test]
+fn a_key_encrypted_in_a_scheme_not_read_here_is_refused_naming_it_and_the_fix_works() {
+    let dir = tempdir();
+    let plain = openssl_rsa(dir.path(), "plain.pem");
+    let pass = format!("pass:{PASSPHRASE}");
+    let encrypt = |name: &str, how: &[&str]| {
+        let out = dir.path().join(name);
+        let args = [
+            &["pkcs8", "-topk8", "-in", path(&plain), "-passout", &pass][..],
+            how,
+            &["-out", path(&out)],
+        ]
+        .concat();
+        openssl_ok(&args);
+        out
+    };
+    for (name, how, said) in [
+        (
+            "des3.pem",
+            &["-v2", "des3"][..],
+            "it is PBES2 with a cipher or key derivation not read here",
+        ),
+        (
+            "sha1.pem",
+            &["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"][..],
+            "it asks for PBKDF2 over HMAC-SHA-1 (older openssl's default), which is not read here",
+        ),
+        (
+            "p12.pem",
+            &["-v1", "PBE-SHA1-3DES"][..],
+            "it uses PKCS#12's password-based encryption",
+        ),
+    ] {
+        let key = encrypt(name, how);
+        let r = layer_with_passphrase(&["keys", "thumbprint", path(&key)], PASSPHRASE);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{name}: {r:?}");
+        assert!(r.stderr.contains(said), "{name}: {r:?}");
+        assert!(
+            r.stderr.contains("re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in FILE -out new.pem"),
+            "{name}: {r:?}"
+        );
+    }
+    let fixed = encrypt(
+        "fixed.pem",
+        &["-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256"],
+    );
+    let r = layer_with_passphrase(&["keys", "thumbprint", path(&fixed)], PASSPHRASE);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
 // ---- keys: openssl reads what we write ----
 
 #[test]

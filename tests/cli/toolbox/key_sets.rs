@@ -220,9 +220,31 @@ fn a_private_key_whose_secret_numbers_are_broken_is_malformed_for_validate_too()
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         crate::util::one_error_line(&r)
-            .contains("the private key's numbers do not form an RSA key"),
+            .trim_end()
+            .ends_with("the private key's numbers do not form an RSA key (d, p or q is wrong)"),
+        "no crypto library's code name: {r:?}"
+    );
+}
+
+/// A PEM label is the file's: an unknown one is named, cut, never a line as long as the file.
+#[test]
+fn an_unknown_pem_label_is_named_cut_to_64_characters() {
+    let dir = tempdir();
+    let file = dir.path().join("long.pem");
+    let label = "X".repeat(100_000);
+    std::fs::write(
+        &file,
+        format!("-----BEGIN {label}-----\nAAAA\n-----END {label}-----\n"),
+    )
+    .unwrap();
+    let r = layer(&["keys", "thumbprint", path(&file)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let line = crate::util::one_error_line(&r);
+    assert!(
+        line.contains(&format!("unsupported PEM block `{}…`", "X".repeat(63))),
         "{r:?}"
     );
+    assert!(line.len() < 400, "{}", line.len());
 }
 
 /// A private JWK made by `keys convert` from `key` (a PEM), with `extra` members set.

@@ -641,3 +641,25 @@ fn json_with_a_member_twice_is_refused_in_claims_batch_lines_and_key_files() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("has the member \"e\" twice"), "{r:?}");
 }
+
+/// A bad argument that holds escape codes is quoted back escaped, as everything else is,
+/// not with its codes stripped (clap's own rendering turned `a␛[31mRED␇` into `aRED`).
+#[test]
+fn a_bad_argument_with_control_characters_is_quoted_back_escaped_not_stripped() {
+    let r = crate::util::layer(&[
+        "sign",
+        "--nonce",
+        "n",
+        "--user",
+        "u",
+        "--ttl",
+        "a\u{1b}[31mRED\u{7}",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_inert("--ttl", &r);
+    assert!(
+        r.stderr
+            .contains("invalid value 'a\\u{1b}[31mRED\\u{7}' for '--ttl <DURATION>'"),
+        "{r:?}"
+    );
+}

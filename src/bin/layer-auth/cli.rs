@@ -12,9 +12,12 @@ use crate::term::ColorChoice;
 /// done or valid, 1 token invalid (or some batch line failed), 2 usage or input error.
 #[derive(Debug, Parser)]
 // clap's own colour follows CLICOLOR_FORCE and would colour --help on stdout; stdout is never
-// coloured (SPEC §3), and --color governs our messages, so clap stays plain.
+// coloured (SPEC §3), and --color governs our messages, so clap stays plain. Plain styles
+// too: then the escape codes in a rendered error are the user's own (a pasted argument),
+// which `term::clap_exit` shows escaped rather than lets clap strip.
 #[command(
     color = clap::ColorChoice::Never,
+    styles = clap::builder::Styles::plain(),
     name = "layer-auth",
     version,
     propagate_version = true,

@@ -273,7 +273,9 @@ pub fn clap_exit(error: &clap::Error) -> std::process::ExitCode {
         let _ = written;
         return std::process::ExitCode::SUCCESS;
     }
-    let text = error.render().to_string();
+    // `ansi()`, not `to_string()`: the latter strips escape sequences, the argument's too,
+    // so `a\x1b[31mRED` would read `aRED`. With plain styles, clap adds none of its own.
+    let text = error.render().ansi().to_string();
     let mut err = io::stderr().lock();
     for line in text.lines() {
         let _ = writeln!(err, "{}", escape(&hide_key_material(line)));

@@ -1681,3 +1681,21 @@ fn validate_quiet_prints_only_the_verdict_line_for_a_valid_token() {
     assert!(r.stderr.contains("valid"), "{r:?}");
     assert!(!r.stderr.contains("eit_"), "no checks listed: {r:?}");
 }
+
+/// With --jsonl a line without "nonce" or "user" is told to carry them (or what stands in
+/// for every line); a line with them is not.
+#[test]
+fn validate_jsonl_asks_a_line_without_nonce_or_user_for_them() {
+    let t = token("valid");
+    let input = format!(
+        "{{\"token\":\"{t}\"}}\n{{\"token\":\"{t}\",\"nonce\":\"nonce-123\",\"user\":\"alice\"}}\n"
+    );
+    let r = validate_stdin(&["--jsonl", "-q"], input.as_bytes());
+    assert_eq!(r.code, 0, "{r:?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines[0].contains("give each line \"nonce\" and \"user\", or pass --nonce and --user"),
+        "{r:?}"
+    );
+    assert!(!lines[1].contains("give each line"), "{r:?}");
+}

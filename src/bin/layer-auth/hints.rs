@@ -37,6 +37,9 @@ pub struct Given {
     pub key_id: bool,
     pub keys: bool,
     pub skip_signature: bool,
+    /// `--jsonl`: each line may bring its own nonce and user, so a hint for them names the
+    /// line's members (and the flags that stand in for a line without them).
+    pub per_line: bool,
 }
 
 impl Given {
@@ -74,7 +77,12 @@ impl FlagHints {
     fn not_made_now(&self, ids: &[CheckId]) -> Option<String> {
         let mut flags: Vec<&str> = Vec::new();
         let mut vars: Vec<&str> = Vec::new();
+        let mut members: Vec<&str> = Vec::new();
         for id in ids.iter().filter(|id| !self.given.has(**id)) {
+            if let Some(member) = self.line_member(*id) {
+                members.push(member);
+                continue;
+            }
             if let Some((flag, var, _)) = supplier(*id) {
                 if !flags.contains(&flag) {
                     flags.push(flag);
@@ -82,15 +90,40 @@ impl FlagHints {
                 vars.extend(var);
             }
         }
-        if flags.is_empty() {
-            return None;
-        }
         let vars = if vars.is_empty() {
             String::new()
         } else {
             format!(", or set {}", vars.join("/"))
         };
-        Some(format!("pass {}{vars}", and_list(&flags)))
+        let flags = (!flags.is_empty()).then(|| format!("pass {}{vars}", and_list(&flags)));
+        let members = (!members.is_empty()).then(|| {
+            let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+            let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();
+            let flags: Vec<String> = members.iter().map(|m| format!("--{m}")).collect();
+            let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+            format!(
+                "give each line {}, or pass {}",
+                and_list(&quoted),
+                and_list(&flags)
+            )
+        });
+        match (flags, members) {
+            (None, None) => None,
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (Some(flags), Some(members)) => Some(format!("{flags}; {members}")),
+        }
+    }
+
+    /// The `--jsonl` line member that supplies `id`'s expected value (`nonce`, `user`).
+    fn line_member(&self, id: CheckId) -> Option<&'static str> {
+        if self.given.has(id) {
+            return None;
+        }
+        match id {
+            CheckId::Nonce if self.given.per_line => Some("nonce"),
+            CheckId::User if self.given.per_line => Some("user"),
+            _ => None,
+        }
     }
 }
 
@@ -102,6 +135,12 @@ impl Hints for FlagHints {
             }
             (CheckId::Signature, Status::Skip) if !self.given.has(CheckId::Signature) => {
                 "pass --public-key FILE, or --skip-signature to judge the contents only"
+            }
+            (CheckId::Nonce, Status::Skip) if self.line_member(CheckId::Nonce).is_some() => {
+                "give the line a \"nonce\", or pass --nonce"
+            }
+            (CheckId::User, Status::Skip) if self.line_member(CheckId::User).is_some() => {
+                "give the line a \"user\", or pass --user"
             }
             (id, Status::Skip) if !self.given.has(id) => supplier(id)?.2,
             _ => return None,
@@ -165,6 +204,38 @@ pub fn for_error(error: &anyhow::Error) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_jsonl_hints_ask_each_line_for_its_nonce_and_user() {
+        let hints = FlagHints::new(Given {
+            keys: true,
+            per_line: true,
+            ..Given::default()
+        });
+        let ids = [CheckId::Nonce, CheckId::User, CheckId::Provider];
+        assert_eq!(
+            hints.not_made(&ids).unwrap(),
+            "pass --provider-id, or set LAYER_PROVIDER_ID; give each line \"nonce\" and \
+             \"user\", or pass --nonce and --user"
+        );
+        assert_eq!(
+            hints.not_made(&[CheckId::User]).unwrap(),
+            "give each line \"user\", or pass --user"
+        );
+        let skipped = Check::skip(CheckId::Nonce, "not checked: no nonce to compare nce with");
+        assert_eq!(
+            hints.check(&skipped).unwrap(),
+            "give the line a \"nonce\", or pass --nonce"
+        );
+        // A --nonce given stands for every line: nothing to ask.
+        let given = FlagHints::new(Given {
+            nonce: true,
+            per_line: true,
+            ..Given::default()
+        });
+        assert_eq!(given.not_made(&[CheckId::Nonce]), None);
+        assert_eq!(given.check(&skipped), None);
+    }
 
     #[test]
     fn hints_name_only_the_flags_for_what_was_missing() {

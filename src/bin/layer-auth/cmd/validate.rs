@@ -238,12 +238,13 @@ impl<'a> Judge<'a> {
             key_id: args.ids.key_id(),
         };
         let given = Given {
-            nonce: expect.nonce.is_some() || args.jsonl,
-            user: expect.user.is_some() || args.jsonl,
+            nonce: expect.nonce.is_some(),
+            user: expect.user.is_some(),
             provider_id: expect.provider_id.is_some(),
             key_id: expect.key_id.is_some(),
             keys: !keys.is_empty(),
             skip_signature: args.skip_signature,
+            per_line: args.jsonl,
         };
         let policy = Policy {
             leeway: args.leeway,

@@ -37,6 +37,7 @@ impl<'a> Shown<'a> {
             key_id: world.expect_key_id.is_some(),
             keys: true,
             skip_signature: false,
+            per_line: false,
         };
         Self {
             args,

@@ -27,6 +27,18 @@ enum Signer {
     AwsLc(KeyPair),
     /// Legacy (under 2048 bits): the `rsa` crate, with blinding; only behind `WeakKeys::Allow`.
     Legacy(Box<rsa::pkcs1v15::SigningKey<rsa::sha2::Sha256>>),
+    /// Over [`AWS_LC_MAX_BITS`]: held, converted, never used to sign (the `rsa` crate's
+    /// private-key math is not used by default: RUSTSEC-2023-0071).
+    TooLarge,
+}
+
+/// What a key is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Signing, legacy keys as the caller says.
+    Sign(WeakKeys),
+    /// Anything but signing (see [`SigningKey::from_bytes_to_hold`]).
+    Hold,
 }
 
 impl SigningKey {
@@ -51,11 +63,27 @@ impl SigningKey {
         weak: WeakKeys,
         passphrase: Option<&[u8]>,
     ) -> Result<Self, KeyError> {
+        Self::read(bytes, Purpose::Sign(weak), passphrase)
+    }
+
+    /// As [`SigningKey::from_bytes_with`] with legacy keys allowed, and also reading a key
+    /// over [`AWS_LC_MAX_BITS`] (up to [`super::MAX_BITS`]), once its numbers are found to
+    /// form an RSA key: for what needs no signature (its public half, its other forms, a
+    /// pair check). [`SigningKey::sign`] refuses such a key with
+    /// [`KeyError::TooLargeToSign`].
+    ///
+    /// # Errors
+    /// As [`SigningKey::from_bytes_with`].
+    pub fn from_bytes_to_hold(bytes: &[u8], passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        Self::read(bytes, Purpose::Hold, passphrase)
+    }
+
+    fn read(bytes: &[u8], purpose: Purpose, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
         if let Some((pkcs1, kid)) = private::read_json(bytes)? {
-            return Self::from_pkcs1(&pkcs1, weak).map(|key| Self { kid, ..key });
+            return Self::from_pkcs1(&pkcs1, purpose).map(|key| Self { kid, ..key });
         }
         match Material::read(bytes, passphrase)? {
-            Material::Private(pkcs1) => Self::from_pkcs1(&pkcs1, weak),
+            Material::Private(pkcs1) => Self::from_pkcs1(&pkcs1, purpose),
             Material::Public(_) => Err(KeyError::PublicNotPrivate),
         }
     }
@@ -83,14 +111,27 @@ impl SigningKey {
         })
     }
 
-    fn from_pkcs1(der: &[u8], weak: WeakKeys) -> Result<Self, KeyError> {
+    fn from_pkcs1(der: &[u8], purpose: Purpose) -> Result<Self, KeyError> {
         let parsed = rsa::pkcs1::RsaPrivateKey::from_der(der).map_err(malformed)?;
         let public = PublicKey::from_components(
             parsed.modulus.as_bytes(),
             parsed.public_exponent.as_bytes(),
         )?;
+        let weak = match purpose {
+            Purpose::Sign(weak) => weak,
+            Purpose::Hold => WeakKeys::Allow,
+        };
         if public.bits() > AWS_LC_MAX_BITS {
-            return Err(KeyError::TooLargeToSign(public.bits()));
+            if purpose != Purpose::Hold {
+                return Err(KeyError::TooLargeToSign(public.bits()));
+            }
+            Self::checked_public(der)?;
+            return Ok(Self {
+                signer: Signer::TooLarge,
+                public,
+                pkcs1: Zeroizing::new(der.to_vec()),
+                kid: None,
+            });
         }
         if public.bits() >= MIN_STRONG_BITS {
             let pair = KeyPair::from_der(der).map_err(inconsistent)?;
@@ -164,6 +205,7 @@ impl SigningKey {
                     .map_err(|e| KeyError::Crypto(e.to_string()))?;
                 Ok(signature.to_vec())
             }
+            Signer::TooLarge => Err(KeyError::TooLargeToSign(self.public.bits())),
         }
     }
 

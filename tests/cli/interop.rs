@@ -227,6 +227,45 @@ fn sign_with_a_key_over_8192_bits_exits_2_and_says_it_only_verifies() {
     );
 }
 
+/// A private key over 8192 bits signs nothing, but the keys commands hold it like any
+/// other: its thumbprint is its public key's, and it converts to a file openssl checks as
+/// the same key. (Each run checks its numbers with the `rsa` crate: seconds in a debug
+/// build, so two runs only.)
+#[test]
+fn keys_commands_hold_a_private_key_over_8192_bits_that_sign_refuses() {
+    let dir = tempdir();
+    let key = crate::util::private_key(dir.path(), "rsa9216-pkcs8.pem");
+    let spki = fixture("keys/rsa9216-spki.pem");
+    let thumbprint = |file: &std::path::Path| {
+        let r = crate::util::layer(&["keys", "thumbprint", crate::util::path(file)]);
+        assert_eq!(r.code, 0, "{r:?}");
+        r.stdout
+    };
+    assert_eq!(thumbprint(&key), thumbprint(&spki));
+    let out = dir.path().join("pkcs1.pem");
+    let r = crate::util::layer(&[
+        "keys",
+        "convert",
+        crate::util::path(&key),
+        "--to",
+        "pkcs1",
+        "--out",
+        crate::util::path(&out),
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let modulus = |file: &std::path::Path| {
+        crate::util::openssl_ok(&[
+            "rsa",
+            "-in",
+            crate::util::path(file),
+            "-noout",
+            "-modulus",
+            "-check",
+        ])
+    };
+    assert_eq!(modulus(&out), modulus(&key));
+}
+
 #[test]
 fn a_token_signed_by_openssl_with_the_other_key_fails_eit_signature_verification_here() {
     let dir = tempdir();

@@ -27,11 +27,8 @@ pub fn any_key(path: &Path, passphrase: &PassphraseArgs) -> anyhow::Result<Loade
     let name = shown(path);
     let bytes = read_key_file(path, "key")?;
     let secret = self::passphrase(passphrase)?;
-    match SigningKey::from_bytes_with(
-        &bytes,
-        WeakKeys::Allow,
-        secret.as_ref().map(|s| s.as_slice()),
-    ) {
+    // Held, not signed with: a key over 8192 bits converts and checks like any other.
+    match SigningKey::from_bytes_to_hold(&bytes, secret.as_ref().map(|s| s.as_slice())) {
         Ok(key) => Ok(private_any_key(key, path, name)),
         // A JWKS holding private keys among others is a key set: each key's public half.
         Err(KeyError::PublicNotPrivate | KeyError::PrivateKeySet { .. }) => {

@@ -178,7 +178,9 @@ impl Object {
         self.members.is_empty()
     }
 
-    /// The object as a `serde_json` map.
+    /// The object as a `serde_json` map. Lossy where `serde_json` is: a number no `i64`,
+    /// `u64` or double holds exactly (`12345678901234567890123`) comes out as the nearest
+    /// double; [`Object::json`] keeps every number as written.
     pub fn to_map(&self) -> Map<String, Value> {
         self.iter()
             .map(|(name, member)| (name.to_owned(), member.value()))

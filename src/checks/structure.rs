@@ -39,12 +39,12 @@ pub(super) fn part_count(cx: &Context<'_, '_>) -> Check {
         return Check::pass(id, "3 parts: header.claims.signature");
     }
     let parts = cx.raw.split('.').count();
-    let lines = cx.raw.lines().filter(|l| !l.trim().is_empty()).count();
+    let pieces = cx.raw.split_whitespace().count();
     let message = match parts {
         _ if cx.raw.is_empty() => "the token is empty".to_owned(),
-        _ if lines > 1 => format!(
-            "{parts} parts over {lines} lines: several tokens pasted as one? a token is one \
-             line of header.claims.signature"
+        _ if pieces > 1 => format!(
+            "{parts} parts in {pieces} pieces split by whitespace: several tokens pasted as one? \
+             a token is one piece, header.claims.signature"
         ),
         1 => "no `.` at all: a JWS is header.claims.signature in base64url".to_owned(),
         2 => "2 parts: the signature part is missing (header.claims.signature)".to_owned(),

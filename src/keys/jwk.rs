@@ -165,7 +165,14 @@ pub(super) fn meant_for_rs256(member: &Value, op: &str) -> Result<(), String> {
 /// An RSA JWK meant for RS256 verification, as a verifying key; else why not (RFC 7517
 /// §4.2–4.4: `use`, `key_ops` and `alg` may each rule it out).
 fn from_jwk(member: &Value) -> Result<VerifyingKey, String> {
-    meant_for_rs256(member, "verify")?;
+    // A private member's `key_ops` name what the private key does (`sign`, as WebCrypto
+    // exports it); its public half, used here, verifies what it signs.
+    let private_signer = member.get("d").is_some()
+        && member
+            .get("key_ops")
+            .and_then(Value::as_array)
+            .is_some_and(|ops| ops.iter().any(|op| op == "sign"));
+    meant_for_rs256(member, if private_signer { "sign" } else { "verify" })?;
     for name in ["n", "e"] {
         match member.get(name) {
             Some(Value::String(_)) => {}

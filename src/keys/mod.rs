@@ -37,6 +37,35 @@ pub const AWS_LC_MAX_BITS: usize = 8192;
 /// Key sizes `keygen` offers.
 pub const GENERATE_BITS: [usize; 3] = [2048, 3072, 4096];
 
+/// What makes `text` look like key material rather than the short name it should be (a
+/// path, an ID), if anything: a PEM, JSON (a JWK?), several lines, base64 (`base64`, as
+/// the caller judges it), or over 1,024 characters.
+pub fn material_kind(text: &str, base64: bool) -> Option<&'static str> {
+    if text.contains("-----BEGIN") || text.contains("PRIVATE KEY") {
+        Some("is a PEM key")
+    } else if text.trim_start().starts_with('{') {
+        Some("is JSON (a JWK?)")
+    } else if text.contains(['\n', '\r']) || text.contains("\\n") {
+        Some("spans several lines")
+    } else if base64 {
+        Some("looks like base64 (key material?)")
+    } else if text.len() > 1024 {
+        Some("is far too long")
+    } else {
+        None
+    }
+}
+
+/// What makes `text` look like a key rather than an ID, if anything (see
+/// [`material_kind`]); a run of base64 counts from 128 characters, longer than
+/// any ID (a thumbprint is 43 characters; a 2048-bit key's prime is 171).
+pub fn id_material_kind(text: &str) -> Option<&'static str> {
+    let base64 = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')))
+        .any(|run| run.len() >= 128);
+    material_kind(text, base64)
+}
+
 /// Why a key could not be read, generated or used. Messages say what was found and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {

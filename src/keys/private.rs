@@ -248,7 +248,18 @@ pub(super) fn read_json(bytes: &[u8]) -> Result<Option<PrivateJwk>, KeyError> {
         [jwk] if keys == 1 => {
             let kid = match jwk.get("kid") {
                 None => None,
-                Some(Value::String(kid)) => Some(kid.clone()),
+                // A kid is published (keys public writes it): never one that is a key.
+                Some(Value::String(kid)) => match super::id_material_kind(kid) {
+                    Some(kind) => {
+                        return Err(KeyError::Jwk(format!(
+                            "private JWK: its \"kid\" ({} characters) {kind}, and a kid is \
+                             published with the public key; give it the Key ID \
+                             (layer:///keys/<uuid>)",
+                            kid.chars().count()
+                        )));
+                    }
+                    None => Some(kid.clone()),
+                },
                 Some(other) => {
                     return Err(KeyError::Jwk(format!(
                         "private JWK: \"kid\" is {}, not a string",

@@ -145,6 +145,7 @@ impl SigningKey {
         if weak == WeakKeys::Refuse {
             return Err(KeyError::Weak(public.bits()));
         }
+        Self::checked_public(der)?;
         use rsa::pkcs1::DecodeRsaPrivateKey as _;
         let key = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(malformed)?;
         Ok(Self {
@@ -170,6 +171,9 @@ impl SigningKey {
             use rsa::pkcs1::DecodeRsaPrivateKey as _;
             let key = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(malformed)?;
             key.validate().map_err(inconsistent)?;
+            if !crt_consistent(&parsed) {
+                return Err(inconsistent(""));
+            }
         }
         Ok(public)
     }
@@ -295,9 +299,29 @@ fn public_of(pair: &KeyPair) -> Result<PublicKey, KeyError> {
 }
 
 /// A private key whose parts parse but do not form an RSA key (d, p or q wrong).
+/// Whether the CRT members (dP, dQ, qInv) agree with d, p and q. aws-lc checks them; the
+/// `rsa` crate's `validate` (keys under 2048 or over 8192 bits) does not, as it computes its
+/// own, while the file's bytes are what `keys convert` writes out again.
+fn crt_consistent(parsed: &rsa::pkcs1::RsaPrivateKey<'_>) -> bool {
+    use rsa::BigUint;
+    let number = |uint: rsa::pkcs1::UintRef<'_>| BigUint::from_bytes_be(uint.as_bytes());
+    let one = BigUint::from(1u8);
+    let (d, p, q) = (
+        number(parsed.private_exponent),
+        number(parsed.prime1),
+        number(parsed.prime2),
+    );
+    if p <= one || q <= one {
+        return false;
+    }
+    number(parsed.exponent1) == &d % (&p - &one)
+        && number(parsed.exponent2) == &d % (&q - &one)
+        && (number(parsed.coefficient) * &q) % &p == one
+}
+
 /// aws-lc's reason (`UnexpectedError`, say) names nothing a reader can act on: not shown.
 fn inconsistent(_: impl fmt::Display) -> KeyError {
     KeyError::Malformed(
-        "the private key's numbers do not form an RSA key (d, p or q is wrong)".into(),
+        "the private key's numbers do not form an RSA key (d, p, q or the CRT values made from them are wrong)".into(),
     )
 }

@@ -14,10 +14,12 @@ use super::{escape, escape_message};
 use crate::checks::{CheckId, Report, Status};
 
 /// One `::error title=ID::MESSAGE` line per failed check and `::warning …` per warned one,
-/// then one `::notice title=not checked::…` naming every check not made (an unverified
-/// signature is a `::warning` of its own; for a report judged strictly, each is an
-/// `::error`), each ending in a newline. `label` names the token (`line 3`), when there are
-/// several.
+/// then one `::notice title=not checked::…` naming every check not made (for a report judged
+/// strictly, each is an `::error`; so is a signature left unverified for want of a key,
+/// which makes the token invalid), each ending in a newline. `label` names the token
+/// (`line 3`), when there are several. A signature skipped on request is in the notice:
+/// GitHub shows ten warnings a step, and a run that skips every signature should say so
+/// once, not crowd out the warnings that differ.
 ///
 /// ```
 /// use layer_auth::checks::{Policy, validate};
@@ -43,8 +45,9 @@ pub fn github_annotations(report: &Report, label: Option<&str>) -> String {
             Status::Warn if report.strict => "error",
             Status::Warn => "warning",
             Status::Skip if report.strict => "error",
-            // A signature not verified leaves the token unauthenticated: more than a note.
-            Status::Skip if check.id == CheckId::Signature => "warning",
+            // A signature not verified leaves the token invalid (no key to verify with),
+            // unless it was skipped on request, which the caller says once for the run.
+            Status::Skip if check.id == CheckId::Signature && !report.valid => "error",
             Status::Skip => {
                 let message = escape_message(check);
                 let why = message.strip_prefix("not checked: ").unwrap_or(&message);

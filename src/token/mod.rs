@@ -150,6 +150,13 @@ pub enum SignError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A private key (PEM) in a value the token would carry, where the service, its logs
+    /// and whoever holds the token would read it.
+    #[error(
+        "the {0} holds a PEM private key, which a token would show to everyone who reads it; \
+         nothing was signed"
+    )]
+    KeyMaterial(String),
     /// The key could not sign.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -195,6 +202,26 @@ impl TokenRequest {
                 return Err(SignError::Empty(name));
             }
         }
+        let texts = [
+            ("key id", &self.key_id),
+            ("provider id", &self.provider_id),
+            ("user id", &self.user),
+            ("nonce", &self.nonce),
+        ];
+        if let Some((name, _)) = texts.iter().find(|(_, text)| holds_private_pem(text)) {
+            return Err(SignError::KeyMaterial((*name).to_owned()));
+        }
+        for (name, value) in &self.extra {
+            if holds_private_pem(name) {
+                return Err(SignError::KeyMaterial("name of a claim".into()));
+            }
+            if value_holds_private_pem(value) {
+                return Err(SignError::KeyMaterial(format!(
+                    "claim `{}`",
+                    cut_name(name)
+                )));
+            }
+        }
         if self.expires_at <= self.issued_at {
             return Err(SignError::NoLifetime);
         }
@@ -218,6 +245,34 @@ impl TokenRequest {
         }
         Ok(())
     }
+}
+
+/// Whether `text` holds a PEM private key's armour (`-----BEGIN … PRIVATE KEY-----`), as
+/// written or JSON-escaped: the one form of key material that is never anything else.
+fn holds_private_pem(text: &str) -> bool {
+    text.contains("PRIVATE KEY-----") && text.contains("-----BEGIN")
+}
+
+/// [`holds_private_pem`] for any string in `value`, member names included.
+fn value_holds_private_pem(value: &Value) -> bool {
+    match value {
+        Value::String(text) => holds_private_pem(text),
+        Value::Array(items) => items.iter().any(value_holds_private_pem),
+        Value::Object(members) => members
+            .iter()
+            .any(|(name, v)| holds_private_pem(name) || value_holds_private_pem(v)),
+        _ => false,
+    }
+}
+
+/// A claim name for a message: at most 40 characters (it is the caller's, maybe long).
+fn cut_name(name: &str) -> String {
+    if name.chars().count() <= 40 {
+        return name.to_owned();
+    }
+    let mut cut: String = name.chars().take(39).collect();
+    cut.push('…');
+    cut
 }
 
 /// What is wrong with a profile claim's value, if anything (a string of at most `max` chars).

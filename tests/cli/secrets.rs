@@ -240,7 +240,7 @@ fn a_key_given_as_a_provider_or_key_id_is_refused_by_kind_and_never_shown() {
     let out = dir.path().join("out.pem");
     let out = out.to_str().unwrap();
     let signs = ["sign", "--nonce", "n", "--user", "u", "--key", key];
-    let ids: [(&str, &str, Vec<&str>); 8] = [
+    let ids: [(&str, &str, Vec<&str>); 12] = [
         (
             "--key-id",
             "--key-id (or LAYER_KEY_ID)",
@@ -276,6 +276,23 @@ fn a_key_given_as_a_provider_or_key_id_is_refused_by_kind_and_never_shown() {
             "--key-id",
             "--key-id",
             vec!["keygen", "--out", out, "--format", "jwk"],
+        ),
+        // Not IDs, but as plainly signed into a token or shown in its report.
+        (
+            "--user",
+            "--user",
+            vec!["sign", "--nonce", "n", "--key", key],
+        ),
+        (
+            "--nonce",
+            "--nonce",
+            vec!["sign", "--user", "u", "--key", key],
+        ),
+        ("--user", "--user", vec!["flow"]),
+        (
+            "--app-id",
+            "--app-id",
+            vec!["serve", "--listen", "127.0.0.1:0"],
         ),
     ];
     for (form, value) in forms() {
@@ -317,6 +334,85 @@ fn a_key_given_as_a_provider_or_key_id_is_refused_by_kind_and_never_shown() {
         r.stdout.contains(&format!("\"kid\": \"{thumbprint}\"")),
         "{r:?}"
     );
+}
+
+/// A PEM private key in anything a token would carry — a claim (nested too), a batch
+/// line's user or nonce — is refused before anything is signed, and not shown.
+#[test]
+fn a_pem_private_key_in_a_claim_or_a_batch_line_is_never_signed() {
+    let runs = secret_runs();
+    let pem = forms()[0].1.clone();
+    let key = fixture("keys/rsa2048-pkcs8.pem");
+    let dir = tempdir();
+    let copy = dir.path().join("k.pem");
+    write_private(&copy, &std::fs::read_to_string(&key).unwrap());
+    let base = [
+        "sign",
+        "--nonce",
+        "n",
+        "--user",
+        "u",
+        "--key",
+        copy.to_str().unwrap(),
+    ];
+    let nested = serde_json::json!({"deep": [{"x": pem}]}).to_string();
+    for claim in [format!("x={pem}"), format!("metadata={nested}")] {
+        let r = outcome_of(
+            layer_auth().args(base).args(IDS).arg("--claim").arg(&claim),
+            None,
+        );
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+        assert!(
+            r.stderr
+                .contains("holds a PEM private key, which a token would show"),
+            "{r:?}"
+        );
+        assert_no_key_material("--claim", &r, &runs);
+    }
+    let line = serde_json::json!({"nonce": "n", "user": pem}).to_string() + "\n";
+    let r = outcome_of(
+        layer_auth()
+            .args(["sign", "--batch", "-", "--key", copy.to_str().unwrap()])
+            .args(IDS),
+        Some(line.as_bytes()),
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (1, "\n"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("line 1: the user id holds a PEM private key"),
+        "{r:?}"
+    );
+    assert_no_key_material("--batch", &r, &runs);
+}
+
+/// Where a path or a value that is not checked for key material quotes what it was given
+/// (clap's errors, a file that cannot be made), a pasted PEM's body is hidden whole: its
+/// last line too, which is short (under 40 characters) but the end of the key's secrets.
+#[test]
+fn a_pasted_pem_body_is_hidden_whole_in_errors_down_to_its_short_last_line() {
+    let pem = forms()[0].1.clone();
+    let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let last = body.last().unwrap();
+    assert!(last.len() < 40, "the fixture's last line is short: {last}");
+    for args in [
+        vec!["sign", "--nonce", "n", "--user", "u", "--ttl", &pem],
+        vec!["keygen", "--out", &pem],
+        vec!["validate", "a.b.c", "--junit", &pem],
+    ] {
+        let r = outcome_of(layer_auth().args(&args), None);
+        assert_eq!(r.code, 2, "{:?}: {r:?}", &args[..2]);
+        for line in &body {
+            assert!(
+                !r.stderr.contains(line),
+                "{:?} shows {line}: {r:?}",
+                &args[..2]
+            );
+        }
+        assert!(
+            r.stderr.contains("characters hidden: key material?"),
+            "{r:?}"
+        );
+    }
 }
 
 /// A `kid` to write is never empty; an empty ID variable (an unset CI secret) is none.

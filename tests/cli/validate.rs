@@ -1505,16 +1505,40 @@ fn validate_junit_and_github_say_what_a_passing_token_was_not_checked_for() {
         xml.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{r:?}");
+    // Said once for the run: GitHub shows ten warnings a step.
     assert!(
-        r.stderr.contains(
-            "::warning title=eit_signature_verification_failed::skipped on request: the token \
-             is NOT authenticated\n"
+        r.stderr.starts_with(
+            "::warning title=signature not checked::--skip-signature: no token's signature is \
+             verified"
         ),
         "{r:?}"
+    );
+    assert_eq!(
+        r.stderr.matches("::warning").count(),
+        3,
+        "and the two bare UUIDs': {r:?}"
     );
     assert!(
         r.stderr
             .contains("::notice title=not checked::not checked: user_matches ("),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains("; eit_signature_verification_failed (skipped on request: the token is NOT authenticated)"),
+        "{r:?}"
+    );
+    // Without a key, the token is invalid and its annotation an error.
+    let r = layer(&[
+        "validate",
+        &token("valid"),
+        "--now",
+        NOW,
+        "--format",
+        "github",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("::error title=eit_signature_verification_failed::not verified: no public key to verify with"),
         "{r:?}"
     );
     let script = "import sys, xml.etree.ElementTree as ET\n\

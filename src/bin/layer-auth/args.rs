@@ -256,15 +256,40 @@ pub fn rng(seed: Option<u64>) -> anyhow::Result<rand::rngs::StdRng> {
 /// quote nothing of the value.
 #[derive(Debug, Clone, Copy)]
 pub struct IdParser {
-    /// Whether an empty value passes (an unset CI secret, which counts as none).
+    /// Whether an empty value passes (an unset CI secret, which counts as none; or a value
+    /// whose command names the empty one in words of its own).
     empty: bool,
+    /// What the value should be, for the message.
+    should_be: &'static str,
 }
 
 impl IdParser {
+    const AN_ID: &'static str = "an ID is a short name such as layer:///keys/<uuid>";
     /// For `--key-id` / `--provider-id` with their variables: empty counts as none.
-    pub const OR_EMPTY: Self = Self { empty: true };
+    pub const OR_EMPTY: Self = Self {
+        empty: true,
+        should_be: Self::AN_ID,
+    };
     /// For a `kid` to write: never empty.
-    pub const NON_EMPTY: Self = Self { empty: false };
+    pub const NON_EMPTY: Self = Self {
+        empty: false,
+        should_be: Self::AN_ID,
+    };
+    /// For `--user`, signed into `prn` and shown in reports.
+    pub const USER: Self = Self {
+        empty: true,
+        should_be: "a user id is your app's short name for the user",
+    };
+    /// For `--nonce`, signed into `nce`.
+    pub const NONCE: Self = Self {
+        empty: true,
+        should_be: "a nonce is the short random text the service issued",
+    };
+    /// For `serve --app-id`, printed in the banner.
+    pub const APP_ID: Self = Self {
+        empty: true,
+        should_be: "an app id is a short name such as layer:///apps/staging/<uuid>",
+    };
 }
 
 impl clap::builder::TypedValueParser for IdParser {
@@ -293,7 +318,8 @@ impl clap::builder::TypedValueParser for IdParser {
         };
         let Some(text) = value.to_str() else {
             return Err(refuse(format!(
-                "{name} is not UTF-8 text: an ID is text like layer:///keys/<uuid>"
+                "{name} is not UTF-8 text: {}",
+                self.should_be
             )));
         };
         if text.is_empty() && !self.empty {
@@ -301,26 +327,16 @@ impl clap::builder::TypedValueParser for IdParser {
                 "{name} is empty: give the ID the Layer dashboard shows (layer:///keys/<uuid>)"
             )));
         }
-        if let Some(kind) = id_material_kind(text) {
+        if let Some(kind) = layer_auth::keys::id_material_kind(text) {
             return Err(refuse(format!(
-                "{name} holds a value of {} characters that {kind}: an ID is a short name such \
-                 as layer:///keys/<uuid>, and a key goes in a key file (or LAYER_PRIVATE_KEY); \
-                 the value is not shown",
-                text.chars().count()
+                "{name} holds a value of {} characters that {kind}: {}, and a key goes in a \
+                 key file (or LAYER_PRIVATE_KEY); the value is not shown",
+                text.chars().count(),
+                self.should_be
             )));
         }
         Ok(text.to_owned())
     }
-}
-
-/// What makes `text` look like a key rather than an ID, if anything (see
-/// [`keysource::material_kind`]); a run of base64 counts from 128 characters, longer than
-/// any ID (a thumbprint is 43 characters; a 2048-bit key's prime is 171).
-fn id_material_kind(text: &str) -> Option<&'static str> {
-    let base64 = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')))
-        .any(|run| run.len() >= 128);
-    crate::keysource::material_kind(text, base64)
 }
 
 /// clap value parser for paths that lets an empty value through (see [`KeyArgs::path`]).

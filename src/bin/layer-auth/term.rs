@@ -198,13 +198,15 @@ pub fn print_error(error: &anyhow::Error, paint: Paint) {
     }
 }
 
-/// `text` with every run of 40 or more base64 characters that looks random (upper case,
-/// lower case and digits mixed, as key material is) replaced by a note of its length: the
-/// last line of defence, for text we did not write (clap's errors, which quote arguments).
+/// `text` with the body of every PEM block, and every run of 40 or more base64 characters
+/// that looks random (upper case, lower case and digits mixed, as key material is),
+/// replaced by a note of its length: the last line of defence, for text we did not write
+/// (clap's errors, which quote arguments). A PEM's body goes whole, its short last line too.
 pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
+    let unarmoured = hide_pem_bodies(text);
     let mut out = String::new();
-    let mut rest = text;
-    let mut changed = false;
+    let mut rest: &str = &unarmoured;
+    let mut changed = matches!(unarmoured, std::borrow::Cow::Owned(_));
     while let Some(start) = rest.find(is_b64) {
         let end = rest[start..]
             .find(|c| !is_b64(c))
@@ -225,6 +227,34 @@ pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// `text` with what lies between each `-----BEGIN …-----` and its `-----END` (or the end
+/// of the text) replaced by a note of how many base64 characters it held.
+fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
+    const BEGIN: &str = "-----BEGIN";
+    if !text.contains(BEGIN) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let label = start + BEGIN.len();
+        let body = rest[label..]
+            .find("-----")
+            .map_or(rest.len(), |e| label + e + 5);
+        out.push_str(&rest[..body]);
+        let end = rest[body..]
+            .find("-----END")
+            .map_or(rest.len(), |e| body + e);
+        let hidden = rest[body..end].chars().filter(|c| is_b64(*c)).count();
+        if hidden > 0 {
+            out.push_str(&format!("[{hidden} characters hidden: key material?]"));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// A character of base64 or base64url.
@@ -276,9 +306,11 @@ pub fn clap_exit(error: &clap::Error) -> std::process::ExitCode {
     // `ansi()`, not `to_string()`: the latter strips escape sequences, the argument's too,
     // so `a\x1b[31mRED` would read `aRED`. With plain styles, clap adds none of its own.
     let text = error.render().ansi().to_string();
+    // Hidden whole, then cut into lines: a PEM's body spans several.
+    let text = hide_key_material(&text);
     let mut err = io::stderr().lock();
     for line in text.lines() {
-        let _ = writeln!(err, "{}", escape(&hide_key_material(line)));
+        let _ = writeln!(err, "{}", escape(line));
     }
     std::process::ExitCode::from(2)
 }

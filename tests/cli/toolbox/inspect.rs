@@ -219,15 +219,18 @@ fn inspect_decodes_a_stream_one_token_per_line_in_order_and_exits_1_for_a_bad_li
 #[test]
 fn inspect_names_two_pasted_tokens_and_shows_what_milliseconds_would_be_in_seconds() {
     let valid = crate::util::token("valid");
-    let r = layer(&["inspect", &format!("{valid}\n{valid}")]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains(
-            "eit_wrong_jws_part_count: 5 parts over 2 lines: several tokens pasted as one?"
-        ),
-        "{r:?}"
-    );
-    assert!(!r.stderr.contains("JWE"), "{r:?}");
+    for (pasted, pieces) in [
+        (format!("{valid}\n{valid}"), 2),
+        (format!("{valid} {valid} {valid}"), 3),
+    ] {
+        let r = layer(&["inspect", &pasted]);
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(
+            r.stderr.contains(&format!("eit_wrong_jws_part_count: {} parts in {pieces} pieces split by whitespace: several tokens pasted as one?", 2 * pieces + 1)),
+            "{r:?}"
+        );
+        assert!(!r.stderr.contains("JWE"), "{r:?}");
+    }
     let r = layer(&["inspect", "--now", NOW, &crate::util::token("iat-millis")]);
     assert_eq!(r.code, 0, "{r:?}");
     let iat = r

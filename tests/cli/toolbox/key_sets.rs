@@ -221,7 +221,7 @@ fn a_private_key_whose_secret_numbers_are_broken_is_malformed_for_validate_too()
     assert!(
         crate::util::one_error_line(&r)
             .trim_end()
-            .ends_with("the private key's numbers do not form an RSA key (d, p or q is wrong)"),
+            .ends_with("the private key's numbers do not form an RSA key (d, p, q or the CRT values made from them are wrong)"),
         "no crypto library's code name: {r:?}"
     );
 }
@@ -483,4 +483,140 @@ fn a_key_file_both_jwk_and_jwks_is_refused_and_key_id_needs_a_form_with_a_kid() 
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--key-id is the kid of a jwk"), "{r:?}");
     assert!(!out.exists());
+}
+
+/// The fixture key `name` rebuilt by openssl's ASN.1 generator with its CRT coefficient
+/// (qInv) changed in the last bit: d, p and q still form a key, its CRT values do not.
+fn with_bad_coefficient(dir: &Path, name: &str) -> PathBuf {
+    let text = String::from_utf8(openssl_ok(&[
+        "rsa",
+        "-in",
+        path(&fixture(&format!("keys/{name}"))),
+        "-text",
+        "-noout",
+    ]))
+    .unwrap();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in text.lines().skip(1) {
+        if let Some(label) = line.strip_suffix(':').filter(|l| !l.starts_with(' ')) {
+            fields.push((label.to_owned(), String::new()));
+        } else if let Some((label, value)) =
+            line.split_once(": ").filter(|_| !line.starts_with(' '))
+        {
+            // publicExponent: 65537 (0x10001)
+            let hex = value.split("(0x").nth(1).unwrap().trim_end_matches(')');
+            fields.push((label.to_owned(), hex.to_owned()));
+        } else if let Some((_, hex)) = fields.last_mut() {
+            hex.push_str(&line.trim().replace(':', ""));
+        }
+    }
+    let field = |label: &str| fields.iter().find(|(l, _)| l == label).unwrap().1.clone();
+    let mut coefficient = field("coefficient").into_bytes();
+    let last = coefficient.last_mut().unwrap();
+    *last = if *last == b'0' { b'1' } else { b'0' };
+    let conf = dir.join(format!("{name}.conf"));
+    std::fs::write(
+        &conf,
+        format!(
+            "asn1=SEQUENCE:key\n[key]\nversion=INTEGER:0\nn=INTEGER:0x{}\ne=INTEGER:0x{}\nd=INTEGER:0x{}\np=INTEGER:0x{}\nq=INTEGER:0x{}\ndp=INTEGER:0x{}\ndq=INTEGER:0x{}\nqinv=INTEGER:0x{}\n",
+            field("modulus"),
+            field("publicExponent"),
+            field("privateExponent"),
+            field("prime1"),
+            field("prime2"),
+            field("exponent1"),
+            field("exponent2"),
+            String::from_utf8(coefficient).unwrap()
+        ),
+    )
+    .unwrap();
+    let der = dir.join(format!("{name}.der"));
+    openssl_ok(&[
+        "asn1parse",
+        "-genconf",
+        path(&conf),
+        "-out",
+        path(&der),
+        "-noout",
+    ]);
+    der
+}
+
+/// A key whose CRT values do not match its d, p and q is malformed whatever its size:
+/// aws-lc checks them for 2048 to 8192 bits, and so do we for legacy keys and keys over
+/// 8192 bits (the `rsa` crate does not), which `keys convert` would otherwise write out
+/// broken. openssl agrees that the rebuilt key is broken.
+#[test]
+fn a_key_whose_crt_values_do_not_match_is_malformed_at_every_size() {
+    let dir = tempdir();
+    for name in [
+        "rsa1024-pkcs1.pem",
+        "rsa2048-pkcs1.pem",
+        "rsa9216-pkcs8.pem",
+    ] {
+        let broken = with_bad_coefficient(dir.path(), name);
+        let checked = openssl(&[
+            "rsa",
+            "-inform",
+            "DER",
+            "-in",
+            path(&broken),
+            "-check",
+            "-noout",
+        ]);
+        // openssl rsa -check exits 0 either way; it says so in words.
+        let said =
+            String::from_utf8_lossy(&checked.stdout) + String::from_utf8_lossy(&checked.stderr);
+        assert!(
+            said.contains("RSA key not ok"),
+            "openssl finds {name}'s copy broken too: {said}"
+        );
+        let r = layer(&["keys", "thumbprint", path(&broken)]);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{name}: {r:?}");
+        assert!(r.stderr.contains("do not form an RSA key"), "{name}: {r:?}");
+    }
+}
+
+/// From the review of the key-set changes: a private JWK's kid that is key material is
+/// refused (a kid is published), a private member marked `key_ops: ["sign"]` (as WebCrypto
+/// exports it) lends its public half to verifying, and one key listed twice under a kid is
+/// still one key for `keys check --key-id`.
+#[test]
+fn private_jwk_kids_key_ops_sign_and_a_key_listed_twice() {
+    let dir = tempdir();
+    let (key, jwk) = keygen_jwk(dir.path(), "a", KID_A);
+    let private = private_jwk(dir.path(), &key, &json!({}));
+    let d = private["d"].as_str().unwrap().to_owned();
+    let leaky = write_json(
+        dir.path(),
+        "leaky.jwk",
+        &private_jwk(dir.path(), &key, &json!({"kid": d})),
+    );
+    let r = keys_public(&leaky, &["--format", "jwk"]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("private JWK: its \"kid\" (342 characters) looks like base64"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains(&d[..40]), "{r:?}");
+    let signer = private_jwk(
+        dir.path(),
+        &key,
+        &json!({"kid": KID_A, "key_ops": ["sign"]}),
+    );
+    let set = write_json(dir.path(), "ops.json", &json!({"keys": [signer]}));
+    let r = layer(&[
+        "validate",
+        &signed(&key, KID_A),
+        "--public-key",
+        path(&set),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("skipped"), "{r:?}");
+    let twice = write_json(dir.path(), "twice.json", &json!({"keys": [jwk, jwk]}));
+    let r = layer(&["keys", "check", path(&key), path(&twice), "--key-id", KID_A]);
+    assert_eq!(r.code, 0, "{r:?}");
 }

@@ -93,19 +93,28 @@ pub fn run(args: &DoctorArgs, paint: Paint) -> anyhow::Result<Outcome> {
         // What each library does with it, as tried: jsonwebtoken checks exp, not iat.
         let (when, refusing) = if real < iat {
             let ahead = human(iat - real);
-            (format!("is issued {ahead} ahead of"), "PyJWT and jsrsasign")
-        } else {
-            let ago = human(real - exp);
+            let until = DateTime::from_timestamp(iat, 0).map_or_else(String::new, |at| {
+                format!(" until {},", at.format("%Y-%m-%dT%H:%M:%SZ"))
+            });
             (
-                format!("expired {ago} ago by"),
+                format!("is issued {ahead} ahead of this machine's clock (--now):{until}"),
+                "PyJWT and jsrsasign",
+            )
+        } else {
+            let ago = match real - exp {
+                0 => "just now".to_owned(),
+                late => format!("{} ago", human(late)),
+            };
+            (
+                format!("expired {ago} by this machine's clock (--now):"),
                 "PyJWT, jsonwebtoken and jsrsasign",
             )
         };
         term::warn(
             paint,
             &format!(
-                "the token {when} this machine's clock (--now): {refusing} judge it by their \
-                 own clock and will refuse it; the openssl snippet checks only the signature"
+                "the token {when} {refusing} judge it by their own clock and will refuse it; \
+                 the openssl snippet checks only the signature"
             ),
         );
     } else {

@@ -13,7 +13,7 @@ use layer_auth::token::{self, TokenTemplate, Typ};
 use serde_json::{Map, Value};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration};
+use crate::args::{ClockArgs, IdArgs, IdParser, KeyArgs, WeakKeyArgs, parse_duration};
 use crate::batch::{self, Line};
 use crate::{keysource, term};
 
@@ -40,6 +40,7 @@ pub struct SignArgs {
         long,
         required_unless_present = "batch",
         conflicts_with = "batch",
+        value_parser = IdParser::NONCE,
         allow_hyphen_values = true
     )]
     pub nonce: Option<String>,
@@ -49,6 +50,7 @@ pub struct SignArgs {
         long,
         required_unless_present = "batch",
         conflicts_with = "batch",
+        value_parser = IdParser::USER,
         allow_hyphen_values = true
     )]
     pub user: Option<String>,

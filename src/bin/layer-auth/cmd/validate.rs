@@ -141,6 +141,13 @@ pub fn run(args: &ValidateArgs, paint: Paint) -> anyhow::Result<Outcome> {
         term::warn(paint, &warning);
     }
     let keys = KeySet::new(loaded.value);
+    if args.format == Some(CiFormat::Github) && args.skip_signature {
+        // Once for the run, not once a token (see `github_annotations`).
+        term::say(
+            "::warning title=signature not checked::--skip-signature: no token's signature is \
+             verified, so a token passes on its contents alone and is not authenticated",
+        );
+    }
     let judge = Judge::new(args, &keys, paint);
     let mut sink = Sink::new(args, paint);
     match input(args)? {

@@ -134,26 +134,7 @@ fn key_material_kind(text: &str) -> Option<&'static str> {
     let base64_segment = text
         .split('/')
         .any(|segment| segment.len() >= 40 && segment.bytes().all(is_base64_byte));
-    material_kind(text, base64_segment)
-}
-
-/// What makes `text` look like key material rather than the short name it should be (a
-/// path, an ID), if anything: a PEM, JSON (a JWK?), several lines, base64 (`base64`, as
-/// the caller judges it), or over 1,024 characters.
-pub fn material_kind(text: &str, base64: bool) -> Option<&'static str> {
-    if text.contains("-----BEGIN") || text.contains("PRIVATE KEY") {
-        Some("is a PEM key")
-    } else if text.trim_start().starts_with('{') {
-        Some("is JSON (a JWK?)")
-    } else if text.contains(['\n', '\r']) || text.contains("\\n") {
-        Some("spans several lines")
-    } else if base64 {
-        Some("looks like base64 (key material?)")
-    } else if text.len() > 1024 {
-        Some("is far too long")
-    } else {
-        None
-    }
+    layer_auth::keys::material_kind(text, base64_segment)
 }
 
 fn is_base64_byte(b: u8) -> bool {

@@ -18,7 +18,7 @@ use layer_auth::output::{Paint, escape};
 use self::shown::Shown;
 use self::world::World;
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_duration, parse_span};
+use crate::args::{ClockArgs, IdArgs, IdParser, KeyArgs, WeakKeyArgs, parse_duration, parse_span};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -45,7 +45,7 @@ const EXAMPLES: &str = "Examples:
 #[command(after_help = EXAMPLES)]
 pub struct FlowArgs {
     /// The user to authenticate (your app's user id, the token's prn).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, value_parser = IdParser::USER, allow_hyphen_values = true)]
     pub user: String,
 
     /// Your backend's token endpoint: POST {"user_id", "nonce"} → {"identity_token"}.

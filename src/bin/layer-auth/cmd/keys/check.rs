@@ -106,7 +106,12 @@ impl Pair<'_> {
         let named: Vec<usize> = (0..set.len())
             .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
             .collect();
-        if let [_, _, ..] = named.as_slice() {
+        // The same key listed twice under one kid names one key still.
+        let distinct = named
+            .iter()
+            .filter(|i| set[**i].public_key() != set[named[0]].public_key())
+            .count();
+        if distinct > 0 {
             let which: Vec<String> = named.iter().map(|i| describe(set, *i)).collect();
             return Err(format!(
                 "{} has {} keys with kid {wanted} ({}): a Key ID names one key, so which of \

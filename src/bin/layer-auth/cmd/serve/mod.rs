@@ -18,7 +18,7 @@ use lifecycle::{ChildEnv, Workers, check_state_dir, restore, save, serve_until_d
 use log::{RequestLog, banner};
 
 use super::Outcome;
-use crate::args::{ClockArgs, IdArgs, KeyArgs, WeakKeyArgs, parse_count, parse_lifetime};
+use crate::args::{ClockArgs, IdArgs, IdParser, KeyArgs, WeakKeyArgs, parse_count, parse_lifetime};
 use crate::term;
 
 const EXAMPLES: &str = "Examples:
@@ -62,7 +62,7 @@ pub struct ServeArgs {
     pub ids: IdArgs,
 
     /// The app id clients must present (default: made up, printed).
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    #[arg(long, value_name = "ID", value_parser = IdParser::APP_ID, allow_hyphen_values = true)]
     pub app_id: Option<String>,
 
     /// How long a session lasts before the 401 challenge.

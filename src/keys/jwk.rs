@@ -91,7 +91,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Option<PublicKeys>, KeyError> {
                         at: position(index, member),
                     });
                 }
-                keys.push(key);
+                keys.push(key.at(index));
             }
             Err(reason) => warnings.push(KeyWarning::Skipped {
                 at: position(index, member),

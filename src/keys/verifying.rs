@@ -29,6 +29,8 @@ pub struct VerifyingKey {
     thumbprint: String,
     /// What [`VerifyingKey::describe`] says.
     description: String,
+    /// Where it sat in its JWKS (`keys[2]`), when it came from one.
+    position: Option<usize>,
     verifier: Verifier,
 }
 
@@ -91,8 +93,23 @@ impl VerifyingKey {
             kid,
             thumbprint,
             description,
+            position: None,
             verifier,
         })
+    }
+
+    /// This key, as the member at `index` of its JWKS's `keys`.
+    pub(super) fn at(self, index: usize) -> Self {
+        Self {
+            position: Some(index),
+            ..self
+        }
+    }
+
+    /// Where the key sat in its JWKS's `keys` (the file's own index, skipped members
+    /// counted), when it came from one.
+    pub fn position(&self) -> Option<usize> {
+        self.position
     }
 
     /// Reads every public key in `bytes`: SPKI or PKCS#1 public PEM, a private key PEM or DER

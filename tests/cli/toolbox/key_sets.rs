@@ -620,3 +620,24 @@ fn private_jwk_kids_key_ops_sign_and_a_key_listed_twice() {
     let r = layer(&["keys", "check", path(&key), path(&twice), "--key-id", KID_A]);
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// keys check names a key by its place in the file, skipped members counted: the key a
+/// message calls keys[1] is the file's keys[1].
+#[test]
+fn keys_check_names_a_jwks_member_by_its_place_in_the_file() {
+    let dir = tempdir();
+    let (key, jwk) = keygen_jwk(dir.path(), "a", KID_A);
+    let ec = json!({"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "kid": "ec"});
+    let set = write_json(dir.path(), "set.json", &json!({"keys": [ec, jwk]}));
+    let r = layer(&["keys", "check", path(&key), path(&set)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("keys[0] (kid \"ec\")"),
+        "the skip warning: {r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("form a pair: keys[1] (kid \"{KID_A}\"")),
+        "{r:?}"
+    );
+}

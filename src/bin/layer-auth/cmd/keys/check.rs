@@ -169,16 +169,18 @@ impl Pair<'_> {
     }
 }
 
-/// `keys[1] (kid "…", thumbprint …)`, or `the key (thumbprint …)` for a file of one key.
+/// `keys[1] (kid "…", thumbprint …)` by its place in the JWKS (the file's own index), or
+/// `the key (thumbprint …)` for a file of one key, `a key (…)` for one of several files.
 fn describe(set: &[VerifyingKey], index: usize) -> String {
     let key = &set[index];
     let kid = key
         .kid()
         .map_or(String::new(), |k| format!("kid {}, ", quoted_capped(k, 80)));
-    if set.len() == 1 {
-        format!("the key ({kid}thumbprint {})", key.thumbprint())
-    } else {
-        format!("keys[{index}] ({kid}thumbprint {})", key.thumbprint())
+    let thumbprint = key.thumbprint();
+    match key.position() {
+        Some(at) => format!("keys[{at}] ({kid}thumbprint {thumbprint})"),
+        None if set.len() == 1 => format!("the key ({kid}thumbprint {thumbprint})"),
+        None => format!("a key ({kid}thumbprint {thumbprint})"),
     }
 }
 

@@ -242,7 +242,7 @@ pub(super) fn key(cx: &Context<'_, '_>) -> Check {
 pub(super) fn signature(cx: &Context<'_, '_>) -> Check {
     let id = CheckId::Signature;
     if cx.policy.skip_signature {
-        return Check::skip(id, "skipped on request: the token is NOT authenticated");
+        return Check::skip(id, super::SIGNATURE_SKIPPED_ON_REQUEST);
     }
     if cx.policy.require_kid && cx.header().is_none() {
         return Check::skip(id, "not verified: the header could not be decoded");

@@ -258,6 +258,10 @@ impl<'k> Policy<'k> {
 /// (adding a field does not bump it). `docs/report.md` documents every field.
 pub const REPORT_SCHEMA: u32 = 1;
 
+/// The signature check's message when the policy skips it (`--skip-signature`), which
+/// renderers tell from a signature left unverified for want of a key.
+pub const SIGNATURE_SKIPPED_ON_REQUEST: &str = "skipped on request: the token is NOT authenticated";
+
 /// The outcome of validating one token.
 ///
 /// JSON form (one object per token; `docs/report.md` documents it):

@@ -11,7 +11,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::{escape, escape_message};
-use crate::checks::{CheckId, Report, Status};
+use crate::checks::{CheckId, Report, SIGNATURE_SKIPPED_ON_REQUEST, Status};
 
 /// One `::error title=ID::MESSAGE` line per failed check and `::warning …` per warned one,
 /// then one `::notice title=not checked::…` naming every check not made (for a report judged
@@ -45,9 +45,16 @@ pub fn github_annotations(report: &Report, label: Option<&str>) -> String {
             Status::Warn if report.strict => "error",
             Status::Warn => "warning",
             Status::Skip if report.strict => "error",
-            // A signature not verified leaves the token invalid (no key to verify with),
-            // unless it was skipped on request, which the caller says once for the run.
-            Status::Skip if check.id == CheckId::Signature && !report.valid => "error",
+            // A signature not verified for want of a key is what makes a token that
+            // failed nothing else invalid: an error. Skipped on request, or beside real
+            // failures, it is in the notice (the caller says a skip once for the run).
+            Status::Skip
+                if check.id == CheckId::Signature
+                    && check.message != SIGNATURE_SKIPPED_ON_REQUEST
+                    && report.failures().next().is_none() =>
+            {
+                "error"
+            }
             Status::Skip => {
                 let message = escape_message(check);
                 let why = message.strip_prefix("not checked: ").unwrap_or(&message);

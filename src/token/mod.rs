@@ -150,10 +150,10 @@ pub enum SignError {
         /// What is wrong with it.
         problem: String,
     },
-    /// A private key (PEM) in a value the token would carry, where the service, its logs
-    /// and whoever holds the token would read it.
+    /// A private key (PEM or JWK) in a value the token would carry, where the service,
+    /// its logs and whoever holds the token would read it.
     #[error(
-        "the {0} holds a PEM private key, which a token would show to everyone who reads it; \
+        "the {0} holds a private key, which a token would show to everyone who reads it; \
          nothing was signed"
     )]
     KeyMaterial(String),
@@ -208,7 +208,8 @@ impl TokenRequest {
             ("user id", &self.user),
             ("nonce", &self.nonce),
         ];
-        if let Some((name, _)) = texts.iter().find(|(_, text)| holds_private_pem(text)) {
+        let blob = |text: &&String| crate::keys::key_blob_kind(text).is_some();
+        if let Some((name, _)) = texts.iter().find(|(_, text)| blob(text)) {
             return Err(SignError::KeyMaterial((*name).to_owned()));
         }
         for (name, value) in &self.extra {
@@ -247,10 +248,9 @@ impl TokenRequest {
     }
 }
 
-/// Whether `text` holds a PEM private key's armour (`-----BEGIN … PRIVATE KEY-----`), as
-/// written or JSON-escaped: the one form of key material that is never anything else.
+/// Whether `text` is a private key beyond doubt ([`crate::keys::private_key_kind`]).
 fn holds_private_pem(text: &str) -> bool {
-    text.contains("PRIVATE KEY-----") && text.contains("-----BEGIN")
+    crate::keys::private_key_kind(text).is_some()
 }
 
 /// [`holds_private_pem`] for any string in `value`, member names included.

@@ -364,7 +364,7 @@ fn a_pem_private_key_in_a_claim_or_a_batch_line_is_never_signed() {
         assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{r:?}");
         assert!(
             r.stderr
-                .contains("holds a PEM private key, which a token would show"),
+                .contains("holds a private key, which a token would show"),
             "{r:?}"
         );
         assert_no_key_material("--claim", &r, &runs);
@@ -378,8 +378,7 @@ fn a_pem_private_key_in_a_claim_or_a_batch_line_is_never_signed() {
     );
     assert_eq!((r.code, r.stdout.as_str()), (1, "\n"), "{r:?}");
     assert!(
-        r.stderr
-            .contains("line 1: the user id holds a PEM private key"),
+        r.stderr.contains("line 1: the user id holds a private key"),
         "{r:?}"
     );
     assert_no_key_material("--batch", &r, &runs);

@@ -1101,3 +1101,22 @@ fn sign_now_takes_times_relative_to_the_real_clock() {
         "iat {iat}, now {before}"
     );
 }
+
+/// The key-material guard on --user and --nonce refuses only what is a key beyond doubt
+/// (tests/cli/secrets.rs): real ids that merely look odd are signed, as in a batch line.
+#[test]
+fn sign_takes_user_ids_and_nonces_that_only_look_odd() {
+    let hash = "a".repeat(64) + &"0123456789abcdef".repeat(4);
+    let uuids = vec!["7881b519-5e2a-471f-b15b-ee00cc2a1b3c"; 40].join(",");
+    let long_nonce = "Ab9-".repeat(32); // 128 base64url characters, as an opaque nonce may be
+    for (user, nonce) in [
+        ("{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", "n"),
+        ("CORP\\nancy", "n"),
+        (hash.as_str(), "n"),
+        (uuids.as_str(), "n"),
+        ("u", long_nonce.as_str()),
+    ] {
+        let r = sign(&["--nonce", nonce, "--user", user]);
+        one_token(&r);
+    }
+}

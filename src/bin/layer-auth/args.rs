@@ -249,11 +249,12 @@ pub fn rng(seed: Option<u64>) -> anyhow::Result<rand::rngs::StdRng> {
     }
 }
 
-/// clap value parser for a Provider ID or Key ID (and a JWK's `kid`). It refuses a value
-/// that looks like key material, and says so without echoing it: an ID variable is set
-/// beside the key's in CI, and a key pasted into the wrong one would otherwise be signed
-/// into a token's header or printed in a JWK. Its errors are clap's `raw` ones, which
-/// quote nothing of the value.
+/// clap value parser for the short names a command signs into a token or prints: a
+/// Provider ID or Key ID (and a JWK's `kid`), a user id, a nonce, an app id. It refuses a
+/// value that looks like key material, and says so without echoing it: an ID variable is
+/// set beside the key's in CI, and a key pasted into the wrong one would otherwise be
+/// signed into a token or printed. Its errors are clap's `raw` ones, which quote nothing
+/// of the value.
 #[derive(Debug, Clone, Copy)]
 pub struct IdParser {
     /// Whether an empty value passes (an unset CI secret, which counts as none; or a value
@@ -261,6 +262,9 @@ pub struct IdParser {
     empty: bool,
     /// What the value should be, for the message.
     should_be: &'static str,
+    /// Whether only a private key beyond doubt is refused (a user id or a nonce may be
+    /// long, a hash, a GUID in braces), rather than anything key-shaped (an ID).
+    narrow: bool,
 }
 
 impl IdParser {
@@ -269,26 +273,31 @@ impl IdParser {
     pub const OR_EMPTY: Self = Self {
         empty: true,
         should_be: Self::AN_ID,
+        narrow: false,
     };
     /// For a `kid` to write: never empty.
     pub const NON_EMPTY: Self = Self {
         empty: false,
         should_be: Self::AN_ID,
+        narrow: false,
     };
     /// For `--user`, signed into `prn` and shown in reports.
     pub const USER: Self = Self {
         empty: true,
-        should_be: "a user id is your app's short name for the user",
+        should_be: "a user id is your app's name for the user",
+        narrow: true,
     };
     /// For `--nonce`, signed into `nce`.
     pub const NONCE: Self = Self {
         empty: true,
-        should_be: "a nonce is the short random text the service issued",
+        should_be: "a nonce is the text the service issued",
+        narrow: true,
     };
     /// For `serve --app-id`, printed in the banner.
     pub const APP_ID: Self = Self {
         empty: true,
         should_be: "an app id is a short name such as layer:///apps/staging/<uuid>",
+        narrow: false,
     };
 }
 
@@ -327,7 +336,12 @@ impl clap::builder::TypedValueParser for IdParser {
                 "{name} is empty: give the ID the Layer dashboard shows (layer:///keys/<uuid>)"
             )));
         }
-        if let Some(kind) = layer_auth::keys::id_material_kind(text) {
+        let kind = if self.narrow {
+            layer_auth::keys::key_blob_kind(text)
+        } else {
+            layer_auth::keys::id_material_kind(text)
+        };
+        if let Some(kind) = kind {
             return Err(refuse(format!(
                 "{name} holds a value of {} characters that {kind}: {}, and a key goes in a \
                  key file (or LAYER_PRIVATE_KEY); the value is not shown",

@@ -229,8 +229,12 @@ pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `text` with what lies between each `-----BEGIN …-----` and its `-----END` (or the end
-/// of the text) replaced by a note of how many base64 characters it held.
+/// `text` with the body of each PEM block replaced by a note of how many base64
+/// characters it held. The body starts after the `-----BEGIN LABEL-----` armour (or the end
+/// of its line, when the armour lost its closing dashes) and runs over base64, whitespace
+/// and `\n` escapes up to `-----END` or the first other character: so text that merely
+/// names the armour (`expected PEM (-----BEGIN ...-----) or DER`, `'-----BEGIN' for …`)
+/// keeps its words.
 fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
     const BEGIN: &str = "-----BEGIN";
     if !text.contains(BEGIN) {
@@ -238,23 +242,71 @@ fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut changed = false;
     while let Some(start) = rest.find(BEGIN) {
         let label = start + BEGIN.len();
-        let body = rest[label..]
-            .find("-----")
-            .map_or(rest.len(), |e| label + e + 5);
+        let line_end = rest[label..]
+            .find(['\n', '\r'])
+            .map_or(rest.len(), |e| label + e);
+        // An armour line holds a label (` PRIVATE KEY`) and its closing dashes, or lost
+        // them; anything else after `-----BEGIN` is text that names it, not a PEM.
+        let after = &rest[label..line_end];
+        let is_label = |text: &str| {
+            text.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" .".contains(&b))
+        };
+        let body = match after.find("-----") {
+            Some(e) if is_label(&after[..e]) => label + e + 5,
+            None if is_label(after) => line_end,
+            _ => {
+                out.push_str(&rest[..label]);
+                rest = &rest[label..];
+                continue;
+            }
+        };
         out.push_str(&rest[..body]);
-        let end = rest[body..]
-            .find("-----END")
-            .map_or(rest.len(), |e| body + e);
-        let hidden = rest[body..end].chars().filter(|c| is_b64(*c)).count();
+        let (hidden, end) = pem_body(&rest[body..]);
         if hidden > 0 {
             out.push_str(&format!("[{hidden} characters hidden: key material?]"));
+            changed = true;
         }
-        rest = &rest[end..];
+        rest = &rest[body + end..];
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// How many base64 characters the PEM body at the start of `text` holds, and where it
+/// ends (at `-----`, or at the first character no body has).
+fn pem_body(text: &str) -> (usize, usize) {
+    let mut hidden = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        if rest.starts_with("-----") {
+            break;
+        }
+        // Line breaks as other text writes them: JSON's and ours (`escape`).
+        if let Some(escaped) = ["\\n", "\\r", "\\u{a}", "\\u{d}", "\\u000a", "\\u000d"]
+            .iter()
+            .find(|e| rest.starts_with(**e))
+        {
+            at += escaped.len();
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        if is_b64(c) {
+            hidden += 1;
+        } else if !c.is_ascii_whitespace() {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    (hidden, at)
 }
 
 /// A character of base64 or base64url.
@@ -398,6 +450,47 @@ pub fn install_panic_hook() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_bodies_are_hidden_whole_and_text_that_names_the_armour_is_kept() {
+        let kept = [
+            "not a key: expected PEM (-----BEGIN ...-----) or DER, or for a public key also JWK",
+            "invalid value '-----BEGIN' for '--ttl <DURATION>': `-----BEGIN` is out of range",
+            "no PEM here",
+        ];
+        for text in kept {
+            assert_eq!(hide_pem_bodies(text), text);
+        }
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ\nshort9Xy";
+        let hidden = body.chars().filter(|c| is_b64(*c)).count();
+        for (text, shown) in [
+            (
+                format!("'-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----' is bad"),
+                format!(
+                    "'-----BEGIN PRIVATE KEY-----[{hidden} characters hidden: key material?]-----END PRIVATE KEY-----' is bad"
+                ),
+            ),
+            // The armour lost its closing dashes: the body still starts on the next line.
+            (
+                format!("-----BEGIN PRIVATE KEY\n{body}\n-----END PRIVATE KEY-----"),
+                format!(
+                    "-----BEGIN PRIVATE KEY[{hidden} characters hidden: key material?]-----END PRIVATE KEY-----"
+                ),
+            ),
+            // Escaped line breaks, as escape() and JSON write them; no END: to the text's end.
+            (
+                format!(
+                    "in -----BEGIN RSA PRIVATE KEY-----\\u{{a}}{}",
+                    body.replace('\n', "\\n")
+                ),
+                format!(
+                    "in -----BEGIN RSA PRIVATE KEY-----[{hidden} characters hidden: key material?]"
+                ),
+            ),
+        ] {
+            assert_eq!(hide_pem_bodies(&text), shown);
+        }
+    }
 
     fn env(tty: bool, term: Option<&str>, no_color: Option<&str>, force: Option<&str>) -> ColorEnv {
         ColorEnv {

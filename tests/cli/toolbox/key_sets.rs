@@ -406,8 +406,9 @@ fn keys_check_key_id_on_a_kid_two_keys_share_fails_naming_both() {
     let r = layer(&["keys", "check", path(&key_a), path(&set), "--key-id", KID_A]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
-        r.stderr
-            .contains(&format!("has 2 keys with kid \"{KID_A}\" (keys[0] ")),
+        r.stderr.contains(&format!(
+            "has 2 different keys with kid \"{KID_A}\" (keys[0] "
+        )),
         "{r:?}"
     );
     assert!(r.stderr.contains("give each key its own kid"), "{r:?}");

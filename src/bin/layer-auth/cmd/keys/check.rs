@@ -107,18 +107,23 @@ impl Pair<'_> {
             .filter(|i| set[*i].kid().is_some_and(|k| same(k, kid, KEY_ID_PREFIX)))
             .collect();
         // The same key listed twice under one kid names one key still.
-        let distinct = named
-            .iter()
-            .filter(|i| set[**i].public_key() != set[named[0]].public_key())
-            .count();
-        if distinct > 0 {
-            let which: Vec<String> = named.iter().map(|i| describe(set, *i)).collect();
+        let mut distinct: Vec<usize> = Vec::new();
+        for i in &named {
+            if !distinct
+                .iter()
+                .any(|d| set[*d].public_key() == set[*i].public_key())
+            {
+                distinct.push(*i);
+            }
+        }
+        if distinct.len() > 1 {
+            let which: Vec<String> = distinct.iter().map(|i| describe(set, *i)).collect();
             return Err(format!(
-                "{} has {} keys with kid {wanted} ({}): a Key ID names one key, so which of \
-                 them a token with this kid is checked against is anyone's guess; give each \
-                 key its own kid",
+                "{} has {} different keys with kid {wanted} ({}): a Key ID names one key, so \
+                 which of them a token with this kid is checked against is anyone's guess; \
+                 give each key its own kid",
                 self.public_name,
-                named.len(),
+                distinct.len(),
                 which.join(", ")
             ));
         }

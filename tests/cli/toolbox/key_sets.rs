@@ -486,9 +486,10 @@ fn a_key_file_both_jwk_and_jwks_is_refused_and_key_id_needs_a_form_with_a_kid() 
     assert!(!out.exists());
 }
 
-/// The fixture key `name` rebuilt by openssl's ASN.1 generator with its CRT coefficient
-/// (qInv) changed in the last bit: d, p and q still form a key, its CRT values do not.
-fn with_bad_coefficient(dir: &Path, name: &str) -> PathBuf {
+/// The fixture key `name` rebuilt by openssl's ASN.1 generator with one CRT value
+/// (`exponent1` = dP, `exponent2` = dQ or `coefficient` = qInv, as openssl names them)
+/// changed in its last bit: d, p and q still form a key, its CRT values do not.
+fn with_bad_crt(dir: &Path, name: &str, changed: &str) -> PathBuf {
     let text = String::from_utf8(openssl_ok(&[
         "rsa",
         "-in",
@@ -511,11 +512,14 @@ fn with_bad_coefficient(dir: &Path, name: &str) -> PathBuf {
             hex.push_str(&line.trim().replace(':', ""));
         }
     }
+    for (label, hex) in &mut fields {
+        if label == changed {
+            let last = hex.pop().unwrap();
+            hex.push(if last == '0' { '1' } else { '0' });
+        }
+    }
     let field = |label: &str| fields.iter().find(|(l, _)| l == label).unwrap().1.clone();
-    let mut coefficient = field("coefficient").into_bytes();
-    let last = coefficient.last_mut().unwrap();
-    *last = if *last == b'0' { b'1' } else { b'0' };
-    let conf = dir.join(format!("{name}.conf"));
+    let conf = dir.join(format!("{name}.{changed}.conf"));
     std::fs::write(
         &conf,
         format!(
@@ -527,11 +531,11 @@ fn with_bad_coefficient(dir: &Path, name: &str) -> PathBuf {
             field("prime2"),
             field("exponent1"),
             field("exponent2"),
-            String::from_utf8(coefficient).unwrap()
+            field("coefficient")
         ),
     )
     .unwrap();
-    let der = dir.join(format!("{name}.der"));
+    let der = dir.join(format!("{name}.{changed}.der"));
     openssl_ok(&[
         "asn1parse",
         "-genconf",
@@ -550,12 +554,14 @@ fn with_bad_coefficient(dir: &Path, name: &str) -> PathBuf {
 #[test]
 fn a_key_whose_crt_values_do_not_match_is_malformed_at_every_size() {
     let dir = tempdir();
-    for name in [
-        "rsa1024-pkcs1.pem",
-        "rsa2048-pkcs1.pem",
-        "rsa9216-pkcs8.pem",
+    for (name, changed) in [
+        ("rsa1024-pkcs1.pem", "exponent1"),
+        ("rsa1024-pkcs1.pem", "exponent2"),
+        ("rsa1024-pkcs1.pem", "coefficient"),
+        ("rsa2048-pkcs1.pem", "coefficient"),
+        ("rsa9216-pkcs8.pem", "coefficient"),
     ] {
-        let broken = with_bad_coefficient(dir.path(), name);
+        let broken = with_bad_crt(dir.path(), name, changed);
         let checked = openssl(&[
             "rsa",
             "-inform",

@@ -57,13 +57,13 @@ pub fn material_kind(text: &str, base64: bool) -> Option<&'static str> {
 }
 
 /// What makes `text` a private key beyond doubt, if anything: a PEM private key's armour
-/// (as written or `\n`-escaped), or a JSON object with `kty` and `d` (a private JWK). The
+/// (as written or `\n`-escaped), or JSON with `kty` and `d` (a private JWK, or a set). The
 /// test for values that may otherwise be anything (a user id, a nonce, a claim): it never
 /// takes a long id, a hash or a GUID in braces for a key.
 pub fn private_key_kind(text: &str) -> Option<&'static str> {
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
         Some("is a PEM private key")
-    } else if text.trim_start().starts_with('{')
+    } else if text.trim_start().starts_with(['{', '['])
         && text.contains("\"kty\"")
         && text.contains("\"d\"")
     {
@@ -73,24 +73,37 @@ pub fn private_key_kind(text: &str) -> Option<&'static str> {
     }
 }
 
-/// [`private_key_kind`], or a run of 512 base64 characters or more that looks random
-/// (upper and lower case and digits mixed): a whole key encoded once more, as a CI secret
-/// holds it. For a user id or a nonce, which no real one is; not for claims, where a data
-/// URL may be as long.
+/// [`private_key_kind`], or a whole key encoded once more, as a CI secret holds it: text
+/// that is nothing but base64 (line breaks and escaped ones aside, as `base64` and a PEM
+/// body wrap it) with 512 characters or more that look random (upper and lower case and
+/// digits mixed), or nothing but hex with 1,024 digits or more (`xxd -p`). For a user id
+/// or a nonce, which no real one is; not for claims, where a data URL may be as long.
 pub fn key_blob_kind(text: &str) -> Option<&'static str> {
     if let Some(kind) = private_key_kind(text) {
         return Some(kind);
     }
-    let random = |run: &&str| {
-        let count = |f: fn(&u8) -> bool| run.bytes().filter(f).count();
-        run.len() >= 512
-            && count(u8::is_ascii_uppercase) >= 16
-            && count(u8::is_ascii_lowercase) >= 16
-            && count(u8::is_ascii_digit) >= 8
-    };
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')))
-        .any(|run| random(&run))
-        .then_some("looks like a base64-encoded key")
+    let compact: String = text
+        .replace("\\n", "")
+        .replace("\\r", "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let count = |f: fn(&u8) -> bool| compact.bytes().filter(f).count();
+    let base64 = compact
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b));
+    if base64
+        && compact.len() >= 512
+        && count(u8::is_ascii_uppercase) >= 16
+        && count(u8::is_ascii_lowercase) >= 16
+        && count(u8::is_ascii_digit) >= 8
+    {
+        return Some("looks like a base64-encoded key");
+    }
+    if compact.len() >= 1024 && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some("looks like a hex-encoded key");
+    }
+    None
 }
 
 /// What makes `text` look like a key rather than an ID, if anything (see

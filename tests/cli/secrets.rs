@@ -393,11 +393,21 @@ fn a_pasted_pem_body_is_hidden_whole_in_errors_down_to_its_short_last_line() {
     let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let last = body.last().unwrap();
     assert!(last.len() < 40, "the fixture's last line is short: {last}");
-    for args in [
-        vec!["sign", "--nonce", "n", "--user", "u", "--ttl", &pem],
-        vec!["keygen", "--out", &pem],
-        vec!["validate", "a.b.c", "--junit", &pem],
-    ] {
+    // As pasted, with legacy encryption headers, and indented with tabs.
+    let headers = pem.replacen(
+        "-----\n",
+        "-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF\n\n",
+        1,
+    );
+    let tabs: String = pem.lines().map(|l| format!("\t{l}\n")).collect();
+    let mut runs = Vec::new();
+    for pem in [&pem, &headers, &tabs] {
+        runs.push(vec!["sign", "--nonce", "n", "--user", "u", "--ttl", pem]);
+        runs.push(vec!["keygen", "--out", pem]);
+        runs.push(vec!["validate", "a.b.c", "--junit", pem]);
+        runs.push(vec!["serve", "--listen", "127.0.0.1:0", "--state", pem]);
+    }
+    for args in runs {
         let r = outcome_of(layer_auth().args(&args), None);
         assert_eq!(r.code, 2, "{:?}: {r:?}", &args[..2]);
         for line in &body {
@@ -411,6 +421,71 @@ fn a_pasted_pem_body_is_hidden_whole_in_errors_down_to_its_short_last_line() {
             r.stderr.contains("characters hidden: key material?"),
             "{r:?}"
         );
+    }
+}
+
+/// A key as `base64` and `openssl base64` wrap it, a PEM body without its armour, a hex
+/// dump, or a private JWK inside an array, given as a user id or a nonce (or in a batch
+/// line), is refused, and none of it shown; flow would print it three times.
+#[test]
+fn a_wrapped_encoded_or_bare_key_as_user_or_nonce_is_refused_unshown() {
+    let runs = secret_runs();
+    let der = std::fs::read(fixture("keys/rsa2048-pkcs8.der")).unwrap();
+    let pem = forms()[0].1.clone();
+    let wrap = |text: String, width: usize| -> String {
+        let chars: Vec<char> = text.chars().collect();
+        chars
+            .chunks(width)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+    let values = [
+        wrap(STANDARD.encode(&der), 76),
+        wrap(STANDARD.encode(pem.as_bytes()), 64),
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        wrap(hex, 60),
+        format!("[{}]", private_jwk()),
+    ];
+    let dir = tempdir();
+    let key = dir.path().join("k.pem");
+    write_private(&key, &pem);
+    let key = key.to_str().unwrap();
+    for value in &values {
+        for (flag, args) in [
+            ("--user", vec!["sign", "--nonce", "n", "--key", key]),
+            ("--nonce", vec!["sign", "--user", "u", "--key", key]),
+            ("--user", vec!["flow"]),
+        ] {
+            let r = outcome_of(
+                layer_auth().args(&args).args(IDS).arg(flag).arg(value),
+                None,
+            );
+            assert_eq!(
+                (r.code, r.stdout.as_str()),
+                (2, ""),
+                "{flag} {args:?}: {r:?}"
+            );
+            assert!(
+                r.stderr
+                    .starts_with(&format!("error: {flag} holds a value of ")),
+                "{r:?}"
+            );
+            assert_no_key_material(flag, &r, &runs);
+        }
+        let line = serde_json::json!({"nonce": "n", "user": value}).to_string() + "\n";
+        let r = outcome_of(
+            layer_auth()
+                .args(["sign", "--batch", "-", "--key", key])
+                .args(IDS),
+            Some(line.as_bytes()),
+        );
+        assert_eq!((r.code, r.stdout.as_str()), (1, "\n"), "{r:?}");
+        assert_no_key_material("--batch", &r, &runs);
     }
 }
 

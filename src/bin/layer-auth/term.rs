@@ -230,47 +230,56 @@ pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `text` with the body of each PEM block replaced by a note of how many base64
-/// characters it held. The body starts after the `-----BEGIN LABEL-----` armour (or the end
-/// of its line, when the armour lost its closing dashes) and runs over base64, whitespace
-/// and `\n` escapes up to `-----END` or the first other character: so text that merely
-/// names the armour (`expected PEM (-----BEGIN ...-----) or DER`, `'-----BEGIN' for …`)
-/// keeps its words.
+/// characters it held: everything after a `-----BEGIN LABEL-----` armour line (or one that
+/// lost its closing dashes) up to `-----END`, or to the end of the text. Only an armour line
+/// counts (a label of capitals, digits and spaces), so text that merely names the armour
+/// (`expected PEM (-----BEGIN ...-----) or DER`, `'-----BEGIN' for …`) keeps its words.
+/// Linear: each `-----BEGIN` looks at most 80 characters ahead for its label.
 fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
     const BEGIN: &str = "-----BEGIN";
     if !text.contains(BEGIN) {
         return std::borrow::Cow::Borrowed(text);
     }
+    let is_label = |label: &str| {
+        label.bytes().any(|b| b.is_ascii_uppercase())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     let mut changed = false;
     while let Some(start) = rest.find(BEGIN) {
         let label = start + BEGIN.len();
-        let line_end = rest[label..]
-            .find(['\n', '\r'])
-            .map_or(rest.len(), |e| label + e);
-        // An armour line holds a label (` PRIVATE KEY`) and its closing dashes, or lost
-        // them; anything else after `-----BEGIN` is text that names it, not a PEM.
-        let after = &rest[label..line_end];
-        let is_label = |text: &str| {
-            text.bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" .".contains(&b))
+        let window_end = rest[label..]
+            .char_indices()
+            .nth(80)
+            .map_or(rest.len(), |(i, _)| label + i);
+        let window = &rest[label..window_end];
+        // The armour line ends at a line break, written or escaped (`\n`, `\u{a}`).
+        let line = window
+            .find(['\n', '\r', '\\'])
+            .map_or(window, |e| &window[..e]);
+        let body = match line.find("-----") {
+            Some(e) if is_label(&line[..e]) => Some(label + e + 5),
+            None if line.len() < window.len() && is_label(line) => Some(label + line.len()),
+            _ => None,
         };
-        let body = match after.find("-----") {
-            Some(e) if is_label(&after[..e]) => label + e + 5,
-            None if is_label(after) => line_end,
-            _ => {
-                out.push_str(&rest[..label]);
-                rest = &rest[label..];
-                continue;
-            }
+        let Some(body) = body else {
+            out.push_str(&rest[..label]);
+            rest = &rest[label..];
+            continue;
         };
         out.push_str(&rest[..body]);
-        let (hidden, end) = pem_body(&rest[body..]);
+        let end = rest[body..]
+            .find("-----END")
+            .map_or(rest.len(), |e| body + e);
+        let hidden = rest[body..end].chars().filter(|c| is_b64(*c)).count();
         if hidden > 0 {
             out.push_str(&format!("[{hidden} characters hidden: key material?]"));
             changed = true;
         }
-        rest = &rest[body + end..];
+        rest = &rest[end..];
     }
     out.push_str(rest);
     if changed {
@@ -278,35 +287,6 @@ fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
-}
-
-/// How many base64 characters the PEM body at the start of `text` holds, and where it
-/// ends (at `-----`, or at the first character no body has).
-fn pem_body(text: &str) -> (usize, usize) {
-    let mut hidden = 0;
-    let mut at = 0;
-    while at < text.len() {
-        let rest = &text[at..];
-        if rest.starts_with("-----") {
-            break;
-        }
-        // Line breaks as other text writes them: JSON's and ours (`escape`).
-        if let Some(escaped) = ["\\n", "\\r", "\\u{a}", "\\u{d}", "\\u000a", "\\u000d"]
-            .iter()
-            .find(|e| rest.starts_with(**e))
-        {
-            at += escaped.len();
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        if is_b64(c) {
-            hidden += 1;
-        } else if !c.is_ascii_whitespace() {
-            break;
-        }
-        at += c.len_utf8();
-    }
-    (hidden, at)
 }
 
 /// A character of base64 or base64url.
@@ -461,35 +441,38 @@ mod tests {
         for text in kept {
             assert_eq!(hide_pem_bodies(text), text);
         }
-        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ\nshort9Xy";
-        let hidden = body.chars().filter(|c| is_b64(*c)).count();
-        for (text, shown) in [
-            (
-                format!("'-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----' is bad"),
-                format!(
-                    "'-----BEGIN PRIVATE KEY-----[{hidden} characters hidden: key material?]-----END PRIVATE KEY-----' is bad"
-                ),
+        let lines = [
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ",
+            "short9Xy",
+        ];
+        let body = lines.join("\n");
+        for text in [
+            format!("'-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----' is bad"),
+            // The armour lost its closing dashes.
+            format!("-----BEGIN PRIVATE KEY\n{body}\n-----END PRIVATE KEY-----"),
+            // Headers, tabs, escaped line breaks and \/ escapes inside the body; no END.
+            format!("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\t{body}"),
+            format!(
+                "in -----BEGIN PRIVATE KEY\\u{{a}}\\u{{9}}{}",
+                body.replace('\n', "\\n")
             ),
-            // The armour lost its closing dashes: the body still starts on the next line.
-            (
-                format!("-----BEGIN PRIVATE KEY\n{body}\n-----END PRIVATE KEY-----"),
-                format!(
-                    "-----BEGIN PRIVATE KEY[{hidden} characters hidden: key material?]-----END PRIVATE KEY-----"
-                ),
-            ),
-            // Escaped line breaks, as escape() and JSON write them; no END: to the text's end.
-            (
-                format!(
-                    "in -----BEGIN RSA PRIVATE KEY-----\\u{{a}}{}",
-                    body.replace('\n', "\\n")
-                ),
-                format!(
-                    "in -----BEGIN RSA PRIVATE KEY-----[{hidden} characters hidden: key material?]"
-                ),
+            format!(
+                "-----BEGIN PRIVATE KEY-----\\n{}",
+                body.replace("AA", "A\\/A")
             ),
         ] {
-            assert_eq!(hide_pem_bodies(&text), shown);
+            let shown = hide_pem_bodies(&text);
+            assert!(
+                shown.contains("characters hidden: key material?"),
+                "{shown}"
+            );
+            for line in lines {
+                assert!(!shown.contains(line), "{line} in {shown}");
+            }
         }
+        // Many a `-----BEGIN` that is no armour: each looks only so far ahead.
+        let many = "-----BEGIN x".repeat(20_000);
+        assert_eq!(hide_pem_bodies(&many), many);
     }
 
     fn env(tty: bool, term: Option<&str>, no_color: Option<&str>, force: Option<&str>) -> ColorEnv {

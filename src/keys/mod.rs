@@ -61,7 +61,12 @@ pub fn material_kind(text: &str, base64: bool) -> Option<&'static str> {
 /// test for values that may otherwise be anything (a user id, a nonce, a claim): it never
 /// takes a long id, a hash or a GUID in braces for a key.
 pub fn private_key_kind(text: &str) -> Option<&'static str> {
-    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
+    // Any case: a hand-edited label is still a key.
+    let armoured = text.contains("-----") && {
+        let lower = text.to_ascii_lowercase();
+        lower.contains("-----begin") && lower.contains("private key")
+    };
+    if armoured {
         Some("is a PEM private key")
     } else if text.trim_start().starts_with(['{', '['])
         && text.contains("\"kty\"")
@@ -73,37 +78,31 @@ pub fn private_key_kind(text: &str) -> Option<&'static str> {
     }
 }
 
-/// [`private_key_kind`], or a whole key encoded once more, as a CI secret holds it: text
-/// that is nothing but base64 (line breaks and escaped ones aside, as `base64` and a PEM
-/// body wrap it) with 512 characters or more that look random (upper and lower case and
-/// digits mixed), or nothing but hex with 1,024 digits or more (`xxd -p`). For a user id
-/// or a nonce, which no real one is; not for claims, where a data URL may be as long.
+/// [`private_key_kind`], or a whole key encoded once more, as a CI secret holds it: a
+/// stretch of base64 (line breaks and escaped ones aside, as `base64` and a PEM body wrap
+/// it) with 512 characters or more that look random (upper and lower case and digits
+/// mixed), or of hex with 1,024 digits or more (`xxd -p`). For a user id or a nonce, which
+/// no real one is; not for claims, where a data URL may be as long.
 pub fn key_blob_kind(text: &str) -> Option<&'static str> {
     if let Some(kind) = private_key_kind(text) {
         return Some(kind);
     }
-    let compact: String = text
-        .replace("\\n", "")
-        .replace("\\r", "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let count = |f: fn(&u8) -> bool| compact.bytes().filter(f).count();
-    let base64 = compact
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b));
-    if base64
-        && compact.len() >= 512
-        && count(u8::is_ascii_uppercase) >= 16
-        && count(u8::is_ascii_lowercase) >= 16
-        && count(u8::is_ascii_digit) >= 8
-    {
-        return Some("looks like a base64-encoded key");
-    }
-    if compact.len() >= 1024 && compact.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Some("looks like a hex-encoded key");
-    }
-    None
+    // Each stretch of base64 and line breaks (a prefix such as `user:` or quotes around
+    // it change nothing), with its breaks taken out.
+    let unbroken = text.replace("\\n", "\n").replace("\\r", "\n");
+    let is_base64 = |c: char| c.is_ascii_alphanumeric() || "+/=-_".contains(c);
+    let blob = unbroken
+        .split(|c: char| !(is_base64(c) || c.is_whitespace()))
+        .any(|stretch| {
+            let compact: String = stretch.chars().filter(|c| !c.is_whitespace()).collect();
+            let count = |f: fn(&u8) -> bool| compact.bytes().filter(f).count();
+            let random = count(u8::is_ascii_uppercase) >= 16
+                && count(u8::is_ascii_lowercase) >= 16
+                && count(u8::is_ascii_digit) >= 8;
+            (compact.len() >= 512 && random)
+                || (compact.len() >= 1024 && compact.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+    blob.then_some("looks like an encoded key")
 }
 
 /// What makes `text` look like a key rather than an ID, if anything (see

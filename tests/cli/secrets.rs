@@ -400,8 +400,11 @@ fn a_pasted_pem_body_is_hidden_whole_in_errors_down_to_its_short_last_line() {
         1,
     );
     let tabs: String = pem.lines().map(|l| format!("\t{l}\n")).collect();
+    // Hand-edited labels are still armour.
+    let lower = pem.replace("PRIVATE KEY", "private key");
+    let hyphen = pem.replace("PRIVATE KEY", "X-509 PRIVATE KEY");
     let mut runs = Vec::new();
-    for pem in [&pem, &headers, &tabs] {
+    for pem in [&pem, &headers, &tabs, &lower, &hyphen] {
         runs.push(vec!["sign", "--nonce", "n", "--user", "u", "--ttl", pem]);
         runs.push(vec!["keygen", "--out", pem]);
         runs.push(vec!["validate", "a.b.c", "--junit", pem]);
@@ -450,6 +453,8 @@ fn a_wrapped_encoded_or_bare_key_as_user_or_nonce_is_refused_unshown() {
             .join("\n"),
         wrap(hex, 60),
         format!("[{}]", private_jwk()),
+        format!("user:{}", STANDARD.encode(&der)),
+        format!("\"{}\"", STANDARD.encode(&der)),
     ];
     let dir = tempdir();
     let key = dir.path().join("k.pem");

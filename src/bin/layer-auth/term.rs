@@ -232,7 +232,7 @@ pub fn hide_key_material(text: &str) -> std::borrow::Cow<'_, str> {
 /// `text` with the body of each PEM block replaced by a note of how many base64
 /// characters it held: everything after a `-----BEGIN LABEL-----` armour line (or one that
 /// lost its closing dashes) up to `-----END`, or to the end of the text. Only an armour line
-/// counts (a label of capitals, digits and spaces), so text that merely names the armour
+/// counts (a label of letters, digits, spaces, `.`, `_` and `-`), so text that merely names the armour
 /// (`expected PEM (-----BEGIN ...-----) or DER`, `'-----BEGIN' for …`) keeps its words.
 /// Linear: each `-----BEGIN` looks at most 80 characters ahead for its label.
 fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
@@ -240,11 +240,13 @@ fn hide_pem_bodies(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(BEGIN) {
         return std::borrow::Cow::Borrowed(text);
     }
+    // RFC 7468 labels are capitals; a hand-edited one may not be. A quote or a backtick
+    // (text quoting the armour) is no label, nor dots alone (`-----BEGIN ...-----`).
     let is_label = |label: &str| {
-        label.bytes().any(|b| b.is_ascii_uppercase())
+        label.bytes().any(|b| b.is_ascii_alphabetic())
             && label
                 .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+                .all(|b| b.is_ascii_alphanumeric() || b" ._-".contains(&b))
     };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -435,6 +437,7 @@ mod tests {
     fn pem_bodies_are_hidden_whole_and_text_that_names_the_armour_is_kept() {
         let kept = [
             "not a key: expected PEM (-----BEGIN ...-----) or DER, or for a public key also JWK",
+            "`-----BEGIN` is quoted, '-----BEGIN' too",
             "invalid value '-----BEGIN' for '--ttl <DURATION>': `-----BEGIN` is out of range",
             "no PEM here",
         ];
@@ -471,7 +474,7 @@ mod tests {
             }
         }
         // Many a `-----BEGIN` that is no armour: each looks only so far ahead.
-        let many = "-----BEGIN x".repeat(20_000);
+        let many = "-----BEGIN 'x' ".repeat(20_000);
         assert_eq!(hide_pem_bodies(&many), many);
     }
 
